@@ -1,0 +1,247 @@
+"""The term-linking markdown-it plugin: `[[slug|text]]` references and automatic links.
+
+Two rules. An inline rule turns `[[kv-cache]]` / `[[kv-cache|the cache]]` into a
+`term_ref` token. A core rule, registered after `text_join` so escapes are already
+folded into plain text, rewrites the `text` children of paragraph-level `inline` tokens:
+it joins text across soft line breaks, asks the TermMatcher for mentions, and splices
+link tokens in. It never looks inside headings, code, links, raw `<a>` or image alt text.
+Every mention (linked or not) is recorded in the per-document `LinkState` in `env`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .matcher import TermMatcher
+
+POLICIES = ("first-per-article", "first-per-section", "every")
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """What the plugin needs to know about the glossary; the same for every document."""
+
+    matcher: TermMatcher
+    url_for: Callable[[str], str]
+    summary_for: Callable[[str], str]
+    resolve: Callable[[str], "str | None"]
+    """Slug, title or alias -> slug, for explicit references."""
+    suggest: Callable[[str], str]
+    """A did-you-mean hint for an unknown reference."""
+    policy: str = "first-per-article"
+
+
+@dataclass
+class LinkState:
+    """Per-document linking state and record; put in env['glossary'] before parsing."""
+
+    body_line: int = 1
+    """File line of the Markdown's first line, so mentions carry file lines."""
+    enabled: bool = True
+    """False when the article says `autolink: false` (explicit references still work)."""
+    self_slug: str = ""
+    """On a term's own page, the term that must never link to itself."""
+    explain: bool = False
+    """Record skipped candidates with reasons (for `glossary-site explain`)."""
+    mentions: list[tuple[str, int]] = field(default_factory=list)
+    """(slug, line) of every linked or explicitly referenced term, in order."""
+    linked: set[str] = field(default_factory=set)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    """(line, message, hint) of unknown explicit references."""
+    decisions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    """(line, text, slug, outcome) for explain: 'linked' or the reason it was not."""
+
+
+def autolink_plugin(md: MarkdownIt, context: LinkContext) -> None:
+    md.inline.ruler.before("link", "term_ref", _term_ref_rule)
+    md.core.ruler.after("text_join", "term_autolink", lambda state: _link_document(state, context))
+
+
+_REF = re.compile(r"\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]+))?\]\]")
+
+
+def _term_ref_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = _REF.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("term_ref", "", 0)
+        token.meta = {"ref": match.group(1).strip(), "text": (match.group(2) or "").strip()}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _link_document(state: StateCore, ctx: LinkContext) -> None:
+    doc: LinkState | None = state.env.get("glossary")
+    if doc is None:
+        return
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and ctx.policy == "first-per-section":
+            doc.linked.clear()
+        if token.type != "inline" or not token.children:
+            continue
+        line = doc.body_line + (token.map[0] if token.map else 0)
+        in_heading = i > 0 and tokens[i - 1].type == "heading_open"
+        token.children = _link_children(token.children, line, in_heading, ctx, doc)
+
+
+def _link_children(children: list[Token], line: int, in_heading: bool, ctx: LinkContext, doc: LinkState):
+    out: list[Token] = []
+    run: list[Token] = []
+    link_depth = 0  # inside a Markdown link, autolink or raw <a>: never link again
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            skip = "in a heading" if in_heading else ("inside a link" if link_depth else "")
+            out.extend(_link_run(run, run_line, skip, ctx, doc))
+            run = []
+
+    run_line = line
+    for child in children:
+        if child.type in ("text", "softbreak"):
+            if not run:
+                run_line = line
+            run.append(child)
+            if child.type == "softbreak":
+                line += 1
+            continue
+        flush()
+        if child.type == "hardbreak":
+            line += 1
+        elif child.type == "link_open":
+            link_depth += 1
+        elif child.type == "link_close":
+            link_depth = max(0, link_depth - 1)
+        elif child.type == "html_inline":
+            if re.match(r"<a[\s>]", child.content, re.I):
+                link_depth += 1
+            elif re.match(r"</a\s*>", child.content, re.I):
+                link_depth = max(0, link_depth - 1)
+        elif child.type == "term_ref":
+            out.extend(_explicit_ref(child, line, ctx, doc))
+            continue
+        elif child.type == "code_inline" and doc.explain:
+            _explain_only(child.content, line, "inside code", ctx, doc)
+        out.append(child)
+    flush()
+    return out
+
+
+def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState) -> list[Token]:
+    ref, text = token.meta["ref"], token.meta["text"]
+    slug = ctx.resolve(ref)
+    if slug is None:
+        doc.errors.append((line, f"reference [[{ref}]] names no term", ctx.suggest(ref)))
+        return [_text(token.content)]
+    label = text or ref
+    doc.mentions.append((slug, line))
+    doc.linked.add(slug)
+    if slug == doc.self_slug:
+        return [_text(label)]
+    return _link_tokens(slug, [_text(label)], ctx)
+
+
+def _link_run(run: list[Token], line: int, skip: str, ctx: LinkContext, doc: LinkState) -> list[Token]:
+    joined = "".join(" " if t.type == "softbreak" else t.content for t in run)
+    breaks = _break_offsets(run)
+    if skip or not doc.enabled:
+        if doc.explain:
+            reason = skip or "autolink is off for this document"
+            _explain_only(joined, line, reason, ctx, doc, breaks)
+        return run
+    matches, rejected = ctx.matcher.scan(joined, explain=doc.explain)
+    for r in rejected:
+        doc.decisions.append((_line_at(line, breaks, r.start), joined[r.start : r.end], r.slug, r.reason))
+    out: list[Token] = []
+    pos = 0
+    for m in matches:
+        at = _line_at(line, breaks, m.start)
+        text = joined[m.start : m.end]
+        reason = _why_not(m.slug, ctx, doc)
+        if doc.explain:
+            doc.decisions.append((at, text, m.slug, reason or "linked"))
+        if reason:
+            continue
+        doc.mentions.append((m.slug, at))
+        doc.linked.add(m.slug)
+        out += _pieces(joined, pos, m.start, breaks)
+        out += _link_tokens(m.slug, _pieces(joined, m.start, m.end, breaks), ctx)
+        pos = m.end
+    if pos == 0:
+        return run  # nothing linked: keep the original tokens untouched
+    return out + _pieces(joined, pos, len(joined), breaks)
+
+
+def _why_not(slug: str, ctx: LinkContext, doc: LinkState) -> str:
+    if slug == doc.self_slug:
+        return "the term's own page"
+    if slug in doc.linked and ctx.policy != "every":
+        return "already linked earlier" if ctx.policy == "first-per-article" else "already linked in this section"
+    return ""
+
+
+def _explain_only(text: str, line: int, reason: str, ctx: LinkContext, doc: LinkState, breaks=()) -> None:
+    matches, _ = ctx.matcher.scan(text)
+    for m in matches:
+        doc.decisions.append((_line_at(line, breaks, m.start), text[m.start : m.end], m.slug, reason))
+
+
+def _break_offsets(run: list[Token]) -> list[int]:
+    offsets, pos = [], 0
+    for t in run:
+        if t.type == "softbreak":
+            offsets.append(pos)
+            pos += 1
+        else:
+            pos += len(t.content)
+    return offsets
+
+
+def _line_at(line: int, breaks, offset: int) -> int:
+    return line + sum(1 for b in breaks if b < offset)
+
+
+def _pieces(joined: str, start: int, end: int, breaks: list[int]) -> list[Token]:
+    """Tokens for joined[start:end], turning the soft-break positions back into softbreaks."""
+    tokens: list[Token] = []
+    pos = start
+    for b in breaks:
+        if start <= b < end:
+            if b > pos:
+                tokens.append(_text(joined[pos:b]))
+            tokens.append(Token("softbreak", "br", 0))
+            pos = b + 1
+    if pos < end:
+        tokens.append(_text(joined[pos:end]))
+    return tokens
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _link_tokens(slug: str, inner: list[Token], ctx: LinkContext) -> list[Token]:
+    # markup/meta mark generated links so later rules and renderers can recognise them.
+    open_ = Token("link_open", "a", 1, markup="term", meta={"term": slug})
+    open_.attrs = {
+        "href": ctx.url_for(slug),
+        "class": "term-link",
+        "data-term": slug,
+        "title": ctx.summary_for(slug),
+    }
+    close = Token("link_close", "a", -1, markup="term", meta={"term": slug})
+    return [open_, *inner, close]

@@ -1,0 +1,80 @@
+"""Command line: parse arguments, run the pipeline, print diagnostics, set the exit code.
+
+Exit codes: 0 success, 1 content problems, 2 usage error (argparse) or a bug in the tool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .config import load_config
+from .diagnostics import Diagnostics
+from .pipeline import build_site, link_site
+from .scaffold import init_site
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="glossary-site", description="Build a glossary and the articles that use it.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="build the site into the output directory")
+    build.add_argument("site", nargs="?", default=".", help="site directory (default: .)")
+    build.add_argument("--output", "-o", help="output directory (default: SITE/public)")
+    build.add_argument("--drafts", action="store_true", help="include drafts")
+    build.add_argument("--base-url", help="base URL or path, e.g. /my-repo/")
+    build.add_argument("--clean", action="store_true", help="replace an output directory this tool did not write")
+    build.add_argument("--profile", action="store_true", help="print the time taken by each stage")
+    check = sub.add_parser("check", help="validate everything build validates; write nothing")
+    check.add_argument("site", nargs="?", default=".")
+    check.add_argument("--drafts", action="store_true")
+    init = sub.add_parser("init", help="create a new site with an example term and article")
+    init.add_argument("directory")
+    return parser
+
+
+def _print(diags: Diagnostics) -> None:
+    for diagnostic in diags.sorted():
+        print(diagnostic, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "init":
+        return _init(Path(args.directory))
+    root = Path(args.site)
+    if not root.is_dir():
+        print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
+        return 2
+    diags = Diagnostics()
+    if args.command == "check":
+        config = load_config(root, diags, drafts=args.drafts)
+        ok = not diags.has_errors and link_site(config, diags) is not None
+        _print(diags)
+        print(f"checked {root}: {'ok' if ok else 'problems found'}", file=sys.stderr)
+        return 0 if ok else 1
+    started = time.perf_counter()
+    output = Path(args.output) if args.output else None
+    config = load_config(root, diags, output=output, base_url=args.base_url, drafts=args.drafts)
+    result = build_site(config, diags, clean=args.clean) if not diags.has_errors else None
+    _print(diags)
+    if result is None or not result.ok:
+        print("build failed; the previous output was left untouched", file=sys.stderr)
+        return 1
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"built {result.pages} pages into {config.output} in {elapsed:.0f} ms")
+    if args.profile:
+        for stage, seconds in result.timings.items():
+            print(f"  {stage:<20} {seconds * 1000:8.1f} ms")
+    return 0
+
+
+def _init(directory: Path) -> int:
+    diags = Diagnostics()
+    init_site(directory, diags)
+    _print(diags)
+    if diags.has_errors:
+        return 1
+    print(f"created a new site in {directory}; build it with: glossary-site build {directory}")
+    return 0

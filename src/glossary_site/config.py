@@ -1,0 +1,136 @@
+"""SiteConfig: site.yaml merged with command-line flags, validated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostics, SourcePos, did_you_mean
+from .frontmatter import UniqueKeyLoader
+
+import yaml
+
+LINK_POLICIES = ("first-per-article", "first-per-section", "every")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    """The site directory (holds site.yaml, terms/, content/, templates/, static/)."""
+    output: Path
+    """Where the built site goes; replaced whole on success."""
+    title: str = "Glossary"
+    description: str = ""
+    base_url: str = "/"
+    """Either a path ('/my-repo/') or an absolute URL ('https://x.org/my-repo/')."""
+    language: str = "en"
+    depths: tuple[str, ...] = ("basics", "deeper", "deepest")
+    categories: tuple[str, ...] = ()
+    """Declared category order; when non-empty, other categories are errors."""
+    link_policy: str = "first-per-article"
+    unsafe_html: bool = False
+    """Pass raw HTML in Markdown through (off by default, as in Hugo)."""
+    drafts: bool = False
+    show_toc: bool = False
+    show_reading_time: bool = True
+    show_breadcrumbs: bool = True
+    show_code_copy_buttons: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+    """Everything else in site.yaml, for templates."""
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def absolute_base(self) -> str:
+        """base_url when it is absolute (for feeds and canonical links), else ''."""
+        parts = urlsplit(self.base_url)
+        if not parts.scheme:
+            return ""
+        return f"{parts.scheme}://{parts.netloc}{self.base_path}"
+
+    def url(self, rel: str) -> str:
+        """Site-internal URL for an output-relative path ('terms/oom/')."""
+        return self.base_path + rel.lstrip("/")
+
+
+_KEYS = {
+    "title": str,
+    "description": str,
+    "base_url": str,
+    "language": str,
+    "depths": list,
+    "categories": list,
+    "link_policy": str,
+    "unsafe_html": bool,
+    "show_toc": bool,
+    "show_reading_time": bool,
+    "show_breadcrumbs": bool,
+    "show_code_copy_buttons": bool,
+    "params": dict,
+}
+
+
+def load_config(
+    root: Path,
+    diags: Diagnostics,
+    output: Path | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+) -> SiteConfig:
+    """Read site.yaml (optional) and apply flags; problems go to `diags`."""
+    config = SiteConfig(root=root, output=output or root / "public", drafts=drafts)
+    path = root / "site.yaml"
+    if path.exists():
+        config = _apply_file(config, path, diags)
+    if base_url is not None:
+        config = replace(config, base_url=base_url)
+    return config
+
+
+def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfig:
+    rel = "site.yaml"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        node = yaml.compose(text, Loader=UniqueKeyLoader)
+        data = yaml.load(text, Loader=UniqueKeyLoader) or {}
+    except UnicodeDecodeError as exc:
+        diags.error(SourcePos(rel), f"not valid UTF-8 (byte offset {exc.start})")
+        return config
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        diags.error(SourcePos(rel, mark.line + 1 if mark else 0), f"invalid YAML: {exc.problem}")
+        return config
+    if not isinstance(data, dict):
+        diags.error(SourcePos(rel, 1), "site.yaml must be a mapping of keys to values")
+        return config
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node else {}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        pos = SourcePos(rel, lines.get(str(key), 0))
+        expected = _KEYS.get(key)
+        if expected is None:
+            diags.warning(pos, f"unknown key '{key}' in site.yaml", did_you_mean(str(key), _KEYS))
+            continue
+        if not isinstance(value, expected):
+            diags.error(pos, f"'{key}' must be a {expected.__name__}, not {type(value).__name__}")
+            continue
+        if key in ("depths", "categories"):
+            if not all(isinstance(v, str) and v.strip() for v in value) or not value and key == "depths":
+                diags.error(pos, f"'{key}' must be a non-empty list of names")
+                continue
+            value = tuple(value)
+        if key == "link_policy" and value not in LINK_POLICIES:
+            diags.error(
+                pos,
+                f"unknown link_policy '{value}'",
+                did_you_mean(value, LINK_POLICIES) or f"Use one of: {', '.join(LINK_POLICIES)}.",
+            )
+            continue
+        values[key] = value
+    return replace(config, **values)

@@ -1,0 +1,244 @@
+"""PARSE: SourceFile -> Term | Article, with validated fields and their positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from .config import SiteConfig
+from .diagnostics import Diagnostics, SourcePos, did_you_mean
+from .frontmatter import FrontMatter, parse_front_matter
+from .sources import SourceFile
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    title: str
+    summary: str
+    category: str
+    depth: str
+    aliases: tuple[str, ...]
+    related: tuple[tuple[str, SourcePos], ...]
+    """Related references as written (slug, title or alias) with their positions."""
+    autolink: bool
+    case_sensitive: bool | None
+    """None: the default per-word rule decides; True/False: the term's override."""
+    body: str
+    body_line: int
+    source: str
+    """Source path relative to the site root."""
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def pos(self, key: str = "") -> SourcePos:
+        return SourcePos(self.source, self.lines.get(key, 1))
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    date: dt.datetime | None
+    summary: str
+    kind: str
+    tags: tuple[str, ...]
+    autolink: bool
+    body: str
+    body_line: int
+    source: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """Every front matter key, including unknown ones (Hugo's ShowToc and friends)."""
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    terms: tuple[Term, ...]
+    articles: tuple[Article, ...]
+
+
+TERM_KEYS = (
+    "title", "summary", "category", "depth", "aliases", "related",
+    "autolink", "case_sensitive", "draft",
+)  # fmt: skip
+TERM_REQUIRED = ("title", "summary", "category", "depth")
+ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by '-': safe as one path segment, never '..'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def parse_corpus(sources: list[SourceFile], config: SiteConfig, diags: Diagnostics) -> Corpus:
+    terms, articles = [], []
+    for source in sources:
+        fm = parse_front_matter(source.text, source.rel, diags)
+        if not fm.ok:
+            continue
+        if fm.data.get("draft") is True and not config.drafts:
+            continue
+        if source.kind == "term":
+            term = parse_term(source, fm, config, diags)
+            if term:
+                terms.append(term)
+        else:
+            article = parse_article(source, fm, diags)
+            if article:
+                articles.append(article)
+    return Corpus(tuple(terms), tuple(articles))
+
+
+class _Fields:
+    """Typed access to front matter values; each problem is reported at its key's line."""
+
+    def __init__(self, source: str, fm: FrontMatter, diags: Diagnostics, known: tuple[str, ...]):
+        self.source, self.fm, self.diags, self.known = source, fm, diags, known
+        self.ok = True
+        self.claimed: set[str] = set()
+        """Unknown keys already explained as a misspelt required field."""
+
+    def pos(self, key: str) -> SourcePos:
+        return SourcePos(self.source, self.fm.lines.get(key, self.fm.fence_line))
+
+    def error(self, key: str, message: str, hint: str = "") -> None:
+        self.diags.error(self.pos(key), message, hint)
+        self.ok = False
+
+    def required_str(self, key: str) -> str:
+        value = self.fm.data.get(key)
+        if value is None:
+            near = [k for k in self.fm.data if k not in self.known]
+            close = did_you_mean(key, near).split("'")[1::2] if near else []
+            if close:
+                self.claimed.add(close[0])
+                self.error(close[0], f"missing required field '{key}' (found '{close[0]}')",
+                           f"Did you mean '{key}'?")
+            else:
+                self.error(key, f"missing required field '{key}'")
+            return ""
+        return self.text(key, value)
+
+    def text(self, key: str, value: Any) -> str:
+        if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.error(key, f"'{key}' must be text, not {_kind(value)}")
+            return ""
+        if not value.strip():
+            self.error(key, f"'{key}' must not be empty")
+        return value.strip()
+
+    def optional_str(self, key: str, default: str = "") -> str:
+        value = self.fm.data.get(key)
+        return default if value is None else self.text(key, value)
+
+    def str_list(self, key: str) -> tuple[str, ...]:
+        value = self.fm.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list, not {_kind(value)}", f"Write {key}: [{value}]")
+            return ()
+        items = []
+        for i, item in enumerate(value):
+            if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
+                self.diags.error(self._item_pos(key, i), f"'{key}' entries must be non-empty text")
+                self.ok = False
+                continue
+            items.append(str(item).strip())
+        return tuple(items)
+
+    def _item_pos(self, key: str, i: int) -> SourcePos:
+        return SourcePos(self.source, self.fm.lines.get(f"{key}[{i}]", self.pos(key).line))
+
+    def flag(self, key: str, default: bool | None) -> bool | None:
+        value = self.fm.data.get(key, default)
+        if value is not None and not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not {_kind(value)}")
+            return default
+        return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"text ('{value}')" if isinstance(value, str) else type(value).__name__
+
+
+def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: Diagnostics) -> Term | None:
+    f = _Fields(source.rel, fm, diags, TERM_KEYS)
+    title, summary = f.required_str("title"), f.required_str("summary")
+    category, depth = f.required_str("category"), f.required_str("depth")
+    for key in fm.data:
+        if key not in TERM_KEYS and key not in f.claimed:
+            diags.warning(f.pos(key), f"unknown key '{key}' in term front matter", did_you_mean(key, TERM_KEYS))
+    if depth and depth not in config.depths:
+        f.error("depth", f"unknown depth '{depth}'",
+                did_you_mean(depth, config.depths) or f"Use one of: {', '.join(config.depths)}.")
+    if category and config.categories and category not in config.categories:
+        f.error("category", f"unknown category '{category}'",
+                did_you_mean(category, config.categories) or "Add it to 'categories' in site.yaml.")
+    aliases, related = f.str_list("aliases"), f.str_list("related")
+    autolink, case_sensitive = f.flag("autolink", True), f.flag("case_sensitive", None)
+    slug = slugify(PurePosixPath(source.rel).stem)
+    if not slug:
+        f.error("", f"file name '{PurePosixPath(source.rel).name}' gives an empty slug",
+                "Rename the file using letters or digits.")
+    if not f.ok:
+        return None
+    return Term(
+        slug=slug, title=title, summary=summary, category=category, depth=depth,
+        aliases=aliases,
+        related=tuple((r, f._item_pos("related", i)) for i, r in enumerate(related)),
+        autolink=bool(autolink), case_sensitive=case_sensitive,
+        body=fm.body, body_line=fm.body_line, source=source.rel, lines=dict(fm.lines),
+    )  # fmt: skip
+
+
+def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Article | None:
+    f = _Fields(source.rel, fm, diags, ARTICLE_KEYS)
+    title = f.required_str("title")
+    summary = f.optional_str("summary") or f.optional_str("description")
+    kind = f.optional_str("kind")
+    tags = f.str_list("tags")
+    autolink = f.flag("autolink", True)
+    date = _date(f)
+    slug = slugify(f.optional_str("slug") or PurePosixPath(source.rel).stem)
+    if not slug:
+        f.error("slug", "slug is empty after removing unsafe characters", "Use letters, digits and '-'.")
+    if not f.ok:
+        return None
+    return Article(
+        slug=slug, title=title, date=date, summary=summary, kind=kind, tags=tags,
+        autolink=bool(autolink), body=fm.body, body_line=fm.body_line, source=source.rel,
+        params=dict(fm.data), lines=dict(fm.lines),
+    )  # fmt: skip
+
+
+def _date(f: _Fields) -> dt.datetime | None:
+    value = f.fm.data.get("date")
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    f.error("date", f"'date' is not a date: {value!r}", "Write it as 2026-03-01 or 2026-03-01T09:30:00Z.")
+    return None

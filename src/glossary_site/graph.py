@@ -1,0 +1,106 @@
+"""GRAPH: the validated term graph (names, related edges, categories); no Markdown here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import SiteConfig
+from .diagnostics import Diagnostics, did_you_mean
+from .documents import Term, slugify
+
+
+@dataclass(frozen=True)
+class TermGraph:
+    terms: dict[str, Term]
+    """Slug -> term, in slug order."""
+    names: dict[str, str]
+    """Lower-cased title, alias or slug -> slug: how `related` and `[[...]]` resolve."""
+    related: dict[str, tuple[str, ...]]
+    """Slug -> related slugs, declared on either end, sorted."""
+    categories: tuple[str, ...]
+    """Categories in display order: declared order, else alphabetical."""
+    depths: tuple[str, ...]
+
+    def resolve(self, name: str) -> str | None:
+        return self.names.get(name.strip().lower())
+
+    def suggest(self, name: str) -> str:
+        return did_you_mean(name, self.terms)
+
+    def in_category(self, category: str) -> list[Term]:
+        return [t for t in self.sorted_terms() if t.category == category]
+
+    def sorted_terms(self) -> list[Term]:
+        """Terms in reading order: alphabetical by title, case-insensitively."""
+        return sorted(self.terms.values(), key=lambda t: (t.title.lower(), t.slug))
+
+
+def build_graph(terms: tuple[Term, ...], config: SiteConfig, diags: Diagnostics) -> TermGraph:
+    by_slug: dict[str, Term] = {}
+    for term in terms:
+        if term.slug in by_slug:
+            other = by_slug[term.slug]
+            diags.error(term.pos("title"), f"duplicate term slug '{term.slug}' (also defined by {other.source})",
+                        "Rename one of the files.")
+            continue
+        by_slug[term.slug] = term
+    names = _claim_names(by_slug, diags)
+    related = _related_edges(by_slug, names, diags)
+    categories = _category_order(by_slug.values(), config, diags)
+    return TermGraph(
+        terms=dict(sorted(by_slug.items())), names=names, related=related,
+        categories=categories, depths=config.depths,
+    )  # fmt: skip
+
+
+def _claim_names(by_slug: dict[str, Term], diags: Diagnostics) -> dict[str, str]:
+    """Every title and alias belongs to exactly one term; a second claim is an error."""
+    owner: dict[str, tuple[str, str]] = {}  # name -> (slug, "title"/"alias")
+    for slug, term in sorted(by_slug.items()):
+        claims = [(term.title, "title")] + [(a, "alias") for a in term.aliases]
+        for name, what in claims:
+            key = name.lower()
+            if key in owner and owner[key][0] != slug:
+                other_slug, other_what = owner[key]
+                other = by_slug[other_slug]
+                line_key = "title" if what == "title" else f"aliases[{term.aliases.index(name)}]"
+                diags.error(
+                    term.pos(line_key),
+                    f"{what} '{name}' is already the {other_what} of term '{other_slug}' ({other.source})",
+                    "Each title and alias may belong to one term only; remove or rename one.",
+                )
+                continue
+            owner.setdefault(key, (slug, what))
+    names = {name: slug for name, (slug, _) in owner.items()}
+    for slug in by_slug:
+        names.setdefault(slug, slug)
+    return names
+
+
+def _related_edges(by_slug: dict[str, Term], names: dict[str, str], diags: Diagnostics):
+    edges: dict[str, set[str]] = {slug: set() for slug in by_slug}
+    for slug, term in sorted(by_slug.items()):
+        for ref, pos in term.related:
+            target = names.get(ref.lower()) or names.get(slugify(ref))
+            if target is None:
+                diags.error(pos, f"related term '{ref}' does not exist", did_you_mean(ref, by_slug))
+            elif target == slug:
+                diags.warning(pos, f"term '{slug}' lists itself as related", "Remove the entry.")
+            else:
+                edges[slug].add(target)
+                edges[target].add(slug)
+    return {slug: tuple(sorted(targets)) for slug, targets in sorted(edges.items())}
+
+
+def _category_order(terms, config: SiteConfig, diags: Diagnostics) -> tuple[str, ...]:
+    used = {t.category for t in terms}
+    if config.categories:
+        return tuple(c for c in config.categories if c in used)
+    by_slug: dict[str, str] = {}
+    for term in sorted(terms, key=lambda t: t.source):
+        other = by_slug.setdefault(slugify(term.category), term.category)
+        if other != term.category:
+            diags.error(term.pos("category"),
+                        f"category '{term.category}' has the same URL as category '{other}'",
+                        f"Did you mean '{other}'?")
+    return tuple(sorted(used, key=str.lower))

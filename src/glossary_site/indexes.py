@@ -1,0 +1,105 @@
+"""Backlinks and listings (articles, categories, depths, A-Z, tags): pure functions of data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .documents import Article, Term, slugify
+from .graph import TermGraph
+
+
+@dataclass(frozen=True)
+class Backlinks:
+    """Who mentions each term, computed only after every document is linked (as Zola does)."""
+
+    articles: dict[str, tuple[str, ...]]
+    """Term slug -> slugs of articles that mention it, newest first."""
+    terms: dict[str, tuple[str, ...]]
+    """Term slug -> slugs of other terms whose summary or body mention it."""
+    article_terms: dict[str, tuple[str, ...]]
+    """Article slug -> term slugs it mentions, in order of first mention."""
+
+
+def _first_mentions(mentions) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(slug for slug, _ in mentions))
+
+
+def build_backlinks(
+    article_mentions: dict[str, tuple[tuple[str, int], ...]],
+    term_mentions: dict[str, tuple[tuple[str, int], ...]],
+    articles: dict[str, Article],
+) -> Backlinks:
+    by_term_articles: dict[str, list[str]] = {}
+    article_terms = {slug: _first_mentions(m) for slug, m in sorted(article_mentions.items())}
+    for slug in sort_articles(articles.values()):
+        for term in article_terms.get(slug.slug, ()):
+            by_term_articles.setdefault(term, []).append(slug.slug)
+    by_term_terms: dict[str, set[str]] = {}
+    for source, mentions in term_mentions.items():
+        for term in _first_mentions(mentions):
+            if term != source:
+                by_term_terms.setdefault(term, set()).add(source)
+    return Backlinks(
+        articles={k: tuple(v) for k, v in sorted(by_term_articles.items())},
+        terms={k: tuple(sorted(v)) for k, v in sorted(by_term_terms.items())},
+        article_terms=article_terms,
+    )
+
+
+_EPOCH = dt.datetime(1, 1, 1)
+
+
+def _sort_date(article: Article) -> dt.datetime:
+    """Comparable across naive and aware datetimes: aware ones are taken as UTC."""
+    date = article.date
+    if date is None:
+        return _EPOCH
+    if date.tzinfo is not None:
+        return date.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return date
+
+
+def sort_articles(articles) -> list[Article]:
+    """Newest first; undated articles last; ties broken by title then slug for stability."""
+    return sorted(articles, key=lambda a: (-_sort_date(a).toordinal(), -_seconds(a), a.title.lower(), a.slug))
+
+
+def _seconds(article: Article) -> int:
+    d = _sort_date(article)
+    return d.hour * 3600 + d.minute * 60 + d.second
+
+
+def by_category(graph: TermGraph) -> list[tuple[str, list[Term]]]:
+    return [(c, graph.in_category(c)) for c in graph.categories]
+
+
+def by_depth(graph: TermGraph) -> list[tuple[str, list[Term]]]:
+    terms = graph.sorted_terms()
+    return [(d, [t for t in terms if t.depth == d]) for d in graph.depths]
+
+
+def by_letter(graph: TermGraph) -> list[tuple[str, list[Term]]]:
+    groups: dict[str, list[Term]] = {}
+    for term in graph.sorted_terms():
+        first = term.title[:1].upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(term)
+    return sorted(groups.items(), key=lambda kv: (kv[0] != "#", kv[0]))
+
+
+def by_tag(articles) -> list[tuple[str, str, list[Article]]]:
+    """(tag slug, display name, articles) with tags that slugify alike merged into one page."""
+    groups: dict[str, tuple[str, list[Article]]] = {}
+    for article in sort_articles(articles):
+        for tag in article.tags:
+            slug = slugify(tag)
+            if slug:
+                groups.setdefault(slug, (tag, []))[1].append(article)
+    return [(slug, name, items) for slug, (name, items) in sorted(groups.items())]
+
+
+def terms_by_depth(slugs, graph: TermGraph) -> list[tuple[str, list[Term]]]:
+    """The terms of one article, basics first, so a reader can start at the beginning."""
+    terms = [graph.terms[s] for s in slugs if s in graph.terms]
+    return [(d, sorted((t for t in terms if t.depth == d), key=lambda t: t.title.lower())) for d in graph.depths
+            if any(t.depth == d for t in terms)]

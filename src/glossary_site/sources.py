@@ -1,0 +1,97 @@
+"""LOAD: walk terms/ and content/ and return every source as text, sorted.
+
+Decoding happens here, once: a BOM is dropped and CRLF/CR become LF, so every later
+stage sees plain text and line numbers agree with what an editor shows.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .diagnostics import Diagnostics, SourcePos
+
+Kind = Literal["term", "article"]
+
+SOURCE_DIRS: dict[str, Kind] = {"terms": "term", "content": "article"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    rel: str
+    """Path relative to the site root with forward slashes, used in every message."""
+    kind: Kind
+    text: str
+    """Decoded text: no BOM, LF line endings."""
+
+
+def is_ignored_name(name: str) -> bool:
+    """Editor temporaries and hidden files: never content, never a rebuild trigger."""
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"))
+        or name.endswith("#")
+    )
+
+
+def load_sources(root: Path, diags: Diagnostics) -> list[SourceFile]:
+    """Every Markdown file under terms/ and content/, in a stable order."""
+    found: list[SourceFile] = []
+    real_root = root.resolve()
+    for dirname, kind in SOURCE_DIRS.items():
+        base = root / dirname
+        if not base.is_dir():
+            continue
+        for path in _walk(base):
+            rel = path.relative_to(root).as_posix()
+            if is_ignored_name(path.name):
+                continue
+            if path.suffix.lower() != ".md":
+                diags.note(SourcePos(rel), "ignored: not a Markdown (.md) file")
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), real_root):
+                diags.error(
+                    SourcePos(rel),
+                    "symbolic link points outside the site directory; refusing to read it",
+                    "Copy the file into the site instead.",
+                )
+                continue
+            source = _read(path, rel, kind, diags)
+            if source is not None:
+                found.append(source)
+    return sorted(found, key=lambda s: s.rel)
+
+
+def _walk(base: Path):
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _read(path: Path, rel: str, kind: Kind, diags: Diagnostics) -> SourceFile | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.error(SourcePos(rel), f"cannot read file: {exc.strerror}")
+        return None
+    if b"\0" in data[:8192]:
+        diags.note(SourcePos(rel), "ignored: looks like a binary file")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diags.error(
+            SourcePos(rel, line),
+            f"file is not valid UTF-8 (byte offset {exc.start})",
+            "Re-save the file with UTF-8 encoding.",
+        )
+        return None
+    return SourceFile(rel, kind, text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -1,0 +1,56 @@
+"""The Jinja environment: site templates/ override the packaged theme file by file."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import TemplateSyntaxError
+
+from .diagnostics import Diagnostics, SourcePos
+
+THEME = Path(__file__).parent / "theme"
+
+
+def make_environment(root: Path) -> Environment:
+    loaders = []
+    if (root / "templates").is_dir():
+        loaders.append(FileSystemLoader(root / "templates"))
+    loaders.append(FileSystemLoader(THEME / "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,  # every front matter value is escaped unless a template says |safe
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def template_path(filename: str | None, root: Path) -> str:
+    """A template file as the author knows it: 'templates/x.html' or the theme's path."""
+    if not filename:
+        return "<template>"
+    path = Path(filename)
+    for base, label in ((root / "templates", "templates"), (THEME / "templates", "theme/templates")):
+        try:
+            return f"{label}/{path.resolve().relative_to(base.resolve()).as_posix()}"
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def report_template_error(exc: TemplateError, root: Path, diags: Diagnostics, page: str) -> None:
+    """Turn a Jinja error into `templates/x.html:LINE: error: ...` using its last template frame."""
+    if isinstance(exc, TemplateSyntaxError):
+        pos = SourcePos(template_path(exc.filename, root), exc.lineno or 0)
+        diags.error(pos, f"template syntax error: {exc.message}")
+        return
+    pos = SourcePos("<template>")
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if name.endswith((".html", ".xml")):
+            pos = SourcePos(template_path(name, root), line)
+    diags.error(pos, f"template error while rendering {page}: {exc}")
