@@ -31,6 +31,8 @@ class LinkContext:
     matcher: TermMatcher
     url_for: Callable[[str], str]
     summary_for: Callable[[str], str]
+    title_for: Callable[[str], str]
+    """The label of `[[slug]]` when the author gives none."""
     resolve: Callable[[str], "str | None"]
     """Slug, title or alias -> slug, for explicit references."""
     suggest: Callable[[str], str]
@@ -145,7 +147,7 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState) -> 
     if slug is None:
         doc.errors.append((line, f"reference [[{ref}]] names no term", ctx.suggest(ref)))
         return [_text(token.content)]
-    label = text or ref
+    label = text or ctx.title_for(slug)
     doc.mentions.append((slug, line))
     doc.linked.add(slug)
     if slug == doc.self_slug:

@@ -75,6 +75,7 @@ def link_context(graph: TermGraph, config: SiteConfig) -> LinkContext:
         matcher=TermMatcher(forms),
         url_for=lambda slug: config.url(f"terms/{slug}/"),
         summary_for=summaries.__getitem__,
+        title_for=lambda slug: graph.terms[slug].title,
         resolve=graph.resolve,
         suggest=graph.suggest,
         policy=config.link_policy,

@@ -1,0 +1,70 @@
+"""Check that every internal link and asset reference in a built site resolves.
+
+Used by the tests now and by `check` later; works for a site hosted under a sub-path by
+stripping the base path before looking a URL up in the output directory.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("href", "src") and not (tag == "link" and ("rel", "canonical") in attrs):
+                self.refs.append(value)
+            elif name == "id":
+                self.ids.add(value)
+
+
+def _parse(path: Path) -> _Refs:
+    parser = _Refs()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _target(output: Path, base_path: str, url_path: str) -> Path | None:
+    if not url_path.startswith(base_path):
+        return None
+    rel = unquote(url_path[len(base_path) :])
+    target = output / rel
+    if rel == "" or rel.endswith("/"):
+        target = target / "index.html"
+    return target
+
+
+def broken_links(output: Path, base_path: str = "/") -> list[str]:
+    """'page.html: href' for every internal reference (and #fragment) that does not resolve."""
+    problems: list[str] = []
+    parsed: dict[Path, _Refs] = {}
+    for page in sorted(output.rglob("*.html")):
+        refs = parsed.setdefault(page, _parse(page))
+        for ref in refs.refs:
+            url = urlsplit(ref)
+            if url.scheme or url.netloc or ref.startswith(("mailto:", "data:")):
+                continue  # external: not ours to check offline
+            if not url.path:
+                if url.fragment and url.fragment not in refs.ids:
+                    problems.append(f"{page.relative_to(output)}: {ref}")
+                continue
+            if not url.path.startswith("/"):
+                problems.append(f"{page.relative_to(output)}: {ref} (relative link)")
+                continue
+            target = _target(output, base_path, url.path)
+            if target is None or not target.is_file():
+                problems.append(f"{page.relative_to(output)}: {ref}")
+            elif url.fragment and target.suffix == ".html":
+                ids = parsed.setdefault(target, _parse(target)).ids
+                if url.fragment not in ids:
+                    problems.append(f"{page.relative_to(output)}: {ref} (missing anchor)")
+    return problems

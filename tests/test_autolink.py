@@ -1,0 +1,103 @@
+"""The auto-linking rules, one fixture per rule (tests/fixtures/autolink.md), plus the record."""
+
+from pathlib import Path
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from glossary_site.autolink import LinkState
+from glossary_site.markdown import make_markdown, render_markdown
+
+from glossary_fixture import context
+
+FIXTURES = Path(__file__).parent / "fixtures" / "autolink.md"
+
+
+def render(source: str, policy: str = "first-per-article", **state) -> str:
+    md = make_markdown(context(policy))
+    return render_markdown(md, source, LinkState(**state)).html
+
+
+def record(source: str, policy: str = "first-per-article", **state):
+    md = make_markdown(context(policy))
+    return render_markdown(md, source, LinkState(**state))
+
+
+@pytest.mark.parametrize("line,title,source,expected", read_fixture_file(FIXTURES), ids=lambda v: str(v)[:40])
+def test_linker_fixture(line, title, source, expected):
+    assert render(source) == expected, f"{FIXTURES}:{line}: {title}"
+
+
+def test_fixture_file_covers_every_rule():
+    titles = {case[1] for case in read_fixture_file(FIXTURES)}
+    assert len(titles) >= 30
+
+
+def test_every_mention_policy_links_repeats():
+    html = render("A GPU here and a GPU there.", policy="every")
+    assert html.count('data-term="gpu"') == 2
+
+
+def test_first_per_section_policy_links_again_after_a_heading():
+    source = "A GPU and a GPU.\n\n## Next\n\nThe GPU again, GPU twice.\n"
+    html = render(source, policy="first-per-section")
+    assert html.count('data-term="gpu"') == 2
+
+
+def test_first_per_article_policy_links_once_across_sections():
+    source = "A GPU.\n\n## Next\n\nThe GPU again.\n"
+    assert render(source).count('data-term="gpu"') == 1
+
+
+def test_never_links_a_term_page_to_itself():
+    html = render("A GPU is a GPU; the KV cache too.", self_slug="gpu")
+    assert 'data-term="gpu"' not in html
+    assert 'data-term="kv-cache"' in html
+
+
+def test_explicit_self_reference_is_plain_text():
+    assert render("See [[gpu]].", self_slug="gpu") == "<p>See GPU.</p>\n"
+
+
+def test_autolink_off_for_a_document_keeps_explicit_references():
+    html = render("A GPU and [[kv-cache]].", enabled=False)
+    assert 'data-term="gpu"' not in html
+    assert 'data-term="kv-cache"' in html
+
+
+def test_mentions_record_term_and_file_line():
+    # body_line=5: the body starts on line 5 of the file (after front matter).
+    result = record("Intro.\n\nThe KV\ncache and a GPU.\n\n- an OOM\n", body_line=5)
+    assert result.mentions == (("kv-cache", 7), ("gpu", 8), ("oom", 10))
+
+
+def test_unknown_explicit_reference_is_an_error_with_its_line():
+    result = record("Text.\n\nSee [[kv-cahce]].\n", body_line=4)
+    assert result.errors == ((6, "reference [[kv-cahce]] names no term", "Did you mean 'kv-cache'?"),)
+
+
+def test_raw_html_anchor_is_not_linked_inside_when_html_enabled():
+    md = make_markdown(context(), unsafe_html=True)
+    html = render_markdown(md, 'Go <a href="/x">to the GPU</a> now, GPU.', LinkState()).html
+    assert html == (
+        '<p>Go <a href="/x">to the GPU</a> now, <a href="/terms/gpu/" class="term-link" data-term="gpu" '
+        'title="About gpu &lt;&amp;&quot;&gt;">GPU</a>.</p>\n'
+    )
+
+
+def test_raw_html_is_escaped_by_default():
+    html = render('<script>alert(1)</script> and a GPU')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_link_text_keeps_the_authors_casing():
+    # 'KV' is acronym-style (exact), 'Caches' an ordinary word (any casing).
+    assert ">KV Caches</a>" in render("The KV Caches filled.")
+    assert "term-link" not in render("The kv caches filled.")
+
+
+def test_generated_tokens_are_marked_for_later_rules():
+    md = make_markdown(context())
+    tokens = md.parse("A GPU.", {"glossary": LinkState()})
+    links = [t for t in tokens[1].children if t.type == "link_open"]
+    assert [(t.markup, t.meta) for t in links] == [("term", {"term": "gpu"})]
