@@ -73,7 +73,7 @@ def test_mentions_record_term_and_file_line():
 
 def test_unknown_explicit_reference_is_an_error_with_its_line():
     result = record("Text.\n\nSee [[kv-cahce]].\n", body_line=4)
-    assert result.errors == ((6, "reference [[kv-cahce]] names no term", "Did you mean 'kv-cache'?"),)
+    assert result.errors == ((6, "reference [[kv-cahce]] names no term", "Did you mean 'kv-cache'?", "kv-cahce"),)
 
 
 def test_raw_html_anchor_is_not_linked_inside_when_html_enabled():

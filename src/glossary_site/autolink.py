@@ -55,8 +55,8 @@ class LinkState:
     mentions: list[tuple[str, int]] = field(default_factory=list)
     """(slug, line) of every linked or explicitly referenced term, in order."""
     linked: set[str] = field(default_factory=set)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    """(line, message, hint) of unknown explicit references."""
+    errors: list[tuple[int, str, str, str]] = field(default_factory=list)
+    """(line, message, hint, reference) of unknown explicit references."""
     decisions: list[tuple[int, str, str, str]] = field(default_factory=list)
     """(line, text, slug, outcome) for explain: 'linked' or the reason it was not."""
 
@@ -145,7 +145,7 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState) -> 
     ref, text = token.meta["ref"], token.meta["text"]
     slug = ctx.resolve(ref)
     if slug is None:
-        doc.errors.append((line, f"reference [[{ref}]] names no term", ctx.suggest(ref)))
+        doc.errors.append((line, f"reference [[{ref}]] names no term", ctx.suggest(ref), ref))
         return [_text(token.content)]
     label = text or ctx.title_for(slug)
     doc.mentions.append((slug, line))

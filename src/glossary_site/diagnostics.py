@@ -34,7 +34,9 @@ class Diagnostic:
 
     def __str__(self) -> str:
         text = f"{self.pos}: {self.level}: {self.message}"
-        return f"{text} {self.hint}" if self.hint else text
+        if not self.hint:
+            return text
+        return f"{text} {self.hint}" if text.endswith((".", "?", "!", ":")) else f"{text}. {self.hint}"
 
 
 @dataclass

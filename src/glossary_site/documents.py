@@ -59,6 +59,8 @@ class Article:
 class Corpus:
     terms: tuple[Term, ...]
     articles: tuple[Article, ...]
+    broken_terms: frozenset[str] = frozenset()
+    """Slugs of term files that failed to parse: references to them are not reported twice."""
 
 
 TERM_KEYS = (
@@ -76,9 +78,11 @@ def slugify(text: str) -> str:
 
 
 def parse_corpus(sources: list[SourceFile], config: SiteConfig, diags: Diagnostics) -> Corpus:
-    terms, articles = [], []
+    terms, articles, broken = [], [], set()
     for source in sources:
         fm = parse_front_matter(source.text, source.rel, diags)
+        if source.kind == "term":
+            broken.add(slugify(PurePosixPath(source.rel).stem))
         if not fm.ok:
             continue
         if fm.data.get("draft") is True and not config.drafts:
@@ -87,11 +91,12 @@ def parse_corpus(sources: list[SourceFile], config: SiteConfig, diags: Diagnosti
             term = parse_term(source, fm, config, diags)
             if term:
                 terms.append(term)
+                broken.discard(term.slug)
         else:
             article = parse_article(source, fm, diags)
             if article:
                 articles.append(article)
-    return Corpus(tuple(terms), tuple(articles))
+    return Corpus(tuple(terms), tuple(articles), frozenset(broken))
 
 
 class _Fields:

@@ -96,9 +96,14 @@ def _parse_yaml(block: str, path: str, diags: Diagnostics):
         node = yaml.compose(block, Loader=UniqueKeyLoader)
         data = yaml.load(block, Loader=UniqueKeyLoader) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is found at the end of the block; its start is
+        # where the author has to look.
+        at_end = "end of stream" in (exc.problem or "")
+        mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{exc.context}: {problem}"
         hint = ""
         if "\t" in block and "tab" in str(exc).lower():
             hint = "YAML indentation must use spaces, not tabs."

@@ -33,8 +33,8 @@ class Rendered:
     words: int
     mentions: tuple[tuple[str, int], ...]
     """(term slug, file line) of every linked mention, in document order."""
-    errors: tuple[tuple[int, str, str], ...]
-    """(file line, message, hint) of bad explicit references."""
+    errors: tuple[tuple[int, str, str, str], ...]
+    """(file line, message, hint, reference) of bad explicit references."""
 
 
 def _highlight(code: str, lang: str, _attrs) -> str:

@@ -15,7 +15,7 @@ from pygments.formatters import HtmlFormatter
 from .autolink import LinkContext, LinkState
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
-from .documents import Article, Corpus, Term, parse_corpus
+from .documents import Article, Corpus, Term, parse_corpus, slugify
 from .graph import TermGraph, build_graph
 from .indexes import Backlinks, build_backlinks, sort_articles
 from .markdown import Rendered, make_markdown, render_inline, render_markdown
@@ -94,9 +94,10 @@ def link_article(md, article: Article) -> Rendered:
     return render_markdown(md, article.body, LinkState(body_line=article.body_line, enabled=article.autolink))
 
 
-def _report_refs(source: str, rendered: Rendered, diags: Diagnostics) -> None:
-    for line, message, hint in rendered.errors:
-        diags.error(SourcePos(source, line), message, hint)
+def _report_refs(source: str, rendered: Rendered, corpus: Corpus, diags: Diagnostics) -> None:
+    for line, message, hint, ref in rendered.errors:
+        if slugify(ref) not in corpus.broken_terms:
+            diags.error(SourcePos(source, line), message, hint)
 
 
 @dataclass(frozen=True)
@@ -116,16 +117,15 @@ def link_site(config: SiteConfig, diags: Diagnostics, timer: "_Timer | None" = N
     timer = timer or _Timer()
     corpus, graph = read_site(config, diags)
     timer.lap("load+parse+graph")
-    if diags.has_errors:
-        return None
+    # Linking goes on after content errors so that one run reports bad references too.
     md = make_markdown(link_context(graph, config), config.unsafe_html)
     term_docs = {t.slug: link_term(md, t) for t in graph.terms.values()}
     articles = {a.slug: a for a in sort_articles(corpus.articles)}
     article_docs = {slug: link_article(md, a) for slug, a in articles.items()}
     for slug, doc in term_docs.items():
-        _report_refs(graph.terms[slug].source, doc.rendered, diags)
+        _report_refs(graph.terms[slug].source, doc.rendered, corpus, diags)
     for slug, doc in article_docs.items():
-        _report_refs(articles[slug].source, doc, diags)
+        _report_refs(articles[slug].source, doc, corpus, diags)
     timer.lap("link+markdown")
     if diags.has_errors:
         return None
