@@ -60,7 +60,11 @@ def parse_front_matter(text: str, path: str, diags: Diagnostics) -> FrontMatter:
     return FrontMatter(data, key_lines, body, end + 2, ok=ok)
 
 
-class UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when installed (several times faster); same safe constructors either way.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class UniqueKeyLoader(_BaseLoader):
     """SafeLoader that rejects duplicate keys instead of silently keeping the last."""
 
 
@@ -93,8 +97,13 @@ UniqueKeyLoader.add_constructor(
 def _parse_yaml(block: str, path: str, diags: Diagnostics):
     # Line 1 is the opening fence, so YAML's 0-based line n is file line n + 2.
     try:
-        node = yaml.compose(block, Loader=UniqueKeyLoader)
-        data = yaml.load(block, Loader=UniqueKeyLoader) if node is not None else {}
+        # One parse: compose keeps each key's line, then the node is constructed into data.
+        loader = UniqueKeyLoader(block)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote or bracket is found at the end of the block; its start is
         # where the author has to look.
