@@ -52,10 +52,9 @@ def context(policy: str = "first-per-article") -> LinkContext:
             names[name.lower()] = slug
     return LinkContext(
         matcher=matcher(),
-        url_for=lambda slug: f"/terms/{slug}/",
-        summary_for=lambda slug: f"About {slug} <&\">",
-        title_for=lambda slug: TERMS[slug][0],
-        resolve=lambda name: names.get(name.strip().lower()),
-        suggest=lambda name: "Did you mean 'kv-cache'?" if "kv" in name else "",
+        base_path="/",
+        titles={slug: t[0] for slug, t in TERMS.items()},
+        summaries={slug: f"About {slug} <&\">" for slug in TERMS},
+        names=names,
         policy=policy,
     )

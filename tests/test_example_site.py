@@ -6,7 +6,10 @@ import sys
 
 import pytest
 
+from glossary_site.config import load_config
+from glossary_site.diagnostics import Diagnostics
 from glossary_site.linkcheck import broken_links
+from glossary_site.pipeline import read_site
 
 from conftest import REPO, SHARED, in_ci, run_cli
 
@@ -26,14 +29,16 @@ def copy_example(tmp_path):
 
 
 def test_example_site_meets_the_content_contract():
-    terms = list((REPO / "terms").glob("**/*.md"))
-    articles = list((REPO / "content").glob("**/*.md"))
-    assert len(terms) >= 40 and len(articles) >= 6
-    kinds = {line.split(":", 1)[1].strip().strip('"')
-             for a in articles for line in a.read_text().splitlines() if line.startswith("kind")}
-    assert {"inspiration", "whitepaper", "booklet"} <= {k.replace("= ", "").strip('"') for k in kinds}
-    longest = max(len(a.read_text().split()) for a in articles)
-    assert longest >= 2000
+    diags = Diagnostics()
+    corpus, graph, _ = read_site(load_config(REPO, diags), diags)
+    assert not diags.has_errors
+    assert len(graph.terms) >= 40 and len(corpus.articles) >= 6
+    assert {"inspiration", "whitepaper", "booklet"} <= {a.kind for a in corpus.articles}
+    assert {t.depth for t in graph.terms.values()} == {"basics", "deeper", "deepest"}
+    assert set(graph.categories) == set(load_config(REPO, diags).categories)
+    assert any(t.aliases for t in graph.terms.values()) and any(graph.related.values())
+    assert max(len(a.body.split()) for a in corpus.articles) >= 2000
+    assert any(a.source.endswith(".md") and a.params.get("ShowToc") for a in corpus.articles)
 
 
 def test_example_site_builds_without_problems_and_every_link_resolves(tmp_path, capsys):

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from .diagnostics import did_you_mean
 from .matcher import TermMatcher
 
 POLICIES = ("first-per-article", "first-per-section", "every")
@@ -26,18 +26,36 @@ POLICIES = ("first-per-article", "first-per-section", "every")
 
 @dataclass(frozen=True)
 class LinkContext:
-    """What the plugin needs to know about the glossary; the same for every document."""
+    """What the plugin knows about the glossary; the same for every document of a build.
+
+    Plain data (no closures), so it can be sent to worker processes and digested.
+    """
 
     matcher: TermMatcher
-    url_for: Callable[[str], str]
-    summary_for: Callable[[str], str]
-    title_for: Callable[[str], str]
-    """The label of `[[slug]]` when the author gives none."""
-    resolve: Callable[[str], "str | None"]
-    """Slug, title or alias -> slug, for explicit references."""
-    suggest: Callable[[str], str]
-    """A did-you-mean hint for an unknown reference."""
+    base_path: str
+    """URL prefix of the site ('/' or '/my-repo/'); term pages live at base/terms/<slug>/."""
+    titles: dict[str, str]
+    """Slug -> title: the label of `[[slug]]` when the author gives none."""
+    summaries: dict[str, str]
+    """Slug -> summary, carried by every link for previews."""
+    names: dict[str, str]
+    """Lower-cased slug, title or alias -> slug, for explicit references."""
     policy: str = "first-per-article"
+
+    def url_for(self, slug: str) -> str:
+        return f"{self.base_path}terms/{slug}/"
+
+    def summary_for(self, slug: str) -> str:
+        return self.summaries[slug]
+
+    def title_for(self, slug: str) -> str:
+        return self.titles[slug]
+
+    def resolve(self, name: str) -> str | None:
+        return self.names.get(name.strip().lower())
+
+    def suggest(self, name: str) -> str:
+        return did_you_mean(name, self.titles)
 
 
 @dataclass

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .config import load_config
 from .diagnostics import Diagnostics
-from .pipeline import build_site, link_site
+from .cache import BuildCache
+from .pipeline import build_site, check_site, default_jobs
 from .scaffold import init_site
 
 
@@ -26,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="base URL or path, e.g. /my-repo/")
     build.add_argument("--clean", action="store_true", help="replace an output directory this tool did not write")
     build.add_argument("--profile", action="store_true", help="print the time taken by each stage")
+    build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
+    build.add_argument("--no-cache", action="store_true", help="ignore and do not write the build cache")
     check = sub.add_parser("check", help="validate everything build validates; write nothing")
     check.add_argument("site", nargs="?", default=".")
     check.add_argument("--drafts", action="store_true")
@@ -50,20 +53,29 @@ def main(argv: list[str] | None = None) -> int:
     diags = Diagnostics()
     if args.command == "check":
         config = load_config(root, diags, drafts=args.drafts)
-        ok = not diags.has_errors and link_site(config, diags) is not None
+        ok = not diags.has_errors and check_site(config, diags)
         _print(diags)
         print(f"checked {root}: {'ok' if ok else 'problems found'}", file=sys.stderr)
         return 0 if ok else 1
     started = time.perf_counter()
     output = Path(args.output) if args.output else None
     config = load_config(root, diags, output=output, base_url=args.base_url, drafts=args.drafts)
-    result = build_site(config, diags, clean=args.clean) if not diags.has_errors else None
+    if diags.has_errors:
+        _print(diags)
+        return 1
+    cache = BuildCache() if args.no_cache else BuildCache.load(root, diags)
+    progress = (lambda line: print(line, file=sys.stderr, flush=True)) if sys.stderr.isatty() else None
+    result = build_site(config, diags, clean=args.clean, cache=cache, jobs=args.jobs or default_jobs(),
+                        progress=progress)
     _print(diags)
-    if result is None or not result.ok:
+    if not result.ok:
         print("build failed; the previous output was left untouched", file=sys.stderr)
         return 1
+    if not args.no_cache:
+        cache.save(root)
     elapsed = (time.perf_counter() - started) * 1000
-    print(f"built {result.pages} pages into {config.output} in {elapsed:.0f} ms")
+    print(f"built {result.pages} pages into {config.output} in {elapsed:.0f} ms "
+          f"({len(result.rendered)} written, {len(result.removed)} removed)")
     if args.profile:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<20} {seconds * 1000:8.1f} ms")

@@ -77,26 +77,28 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def parse_source(source: SourceFile, config: SiteConfig, diags: Diagnostics) -> tuple[Term | Article | None, bool]:
+    """(document, ok): a draft gives (None, True), a file with errors (None, False)."""
+    fm = parse_front_matter(source.text, source.rel, diags)
+    if not fm.ok:
+        return None, False
+    if fm.data.get("draft") is True and not config.drafts:
+        return None, True
+    doc = parse_term(source, fm, config, diags) if source.kind == "term" else parse_article(source, fm, diags)
+    return doc, doc is not None
+
+
+def assemble_corpus(parsed: list[tuple[SourceFile, Term | Article | None, bool]]) -> Corpus:
+    terms = tuple(doc for _, doc, _ in parsed if isinstance(doc, Term))
+    articles = tuple(doc for _, doc, _ in parsed if isinstance(doc, Article))
+    broken = frozenset(
+        slugify(PurePosixPath(source.rel).stem) for source, _, ok in parsed if source.kind == "term" and not ok
+    )
+    return Corpus(terms, articles, broken)
+
+
 def parse_corpus(sources: list[SourceFile], config: SiteConfig, diags: Diagnostics) -> Corpus:
-    terms, articles, broken = [], [], set()
-    for source in sources:
-        fm = parse_front_matter(source.text, source.rel, diags)
-        if source.kind == "term":
-            broken.add(slugify(PurePosixPath(source.rel).stem))
-        if not fm.ok:
-            continue
-        if fm.data.get("draft") is True and not config.drafts:
-            continue
-        if source.kind == "term":
-            term = parse_term(source, fm, config, diags)
-            if term:
-                terms.append(term)
-                broken.discard(term.slug)
-        else:
-            article = parse_article(source, fm, diags)
-            if article:
-                articles.append(article)
-    return Corpus(tuple(terms), tuple(articles), frozenset(broken))
+    return assemble_corpus([(source, *parse_source(source, config, diags)) for source in sources])
 
 
 class _Fields:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .documents import Article, Term, slugify
-from .graph import TermGraph
+from .documents import Article, slugify
 
 
 @dataclass(frozen=True)
@@ -28,13 +27,14 @@ def _first_mentions(mentions) -> tuple[str, ...]:
 def build_backlinks(
     article_mentions: dict[str, tuple[tuple[str, int], ...]],
     term_mentions: dict[str, tuple[tuple[str, int], ...]],
-    articles: dict[str, Article],
+    article_order: list[str],
 ) -> Backlinks:
+    """`article_order`: article slugs newest first, the order of every "used by" list."""
     by_term_articles: dict[str, list[str]] = {}
     article_terms = {slug: _first_mentions(m) for slug, m in sorted(article_mentions.items())}
-    for slug in sort_articles(articles.values()):
-        for term in article_terms.get(slug.slug, ()):
-            by_term_articles.setdefault(term, []).append(slug.slug)
+    for slug in article_order:
+        for term in article_terms.get(slug, ()):
+            by_term_articles.setdefault(term, []).append(slug)
     by_term_terms: dict[str, set[str]] = {}
     for source, mentions in term_mentions.items():
         for term in _first_mentions(mentions):
@@ -70,27 +70,27 @@ def _seconds(article: Article) -> int:
     return d.hour * 3600 + d.minute * 60 + d.second
 
 
-def by_category(graph: TermGraph) -> list[tuple[str, list[Term]]]:
-    return [(c, graph.in_category(c)) for c in graph.categories]
+def by_category(categories: tuple[str, ...], terms: list) -> list[tuple[str, list]]:
+    """Terms (already in reading order) grouped by category in the configured order."""
+    return [(c, [t for t in terms if t.category == c]) for c in categories]
 
 
-def by_depth(graph: TermGraph) -> list[tuple[str, list[Term]]]:
-    terms = graph.sorted_terms()
-    return [(d, [t for t in terms if t.depth == d]) for d in graph.depths]
+def by_depth(depths: tuple[str, ...], terms: list) -> list[tuple[str, list]]:
+    return [(d, [t for t in terms if t.depth == d]) for d in depths]
 
 
-def by_letter(graph: TermGraph) -> list[tuple[str, list[Term]]]:
-    groups: dict[str, list[Term]] = {}
-    for term in graph.sorted_terms():
+def by_letter(terms: list) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for term in terms:
         first = term.title[:1].upper()
         groups.setdefault(first if first.isalpha() else "#", []).append(term)
     return sorted(groups.items(), key=lambda kv: (kv[0] != "#", kv[0]))
 
 
-def by_tag(articles) -> list[tuple[str, str, list[Article]]]:
-    """(tag slug, display name, articles) with tags that slugify alike merged into one page."""
-    groups: dict[str, tuple[str, list[Article]]] = {}
-    for article in sort_articles(articles):
+def by_tag(articles: list) -> list[tuple[str, str, list]]:
+    """(tag slug, display name, articles newest first); tags that slugify alike share a page."""
+    groups: dict[str, tuple[str, list]] = {}
+    for article in articles:
         for tag in article.tags:
             slug = slugify(tag)
             if slug:
@@ -98,8 +98,7 @@ def by_tag(articles) -> list[tuple[str, str, list[Article]]]:
     return [(slug, name, items) for slug, (name, items) in sorted(groups.items())]
 
 
-def terms_by_depth(slugs, graph: TermGraph) -> list[tuple[str, list[Term]]]:
+def terms_by_depth(terms: list, depths: tuple[str, ...]) -> list[tuple[str, list]]:
     """The terms of one article, basics first, so a reader can start at the beginning."""
-    terms = [graph.terms[s] for s in slugs if s in graph.terms]
-    return [(d, sorted((t for t in terms if t.depth == d), key=lambda t: t.title.lower())) for d in graph.depths
-            if any(t.depth == d for t in terms)]
+    return [(d, sorted((t for t in terms if t.depth == d), key=lambda t: t.title.lower()))
+            for d in depths if any(t.depth == d for t in terms)]

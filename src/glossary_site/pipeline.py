@@ -1,35 +1,53 @@
 """build_site(config): the only module that knows the order of the stages.
 
-load -> parse -> graph -> link + markdown -> backlinks -> render -> write.
-Each stage reports problems into Diagnostics; the build stops between stages when
-there are errors, and only a build without errors replaces the previous output.
+load -> parse -> graph -> link terms -> article units (link + render + write) ->
+backlinks -> term pages -> listings -> commit.
+
+Each stage reports problems into Diagnostics; the build stops before writing when there
+are errors, and only a build without errors replaces the previous output. Every page has
+a key (a digest of all its inputs); with a BuildCache from an earlier build, a page whose
+key is unchanged is neither rendered nor written, which is what makes rebuilds cheap.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from pygments.formatters import HtmlFormatter
 
+from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key, run_indexes, set_work
 from .autolink import LinkContext, LinkState
+from .cache import BuildCache, digest
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
-from .documents import Article, Corpus, Term, parse_corpus, slugify
+from .documents import Article, Corpus, Term, assemble_corpus, parse_source, slugify
 from .graph import TermGraph, build_graph
-from .indexes import Backlinks, build_backlinks, sort_articles
-from .markdown import Rendered, make_markdown, render_inline, render_markdown
+from .indexes import build_backlinks, sort_articles
+from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
-from .render import OutputFile, Renderer, Site, TermDoc, install_globals
-from .sources import load_sources
-from .templates import THEME, make_environment
+from .refs import ArticleRef, TermRef
+from .render import OutputFile, PageSpec, TermDoc, graph_json, install_globals, listing_specs, render_page, term_spec
+from .sources import SourceFile, load_sources
+from .templates import THEME, make_environment, template_digests
 from .write import OutputWriter, check_output_dir
+
+PARALLEL_THRESHOLD = 64
+"""Fewer article pages to render than this are cheaper to render in this process."""
 
 
 @dataclass
 class BuildResult:
     ok: bool
     pages: int = 0
+    """HTML pages in the output."""
+    rendered: list[str] = field(default_factory=list)
+    """Output paths rendered by this build (the rest were unchanged)."""
+    removed: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, for --profile."""
 
@@ -45,12 +63,41 @@ class _Timer:
         self._last = now
 
 
-def read_site(config: SiteConfig, diags: Diagnostics) -> tuple[Corpus, TermGraph]:
-    """LOAD + PARSE + GRAPH: everything `check` validates before any Markdown is rendered."""
-    corpus = parse_corpus(load_sources(config.root, diags), config, diags)
+# --- LOAD + PARSE + GRAPH ---------------------------------------------------------------
+
+
+def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics):
+    """Parse every source, reusing the parse of any file whose text is unchanged."""
+    parse_key = digest(config.depths, config.categories, config.drafts)
+    parsed, digests = [], {}
+    for source in sources:
+        key = digest(parse_key, source.text)
+        digests[source.rel] = key
+        hit = cache.parsed.get(source.rel)
+        if hit and hit[0] == key:
+            doc, ok, items = hit[1]
+            diags.extend(items)
+            if doc is not None:  # the body is not cached: it is the text after the front matter
+                doc = dataclasses.replace(doc, body="\n".join(source.text.split("\n")[doc.body_line - 1 :]))
+        else:
+            local = Diagnostics()
+            doc, ok = parse_source(source, config, local)
+            diags.extend(local.items)
+            cached_doc = dataclasses.replace(doc, body="") if doc is not None else None
+            cache.parsed[source.rel] = (key, (cached_doc, ok, tuple(local.items)))
+        parsed.append((source, doc, ok))
+    for rel in set(cache.parsed) - set(digests):
+        del cache.parsed[rel]
+    return assemble_corpus(parsed), digests
+
+
+def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None = None):
+    """LOAD + PARSE + GRAPH: everything validated before any Markdown is rendered."""
+    cache = cache if cache is not None else BuildCache()
+    corpus, digests = parse_stage(load_sources(config.root, diags), config, cache, diags)
     graph = build_graph(corpus.terms, config, diags)
     _check_article_slugs(corpus.articles, diags)
-    return corpus, graph
+    return corpus, graph, digests
 
 
 def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> None:
@@ -60,7 +107,7 @@ def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> N
         if other is not article:
             diags.error(SourcePos(article.source, article.lines.get("slug", 1)),
                         f"article slug '{article.slug}' is also used by {other.source}",
-                        "Set a different 'slug:' in one of them.")
+                        "Set a different 'slug:' in one of them.")  # fmt: skip
 
 
 def link_context(graph: TermGraph, config: SiteConfig) -> LinkContext:
@@ -70,102 +117,199 @@ def link_context(graph: TermGraph, config: SiteConfig) -> LinkContext:
         for name in (term.title, *term.aliases)
         for form in inflections(name)
     ]  # fmt: skip
-    summaries = {slug: t.summary for slug, t in graph.terms.items()}
     return LinkContext(
         matcher=TermMatcher(forms),
-        url_for=lambda slug: config.url(f"terms/{slug}/"),
-        summary_for=summaries.__getitem__,
-        title_for=lambda slug: graph.terms[slug].title,
-        resolve=graph.resolve,
-        suggest=graph.suggest,
+        base_path=config.base_path,
+        titles={slug: t.title for slug, t in graph.terms.items()},
+        summaries={slug: t.summary for slug, t in graph.terms.items()},
+        names=graph.names,
         policy=config.link_policy,
     )
 
 
+def names_key(graph: TermGraph, config: SiteConfig) -> str:
+    """Everything that decides where links go (not what they show): names, policy, URLs."""
+    names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
+    return digest(names, config.base_path, config.link_policy, config.unsafe_html)
+
+
+# --- LINK ------------------------------------------------------------------------------
+
+
 def link_term(md, term: Term) -> TermDoc:
     """A term's summary and body share one linker state: first mention across both."""
-    state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug, )
+    state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug)
     summary_html = render_inline(md, term.summary, state)
     state.body_line = term.body_line
     return TermDoc(summary_html, render_markdown(md, term.body, state))
 
 
-def link_article(md, article: Article) -> Rendered:
-    return render_markdown(md, article.body, LinkState(body_line=article.body_line, enabled=article.autolink))
+def _shown(context: LinkContext, mentions) -> list[tuple[str, str, str]]:
+    """What a linked document shows of the terms it links: titles and summaries."""
+    slugs = sorted({slug for slug, _ in mentions})
+    return [(s, context.titles.get(s, ""), context.summaries.get(s, "")) for s in slugs]
 
 
-def _report_refs(source: str, rendered: Rendered, corpus: Corpus, diags: Diagnostics) -> None:
-    for line, message, hint, ref in rendered.errors:
+def link_terms(graph, context, names, digests, cache, config) -> dict[str, TermDoc]:
+    md = None
+    docs = {}
+    for slug, term in graph.terms.items():
+        key = digest(names, digests[term.source])
+        hit = cache.docs.get(term.source)
+        if hit and hit[0] == key and hit[1][1] == _shown(context, hit[1][0].rendered.mentions):
+            docs[slug] = hit[1][0]
+            continue
+        md = md or make_markdown(context, config.unsafe_html)
+        docs[slug] = link_term(md, term)
+        cache.docs[term.source] = (key, (docs[slug], _shown(context, docs[slug].rendered.mentions)))
+    return docs
+
+
+def _report_refs(source: str, errors, corpus: Corpus, diags: Diagnostics) -> None:
+    for line, message, hint, ref in errors:
         if slugify(ref) not in corpus.broken_terms:
             diags.error(SourcePos(source, line), message, hint)
 
 
-@dataclass(frozen=True)
-class LinkedSite:
-    """Everything after LINK + BACKLINKS: what the render stage needs, and what `check` checks."""
-
-    graph: TermGraph
-    articles: dict[str, Article]
-    """Newest first."""
-    article_docs: dict[str, Rendered]
-    term_docs: dict[str, TermDoc]
-    backlinks: Backlinks
+# --- ARTICLE UNITS ---------------------------------------------------------------------
 
 
-def link_site(config: SiteConfig, diags: Diagnostics, timer: "_Timer | None" = None) -> LinkedSite | None:
-    """LOAD .. BACKLINKS; None when any stage reported an error."""
-    timer = timer or _Timer()
-    corpus, graph = read_site(config, diags)
-    timer.lap("load+parse+graph")
-    # Linking goes on after content errors so that one run reports bad references too.
-    md = make_markdown(link_context(graph, config), config.unsafe_html)
-    term_docs = {t.slug: link_term(md, t) for t in graph.terms.values()}
-    articles = {a.slug: a for a in sort_articles(corpus.articles)}
-    article_docs = {slug: link_article(md, a) for slug, a in articles.items()}
-    for slug, doc in term_docs.items():
-        _report_refs(graph.terms[slug].source, doc.rendered, corpus, diags)
-    for slug, doc in article_docs.items():
-        _report_refs(articles[slug].source, doc, corpus, diags)
-    timer.lap("link+markdown")
-    if diags.has_errors:
-        return None
-    backlinks = build_backlinks(
-        {slug: d.mentions for slug, d in article_docs.items()},
-        {slug: d.rendered.mentions for slug, d in term_docs.items()},
-        articles,
-    )
-    timer.lap("backlinks")
-    return LinkedSite(graph, articles, article_docs, term_docs, backlinks)
+def run_articles(articles: list[Article], inputs: UnitInputs, digests, cache: BuildCache, output_ok: bool,
+                 jobs: int, progress: Callable[[str], None] | None) -> list[ArticleResult]:  # fmt: skip
+    """Skip every article whose page key is unchanged; render the rest, in parallel if many."""
+    results: dict[str, ArticleResult] = {}
+    todo: list[tuple[Article, str]] = []
+    for article in articles:
+        source_digest = digests[article.source]
+        rel = f"articles/{article.slug}/index.html"
+        hit = cache.docs.get(article.source)
+        if output_ok and hit and hit[0] == source_digest:
+            key = page_key(inputs, source_digest, hit[1])
+            if cache.pages.get(rel) == key and (inputs.config.output / rel).is_file():
+                results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False)
+                continue
+        todo.append((article, source_digest))
+    for result in _render_units(todo, inputs, jobs, progress):
+        results[result.source] = result
+        cache.docs[result.source] = (digests[result.source], result.mentions)
+    return [results[a.source] for a in articles]
 
 
-def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False) -> BuildResult:
+def _render_units(todo, inputs: UnitInputs, jobs: int, progress) -> list[ArticleResult]:
+    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        renderer = ArticleRenderer(inputs) if todo else None
+        return [renderer.run(*item) for item in todo]
+    set_work(inputs, todo)
+    chunk = max(8, min(64, len(todo) // (jobs * 8) or 1))
+    batches = [list(range(i, min(i + chunk, len(todo)))) for i in range(0, len(todo), chunk)]
+    results: list[ArticleResult] = []
+    # fork: workers inherit the corpus and link context; only indexes and results travel.
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for done, batch in enumerate(pool.imap(run_indexes, batches), start=1):
+            results += batch
+            if progress and (done % 20 == 0 or done == len(batches)):
+                progress(f"articles: {len(results)}/{len(todo)} rendered")
+    set_work(inputs, [])
+    return results
+
+
+# --- THE BUILD -------------------------------------------------------------------------
+
+
+def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cache: BuildCache | None = None,
+               jobs: int = 1, progress: Callable[[str], None] | None = None) -> BuildResult:  # fmt: skip
+    """Build the site into config.output. `cache` (kept by the caller) makes rebuilds incremental."""
     timer = _Timer()
     if not check_output_dir(config, diags, clean):
         return BuildResult(False)
-    linked = link_site(config, diags, timer)
-    if linked is None:
-        return BuildResult(False, timings=timer.timings)
-    site = Site(config, linked.graph, linked.articles, linked.backlinks)
+    cache = cache if cache is not None else BuildCache()
+    corpus, graph, digests = read_site(config, diags, cache)
+    timer.lap("load+parse+graph")
+
+    # Linking goes on after content errors so that one run reports bad references too.
+    context = link_context(graph, config)
+    names = names_key(graph, config)
+    term_docs = link_terms(graph, context, names, digests, cache, config)
+    for slug, doc in term_docs.items():
+        _report_refs(graph.terms[slug].source, doc.rendered.errors, corpus, diags)
+    timer.lap("link terms")
+
     env = make_environment(config.root)
-    install_globals(env, site)
-    renderer = Renderer(env, site, diags)
+    install_globals(env, config)
+    templates = template_digests(env, ["article.html"])
+    config_key = digest(dataclasses.replace(config, root=None, output=None))
+    articles = sort_articles(corpus.articles)
+    output_ok = str(config.output) == cache.output and config.output.is_dir()
     writer = OutputWriter(config.output, diags)
-    for slug, article in linked.articles.items():
-        writer.write(renderer.article(article, linked.article_docs[slug]))
-    for slug, term in linked.graph.terms.items():
-        writer.write(renderer.term(term, linked.term_docs[slug]))
-    for output in renderer.listings():
-        writer.write(output)
-    writer.copy_tree(THEME / "static", "static", "theme/static")
-    writer.write(OutputFile("static/pygments.css", pygments_css(), "theme"))
-    writer.copy_tree(config.root / "static", "static", "static")
-    timer.lap("render+write")
+    term_refs = {slug: TermRef.of(t) for slug, t in graph.terms.items()}
+    inputs = UnitInputs(config, context, term_refs, graph.depths,
+                        digest(config_key, names, templates["article.html"]), writer.staging)  # fmt: skip
+    if diags.has_errors:
+        # Unknown references in articles are found by linking them: report them in this run too.
+        md = make_markdown(context, config.unsafe_html)
+        for article in articles:
+            state = LinkState(body_line=article.body_line, enabled=False)
+            _report_refs(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
+        return BuildResult(False, timings=timer.timings)
+    writer.ensure_staging()
+    results = run_articles(articles, inputs, digests, cache, output_ok, jobs, progress)
+    for result in results:
+        diags.extend(result.errors)
     if diags.has_errors:
         writer.abort()
         return BuildResult(False, timings=timer.timings)
-    writer.commit()
+    timer.lap("articles")
+
+    new_pages: dict[str, str] = {}
+    for result in results:
+        new_pages[result.rel] = result.page_key
+        writer.claim(result.rel, result.source, written=result.written)
+    backlinks = build_backlinks({a.slug: r.mentions for a, r in zip(articles, results)},
+                                {slug: d.rendered.mentions for slug, d in term_docs.items()},
+                                [a.slug for a in articles])  # fmt: skip
+    article_refs = [ArticleRef.of(a) for a in articles]
+    by_slug = {a.slug: a for a in article_refs}
+    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, by_slug) for s, t in graph.terms.items()]
+    specs += listing_specs(graph, term_refs, article_refs)
+    templates.update(template_digests(env, sorted({spec.template for spec in specs} - set(templates))))
+    timer.lap("backlinks")
+    for spec in specs:
+        key = digest(config_key, templates[spec.template], spec.context)
+        new_pages[spec.rel] = key
+        if output_ok and cache.pages.get(spec.rel) == key and (config.output / spec.rel).is_file():
+            writer.claim(spec.rel, spec.source, written=False)
+        else:
+            writer.write(render_page(env, spec, config, diags))
+    static = _static_files(config) + [graph_json(config, graph, backlinks, article_refs)]
+    for file in static:
+        key = digest(file.data)
+        new_pages[file.rel] = key
+        unchanged = output_ok and cache.pages.get(file.rel) == key and (config.output / file.rel).is_file()
+        writer.claim(file.rel, file.source, written=False) if unchanged else writer.write(file)
+    timer.lap("pages")
+    if diags.has_errors:
+        writer.abort()
+        return BuildResult(False, timings=timer.timings)
+    previous = set(cache.pages) if output_ok else set()
+    removed = sorted(previous - set(new_pages))
+    writer.commit(keep_from=config.output if output_ok else None, force=bool(removed) or not output_ok)
+    cache.pages, cache.output = new_pages, str(config.output)
     timer.lap("commit")
-    return BuildResult(True, writer.pages, timer.timings)
+    pages = sum(rel.endswith(".html") for rel in new_pages)
+    return BuildResult(True, pages, sorted(writer.written), removed, timer.timings)
+
+
+def _static_files(config: SiteConfig) -> list[OutputFile]:
+    """Theme assets, then the site's static/ over them, then the highlighting CSS."""
+    files: dict[str, OutputFile] = {}
+    for base, label in ((THEME / "static", "theme/static"), (config.root / "static", "static")):
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    rel = path.relative_to(base).as_posix()
+                    files[f"static/{rel}"] = OutputFile(f"static/{rel}", path.read_bytes(), f"{label}/{rel}")
+    files.setdefault("static/pygments.css", OutputFile("static/pygments.css", pygments_css(), "theme"))
+    return list(files.values())
 
 
 def pygments_css() -> bytes:
@@ -173,3 +317,19 @@ def pygments_css() -> bytes:
     light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
     dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n".encode("utf-8")
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
+    """Everything `build` validates up to rendering (sources, graph, references); writes nothing."""
+    corpus, graph, _ = read_site(config, diags)
+    md = make_markdown(link_context(graph, config), config.unsafe_html)
+    for term in graph.terms.values():
+        _report_refs(term.source, link_term(md, term).rendered.errors, corpus, diags)
+    for article in corpus.articles:
+        state = LinkState(body_line=article.body_line, enabled=False)
+        _report_refs(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
+    return not diags.has_errors

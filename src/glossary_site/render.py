@@ -1,7 +1,7 @@
-"""RENDER: linked documents + graph + backlinks -> OutputFile for every page and export.
+"""RENDER: page specs (template + plain-data context) -> OutputFile.
 
-Each page is a function of named inputs (its document, the term data it shows, the
-templates), which is what lets a cache skip it later. Nothing here reads the clock.
+A PageSpec names every input of one page, so its digest is the page's cache key; the
+pipeline renders a spec only when that key changed. Nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from jinja2 import Environment, TemplateError
 
@@ -17,8 +17,9 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .documents import Article, Term, slugify
 from .graph import TermGraph
-from .indexes import Backlinks, by_category, by_depth, by_letter, by_tag, sort_articles, terms_by_depth
+from .indexes import Backlinks, by_category, by_depth, by_letter, by_tag, terms_by_depth
 from .markdown import Rendered
+from .refs import ArticleRef, TermRef
 from .templates import report_template_error
 
 
@@ -32,20 +33,18 @@ class OutputFile:
 
 
 @dataclass(frozen=True)
-class TermDoc:
-    summary_html: str
-    rendered: Rendered
+class PageSpec:
+    rel: str
+    template: str
+    source: str
+    context: dict[str, Any]
+    """Plain data only (refs, strings, numbers): everything the template may read."""
 
 
 @dataclass(frozen=True)
-class Site:
-    """Everything the templates may read, shared by all pages of one build."""
-
-    config: SiteConfig
-    graph: TermGraph
-    articles: dict[str, Article]
-    """Article slug -> article, newest first."""
-    backlinks: Backlinks
+class TermDoc:
+    summary_html: str
+    rendered: Rendered
 
 
 def term_rel(slug: str) -> str:
@@ -56,12 +55,11 @@ def article_rel(slug: str) -> str:
     return f"articles/{slug}/"
 
 
-def install_globals(env: Environment, site: Site) -> None:
-    config = site.config
+def install_globals(env: Environment, config: SiteConfig) -> None:
+    """Helpers every template may use; they depend on the site config only."""
     env.filters["slugify"] = slugify
     env.globals.update(
         site=config,
-        graph=site.graph,
         url=config.url,
         term_url=lambda slug: config.url(term_rel(slug)),
         article_url=lambda slug: config.url(article_rel(slug)),
@@ -69,6 +67,7 @@ def install_globals(env: Environment, site: Site) -> None:
         depth_url=lambda name: config.url(f"depth/{slugify(name)}/"),
         tag_url=lambda name: config.url(f"tags/{slugify(name)}/"),
         format_date=format_date,
+        atom_date=atom_date,
         absolute=lambda rel: (config.absolute_base or config.base_path) + rel.lstrip("/"),
     )
 
@@ -85,74 +84,20 @@ def atom_date(date: dt.datetime | None) -> str:
     return date.isoformat()
 
 
-class Renderer:
-    """Renders named templates into OutputFiles, turning template errors into diagnostics."""
-
-    def __init__(self, env: Environment, site: Site, diags: Diagnostics):
-        self.env, self.site, self.diags = env, site, diags
-
-    def page(self, rel: str, template: str, source: str, **context: Any) -> OutputFile | None:
-        try:
-            html = self.env.get_template(template).render(page_rel=rel, **context)
-        except TemplateError as exc:
-            report_template_error(exc, self.site.config.root, self.diags, rel)
-            return None
-        return OutputFile(rel, html.encode("utf-8"), source)
-
-    def article(self, article: Article, rendered: Rendered) -> OutputFile | None:
-        flags = _article_flags(article, self.site.config)
-        return self.page(
-            article_rel(article.slug) + "index.html", "article.html", article.source,
-            article=article, body=rendered.html, toc=rendered.toc if flags["toc"] else (),
-            reading_minutes=max(1, round(rendered.words / 200)), flags=flags,
-            terms_by_depth=terms_by_depth(self.site.backlinks.article_terms.get(article.slug, ()), self.site.graph),
-        )  # fmt: skip
-
-    def term(self, term: Term, doc: TermDoc) -> OutputFile | None:
-        backlinks = self.site.backlinks
-        return self.page(
-            term_rel(term.slug) + "index.html", "term.html", term.source,
-            term=term, summary_html=doc.summary_html, body=doc.rendered.html,
-            related=[self.site.graph.terms[s] for s in self.site.graph.related.get(term.slug, ())],
-            used_by=[self.site.articles[s] for s in backlinks.articles.get(term.slug, ())],
-            mentioned_by=[self.site.graph.terms[s] for s in backlinks.terms.get(term.slug, ())],
-        )  # fmt: skip
-
-    def listings(self) -> Iterator[OutputFile | None]:
-        site, graph = self.site, self.site.graph
-        articles = list(site.articles.values())
-        yield self.page("index.html", "home.html", "index", recent=articles[:10],
-                        categories=by_category(graph), depths=by_depth(graph))
-        yield self.page("articles/index.html", "articles.html", "index", articles=articles)
-        yield self.page("terms/index.html", "glossary.html", "index", groups=by_category(graph),
-                        depths=by_depth(graph))
-        yield self.page("a-z/index.html", "a-z.html", "index", letters=by_letter(graph))
-        yield self.page("categories/index.html", "categories.html", "index", groups=by_category(graph))
-        for name, terms in by_category(graph):
-            yield self.page(f"categories/{slugify(name)}/index.html", "category.html", f"category {name}",
-                            name=name, terms=terms)
-        yield self.page("depth/index.html", "depths.html", "index", groups=by_depth(graph))
-        for name, terms in by_depth(graph):
-            yield self.page(f"depth/{slugify(name)}/index.html", "depth.html", f"depth {name}",
-                            name=name, terms=terms)
-        tags = by_tag(articles)
-        yield self.page("tags/index.html", "tags.html", "index", tags=tags)
-        for slug, name, tagged in tags:
-            yield self.page(f"tags/{slug}/index.html", "tag.html", f"tag {name}", name=name, articles=tagged)
-        yield self.page("404.html", "404.html", "index")
-        yield self.page("feed.xml", "feed.xml", "index", articles=articles[:50], atom_date=atom_date,
-                        updated=atom_date(articles[0].date) if articles else atom_date(None))
-        yield self.page("sitemap.xml", "sitemap.xml", "index", articles=articles, terms=graph.sorted_terms(),
-                        categories=by_category(graph), depths=by_depth(graph), tags=tags)
-        yield OutputFile("graph.json", graph_json(site).encode("utf-8"), "index")
+def render_page(env: Environment, spec: PageSpec, config: SiteConfig, diags: Diagnostics) -> OutputFile | None:
+    try:
+        text = env.get_template(spec.template).render(page_rel=spec.rel, **spec.context)
+    except TemplateError as exc:
+        report_template_error(exc, config.root, diags, spec.rel)
+        return None
+    return OutputFile(spec.rel, text.encode("utf-8"), spec.source)
 
 
-def _article_flags(article: Article, config: SiteConfig) -> dict[str, bool]:
+def article_flags(article: Article, config: SiteConfig) -> dict[str, bool]:
     """Hugo's per-article Show* switches, falling back to the site-wide defaults."""
-    params = article.params
 
     def flag(key: str, default: bool) -> bool:
-        value = params.get(key, default)
+        value = article.params.get(key, default)
         return value if isinstance(value, bool) else default
 
     return {
@@ -163,9 +108,62 @@ def _article_flags(article: Article, config: SiteConfig) -> dict[str, bool]:
     }
 
 
-def graph_json(site: Site) -> str:
-    """The term graph as data: nodes, and typed edges (related, mentions)."""
-    config, graph = site.config, site.graph
+def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, TermRef], config: SiteConfig,
+                 depths: tuple[str, ...]) -> PageSpec:  # fmt: skip
+    flags = article_flags(article, config)
+    mentioned = dict.fromkeys(slug for slug, _ in rendered.mentions)
+    return PageSpec(
+        article_rel(article.slug) + "index.html", "article.html", article.source,
+        {"article": article, "body": rendered.html, "toc": rendered.toc if flags["toc"] else (),
+         "reading_minutes": max(1, round(rendered.words / 200)), "flags": flags,
+         "terms_by_depth": terms_by_depth([term_refs[s] for s in mentioned if s in term_refs], depths)},
+    )  # fmt: skip
+
+
+def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks,
+              term_refs: dict[str, TermRef], article_refs: dict[str, ArticleRef]) -> PageSpec:  # fmt: skip
+    return PageSpec(
+        term_rel(term.slug) + "index.html", "term.html", term.source,
+        {"term": TermRef.of(term), "aliases": term.aliases, "summary_html": doc.summary_html,
+         "body": doc.rendered.html,
+         "related": [term_refs[s] for s in graph.related.get(term.slug, ())],
+         "used_by": [article_refs[s] for s in backlinks.articles.get(term.slug, ())],
+         "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())]},
+    )  # fmt: skip
+
+
+def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: list[ArticleRef]) -> list[PageSpec]:
+    """Home, article list, glossary, A-Z, category, depth and tag pages, feed and sitemap."""
+    terms = [term_refs[t.slug] for t in graph.sorted_terms()]
+    categories = by_category(graph.categories, terms)
+    depths = by_depth(graph.depths, terms)
+    tags = by_tag(articles)
+    specs = [
+        PageSpec("index.html", "home.html", "index",
+                 {"recent": articles[:10], "categories": categories, "depths": depths, "term_count": len(terms)}),
+        PageSpec("articles/index.html", "articles.html", "index", {"articles": articles}),
+        PageSpec("terms/index.html", "glossary.html", "index", {"groups": categories, "depths": depths}),
+        PageSpec("a-z/index.html", "a-z.html", "index", {"letters": by_letter(terms)}),
+        PageSpec("categories/index.html", "categories.html", "index", {"groups": categories}),
+        PageSpec("depth/index.html", "depths.html", "index", {"groups": depths}),
+        PageSpec("tags/index.html", "tags.html", "index", {"tags": tags}),
+        PageSpec("404.html", "404.html", "index", {}),
+        PageSpec("feed.xml", "feed.xml", "index",
+                 {"articles": articles[:50], "updated": atom_date(articles[0].date if articles else None)}),
+        PageSpec("sitemap.xml", "sitemap.xml", "index",
+                 {"articles": articles, "terms": terms, "categories": categories, "depths": depths, "tags": tags}),
+    ]  # fmt: skip
+    specs += [PageSpec(f"categories/{slugify(name)}/index.html", "category.html", f"category {name}",
+                       {"name": name, "terms": items}) for name, items in categories]
+    specs += [PageSpec(f"depth/{slugify(name)}/index.html", "depth.html", f"depth {name}",
+                       {"name": name, "terms": items}) for name, items in depths]
+    specs += [PageSpec(f"tags/{slug}/index.html", "tag.html", f"tag {name}", {"name": name, "articles": items})
+              for slug, name, items in tags]
+    return specs
+
+
+def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks, articles: list[ArticleRef]) -> OutputFile:
+    """The term graph as data: nodes, and typed edges (related, mentions, used-by)."""
     nodes = [
         {"slug": t.slug, "title": t.title, "category": t.category, "depth": t.depth,
          "summary": t.summary, "url": config.url(term_rel(t.slug))}
@@ -175,13 +173,11 @@ def graph_json(site: Site) -> str:
         {"source": a, "target": b, "type": "related"}
         for a, targets in graph.related.items() for b in targets if a < b
     ]  # fmt: skip
-    for target, sources in site.backlinks.terms.items():
+    for target, sources in backlinks.terms.items():
         edges += [{"source": s, "target": target, "type": "mentions"} for s in sources]
-    for target, articles in site.backlinks.articles.items():
-        edges += [{"source": f"article:{a}", "target": target, "type": "used-by"} for a in articles]
+    for target, slugs in backlinks.articles.items():
+        edges += [{"source": f"article:{a}", "target": target, "type": "used-by"} for a in slugs]
     edges.sort(key=lambda e: (e["type"], e["source"], e["target"]))
-    articles = [
-        {"slug": a.slug, "title": a.title, "url": config.url(article_rel(a.slug))}
-        for a in sort_articles(site.articles.values())
-    ]
-    return json.dumps({"nodes": nodes, "edges": edges, "articles": articles}, indent=1, ensure_ascii=False) + "\n"
+    listed = [{"slug": a.slug, "title": a.title, "url": config.url(article_rel(a.slug))} for a in articles]
+    data = json.dumps({"nodes": nodes, "edges": edges, "articles": listed}, indent=1, ensure_ascii=False) + "\n"
+    return OutputFile("graph.json", data.encode("utf-8"), "index")

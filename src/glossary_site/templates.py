@@ -54,3 +54,34 @@ def report_template_error(exc: TemplateError, root: Path, diags: Diagnostics, pa
         if name.endswith((".html", ".xml")):
             pos = SourcePos(template_path(name, root), line)
     diags.error(pos, f"template error while rendering {page}: {exc}")
+
+
+def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
+    """Per top-level template, a digest of its source and of every template it pulls in
+    (extends, include, import), so editing one re-renders only the pages that use it."""
+    from jinja2 import meta
+
+    from .cache import digest
+
+    sources: dict[str, str] = {}
+
+    def closure(name: str, seen: set[str]) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        if name not in sources:
+            sources[name] = env.loader.get_source(env, name)[0]
+        for ref in meta.find_referenced_templates(env.parse(sources[name])):
+            if ref:
+                closure(ref, seen)
+
+    result = {}
+    for name in names:
+        seen: set[str] = set()
+        try:
+            closure(name, seen)
+        except TemplateError:
+            result[name] = "unreadable"  # rendering reports the error with its line
+            continue
+        result[name] = digest(sorted((n, sources[n]) for n in seen))
+    return result

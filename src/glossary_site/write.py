@@ -52,15 +52,39 @@ def safe_rel(rel: str) -> str | None:
 
 
 class OutputWriter:
+    """Collects one build's output in a staging directory, then swaps it into place.
+
+    Pages unchanged since the last build are only `claim`ed; at commit they are
+    hard-linked from the current output into staging, so the swap stays atomic while
+    nothing unchanged is rendered or rewritten. A build that changed nothing swaps nothing.
+    """
+
     def __init__(self, output: Path, diags: Diagnostics):
         self.output = output
         self.diags = diags
         self.staging = output.parent / f".{output.name}.staging"
         self.owners: dict[str, str] = {}
-        self.pages = 0
+        self.written: list[str] = []
+        self.kept: list[str] = []
+        self._ready = False
+
+    def ensure_staging(self) -> None:
+        if self._ready:
+            return
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by an interrupted build: never published
         self.staging.mkdir(parents=True)
+        self._ready = True
+
+    def claim(self, rel: str, source: str, written: bool) -> bool:
+        """Register an output path (written by a worker, or kept as it is); False on collision."""
+        if rel in self.owners:
+            self.diags.error(SourcePos(source), f"output path '{rel}' is also produced by {self.owners[rel]}",
+                             "Give one of them a different slug.")
+            return False
+        self.owners[rel] = source
+        (self.written if written else self.kept).append(rel)
+        return True
 
     def write(self, file: OutputFile | None) -> None:
         if file is None:
@@ -69,31 +93,32 @@ class OutputWriter:
         if rel is None:
             self.diags.error(SourcePos(file.source), f"refusing to write outside the output directory: {file.rel!r}")
             return
-        if rel in self.owners:
-            self.diags.error(SourcePos(file.source), f"output path '{rel}' is also produced by {self.owners[rel]}",
-                             "Give one of them a different slug.")
+        if not self.claim(rel, file.source, written=True):
             return
-        self.owners[rel] = file.source
+        self.ensure_staging()
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(file.data)
-        self.pages += rel.endswith(".html")
-
-    def copy_tree(self, source: Path, prefix: str, label: str) -> None:
-        """Static assets; a later tree (the site's static/) overrides an earlier (the theme's)."""
-        if not source.is_dir():
-            return
-        for path in sorted(source.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                rel = f"{prefix}/{path.relative_to(source).as_posix()}"
-                self.owners.pop(rel, None)
-                self.write(OutputFile(rel, path.read_bytes(), f"{label}/{path.relative_to(source).as_posix()}"))
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if self._ready:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self._ready = False
 
-    def commit(self) -> None:
-        """Swap staging into place; the old tree is removed only after the new one is in."""
+    def commit(self, keep_from: Path | None, force: bool = False) -> None:
+        """Publish: kept pages are linked from `keep_from`, then staging replaces the output."""
+        if not self.written and not force:
+            self.abort()  # nothing changed: the output already is this build
+            return
+        self.ensure_staging()
+        for rel in self.kept:
+            target = self.staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = (keep_from or self.output) / rel
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
         (self.staging / MARKER).write_text("Built by glossary-site; replaced whole on every build.\n")
         old = self.output.parent / f".{self.output.name}.old"
         if old.exists():
@@ -101,4 +126,5 @@ class OutputWriter:
         if self.output.exists():
             os.replace(self.output, old)
         os.replace(self.staging, self.output)
+        self._ready = False
         shutil.rmtree(old, ignore_errors=True)

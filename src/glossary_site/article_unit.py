@@ -1,0 +1,98 @@
+"""Link, render and write one article page: the unit of work of a build.
+
+An article page depends only on its source, the glossary's names, the terms it mentions,
+the site config and its templates, so units are independent: they run in worker processes
+on a cold build and are skipped when their key is unchanged on a warm one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .autolink import LinkContext, LinkState
+from .cache import digest
+from .config import SiteConfig
+from .diagnostics import Diagnostic, Diagnostics, SourcePos
+from .documents import Article
+from .markdown import make_markdown, render_markdown
+from .refs import TermRef
+from .render import article_spec, install_globals, render_page
+from .templates import make_environment
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    source: str
+    rel: str
+    """The output path of the page."""
+    mentions: tuple[tuple[str, int], ...]
+    errors: tuple[Diagnostic, ...]
+    page_key: str
+    written: bool
+    """False when the page was unchanged and left as it is."""
+
+
+@dataclass(frozen=True)
+class UnitInputs:
+    """Shared by every unit of one build; sent once to each worker process."""
+
+    config: SiteConfig
+    context: LinkContext
+    term_refs: dict[str, TermRef]
+    depths: tuple[str, ...]
+    base_key: str
+    """Digest of the config, the link context's names and the article template."""
+    staging: Path
+
+
+def page_key(inputs: UnitInputs, source_digest: str, mentions) -> str:
+    refs = [inputs.term_refs.get(slug) for slug in sorted({slug for slug, _ in mentions})]
+    return digest(inputs.base_key, source_digest, refs)
+
+
+class ArticleRenderer:
+    """Per-process state: one MarkdownIt and one Jinja environment, built once."""
+
+    def __init__(self, inputs: UnitInputs):
+        self.inputs = inputs
+        self.md = make_markdown(inputs.context, inputs.config.unsafe_html)
+        self.env = make_environment(inputs.config.root)
+        install_globals(self.env, inputs.config)
+
+    def run(self, article: Article, source_digest: str) -> ArticleResult:
+        state = LinkState(body_line=article.body_line, enabled=article.autolink)
+        rendered = render_markdown(self.md, article.body, state)
+        diags = Diagnostics()
+        for line, message, hint, _ in rendered.errors:
+            diags.error(SourcePos(article.source, line), message, hint)
+        spec = article_spec(article, rendered, self.inputs.term_refs, self.inputs.config, self.inputs.depths)
+        written = False
+        if not diags.has_errors:
+            output = render_page(self.env, spec, self.inputs.config, diags)
+            if output is not None:
+                target = self.inputs.staging / output.rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(output.data)
+                written = True
+        key = page_key(self.inputs, source_digest, rendered.mentions)
+        return ArticleResult(article.source, spec.rel, rendered.mentions, tuple(diags.items), key, written)
+
+
+# Worker processes inherit these through fork; only indexes cross the process boundary.
+_WORK: tuple[UnitInputs, list[tuple[Article, str]]] | None = None
+_RENDERER: ArticleRenderer | None = None
+
+
+def set_work(inputs: UnitInputs, items: list[tuple[Article, str]]) -> None:
+    global _WORK, _RENDERER
+    _WORK, _RENDERER = (inputs, items), None
+
+
+def run_indexes(indexes: list[int]) -> list[ArticleResult]:
+    global _RENDERER
+    assert _WORK is not None
+    inputs, items = _WORK
+    if _RENDERER is None:
+        _RENDERER = ArticleRenderer(inputs)
+    return [_RENDERER.run(*items[i]) for i in indexes]

@@ -1,0 +1,39 @@
+"""What one page shows of another document: small, hashable views of terms and articles.
+
+Pages receive these instead of whole documents, so a page's inputs (and its cache key)
+change only when something it actually shows changes, not when a body elsewhere does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .documents import Article, Term
+
+
+@dataclass(frozen=True)
+class TermRef:
+    slug: str
+    title: str
+    summary: str
+    category: str
+    depth: str
+
+    @classmethod
+    def of(cls, term: Term) -> "TermRef":
+        return cls(term.slug, term.title, term.summary, term.category, term.depth)
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    date: dt.datetime | None
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, article: Article) -> "ArticleRef":
+        return cls(article.slug, article.title, article.summary, article.kind, article.date, article.tags)
