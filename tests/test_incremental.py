@@ -1,0 +1,158 @@
+"""Incremental and parallel builds produce exactly the bytes of a clean one-process build."""
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from glossary_site.cache import BuildCache
+from glossary_site.config import load_config
+from glossary_site.diagnostics import Diagnostics
+from glossary_site.pipeline import PARALLEL_THRESHOLD, build_site
+
+from conftest import in_ci, make_site
+
+NAMES = ["KV cache", "GPU", "OOM", "token", "prompt engineering", "LoRA", "RAG", "embedding"]
+WORDS = ["the", "fast", "memory", "model", "runs", "on", "a", "small", "box", "tokens", "GPUs", "kv cache"]
+
+
+def term_text(title, summary, aliases=()):
+    alias_line = f"aliases: [{', '.join(aliases)}]\n" if aliases else ""
+    return f"---\ntitle: {title}\nsummary: {summary}\ncategory: General\ndepth: basics\n{alias_line}---\n{summary} More words.\n"
+
+
+def article_text(title, date, body, tags=("notes",)):
+    return f"---\ntitle: {title}\ndate: {date}\nsummary: About {title}.\ntags: [{', '.join(tags)}]\n---\n{body}\n"
+
+
+BASE = {
+    "terms/kv-cache.md": term_text("KV cache", "Keys and values kept between steps."),
+    "terms/gpu.md": term_text("GPU", "A parallel processor for the maths."),
+    "terms/token.md": term_text("token", "A piece of text a model reads."),
+    "content/a.md": article_text("Alpha", "2026-01-01", "The KV cache sits on the GPU."),
+    "content/b.md": article_text("Beta", "2026-01-02", "Every token costs memory."),
+    "content/c.md": article_text("Gamma", "2026-01-03", "Nothing to link here."),
+}
+
+slug_of = {name: name.lower().replace(" ", "-") for name in NAMES}
+sentence = st.lists(st.sampled_from(WORDS + NAMES), min_size=1, max_size=12).map(" ".join)
+operation = st.one_of(
+    st.tuples(st.just("edit-article"), st.sampled_from("abcde"), sentence),
+    st.tuples(st.just("retitle-article"), st.sampled_from("abcde"), st.sampled_from(["Alpha", "Zeta", "Omega"])),
+    st.tuples(st.just("delete-article"), st.sampled_from("abcde"), st.just("")),
+    st.tuples(st.just("edit-summary"), st.sampled_from(NAMES), sentence),
+    st.tuples(st.just("add-alias"), st.sampled_from(NAMES), st.sampled_from(["graphics card", "key-value cache", "adapter"])),
+    st.tuples(st.just("delete-term"), st.sampled_from(NAMES), st.just("")),
+    st.tuples(st.just("edit-template"), st.just("footer.html"), sentence),
+    st.tuples(st.just("policy"), st.sampled_from(["first-per-article", "every"]), st.just("")),
+)
+
+
+def apply(site: Path, op) -> None:
+    kind, target, text = op
+    if kind == "edit-article":
+        (site / f"content/{target}.md").write_text(article_text(f"Post {target}", f"2026-02-0{'abcde'.index(target) + 1}", text))
+    elif kind == "retitle-article":
+        path = site / f"content/{target}.md"
+        if path.exists():
+            body = path.read_text().split("---\n", 2)[2]
+            path.write_text(article_text(text, "2026-03-01", body.strip(), tags=("renamed",)))
+    elif kind == "delete-article":
+        (site / f"content/{target}.md").unlink(missing_ok=True)
+    elif kind == "edit-summary":
+        (site / f"terms/{slug_of[target]}.md").write_text(term_text(target, text + "."))
+    elif kind == "add-alias":
+        path = site / f"terms/{slug_of[target]}.md"
+        others = [p for p in (site / "terms").glob("*.md") if p != path and text in p.read_text()]
+        if not others:
+            path.write_text(term_text(target, f"{target} summary.", aliases=[text]))
+    elif kind == "delete-term":
+        (site / f"terms/{slug_of[target]}.md").unlink(missing_ok=True)
+    elif kind == "edit-template":
+        (site / "templates").mkdir(exist_ok=True)
+        (site / "templates/footer.html").write_text(f"<footer>{text}</footer>\n")
+    elif kind == "policy":
+        (site / "site.yaml").write_text(f"link_policy: {target}\n")
+
+
+def build(site: Path, output: Path, cache: BuildCache, jobs: int = 1) -> bool:
+    diags = Diagnostics()
+    config = load_config(site, diags, output=output)
+    return build_site(config, diags, cache=cache, jobs=jobs).ok
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@settings(max_examples=60 if in_ci() else 25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(operation, min_size=1, max_size=6))
+def test_incremental_build_equals_clean_build_after_any_edits(tmp_path_factory, ops):
+    root = tmp_path_factory.mktemp("inc")
+    site = make_site(root / "site", BASE)
+    cache = BuildCache()
+    assert build(site, root / "inc", cache)
+    for step, op in enumerate(ops):
+        apply(site, op)
+        ok = build(site, root / "inc", cache)
+        clean_out = root / f"clean{step}"
+        assert build(site, clean_out, BuildCache()) == ok
+        if ok:
+            assert tree(root / "inc") == tree(clean_out), f"after {ops[: step + 1]}"
+        shutil.rmtree(clean_out, ignore_errors=True)
+
+
+def test_no_change_rebuild_writes_nothing(tmp_path):
+    site = make_site(tmp_path / "site", BASE)
+    cache = BuildCache()
+    diags = Diagnostics()
+    config = load_config(site, diags, output=tmp_path / "out")
+    assert build_site(config, diags, cache=cache).ok
+    again = build_site(config, diags, cache=cache)
+    assert again.ok and again.rendered == [] and again.removed == []
+
+
+def test_article_edit_renders_only_what_shows_it(tmp_path):
+    site = make_site(tmp_path / "site", BASE)
+    cache = BuildCache()
+    diags = Diagnostics()
+    config = load_config(site, diags, output=tmp_path / "out")
+    assert build_site(config, diags, cache=cache).ok
+    (site / "content/c.md").write_text(article_text("Gamma", "2026-01-03", "Now about a GPU."))
+    result = build_site(config, diags, cache=cache)
+    # the article, the term page that gains a backlink, the pages listing articles, graph.json
+    assert "articles/c/index.html" in result.rendered and "terms/gpu/index.html" in result.rendered
+    assert "terms/token/index.html" not in result.rendered and "articles/a/index.html" not in result.rendered
+
+
+def test_term_summary_edit_rerenders_pages_that_link_it(tmp_path):
+    site = make_site(tmp_path / "site", BASE)
+    cache = BuildCache()
+    diags = Diagnostics()
+    config = load_config(site, diags, output=tmp_path / "out")
+    assert build_site(config, diags, cache=cache).ok
+    (site / "terms/token.md").write_text(term_text("token", "A new summary of a token."))
+    result = build_site(config, diags, cache=cache)
+    assert "articles/b/index.html" in result.rendered  # links token: its preview text changed
+    assert "articles/a/index.html" not in result.rendered  # does not mention token
+    assert "A new summary of a token." in (tmp_path / "out/articles/b/index.html").read_text()
+
+
+def test_corrupt_cache_is_ignored_with_a_note(tmp_path):
+    site = make_site(tmp_path / "site", BASE)
+    (site / ".glossary-cache").mkdir()
+    (site / ".glossary-cache/build.pickle").write_bytes(b"not a pickle")
+    diags = Diagnostics()
+    cache = BuildCache.load(site, diags)
+    assert cache.pages == {} and "ignoring an unreadable build cache" in str(diags.items[0])
+
+
+def test_parallel_build_is_byte_identical_to_one_process(tmp_path):
+    files = dict(BASE)
+    for i in range(PARALLEL_THRESHOLD + 20):
+        files[f"content/p{i:03}.md"] = article_text(f"Post {i}", f"2026-01-{i % 28 + 1:02}", f"A GPU and a token, number {i}.")
+    site = make_site(tmp_path / "site", files)
+    assert build(site, tmp_path / "one", BuildCache(), jobs=1)
+    assert build(site, tmp_path / "two", BuildCache(), jobs=2)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
