@@ -41,6 +41,8 @@ class LinkContext:
     names: dict[str, str]
     """Lower-cased slug, title or alias -> slug, for explicit references."""
     policy: str = "first-per-article"
+    disabled: frozenset[str] = frozenset()
+    """Terms whose names are recognised but never auto-linked (only `explain` sets this)."""
 
     def url_for(self, slug: str) -> str:
         return f"{self.base_path}terms/{slug}/"
@@ -205,6 +207,8 @@ def _link_run(run: list[Token], line: int, skip: str, ctx: LinkContext, doc: Lin
 
 
 def _why_not(slug: str, ctx: LinkContext, doc: LinkState) -> str:
+    if slug in ctx.disabled:
+        return "autolink is off for this term"
     if slug == doc.self_slug:
         return "the term's own page"
     if slug in doc.linked and ctx.policy != "every":

@@ -14,7 +14,9 @@ from .config import load_config
 from .diagnostics import Diagnostics
 from .cache import BuildCache
 from .pipeline import build_site, check_site, default_jobs
-from .scaffold import init_site
+from .explain import explain_article
+from .scaffold import init_site, new_document
+from .serve import DevServer, describe_bind
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +36,21 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--drafts", action="store_true")
     init = sub.add_parser("init", help="create a new site with an example term and article")
     init.add_argument("directory")
+    serve = sub.add_parser("serve", help="build, serve and rebuild on change with live reload")
+    serve.add_argument("site", nargs="?", default=".")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    serve.add_argument("--drafts", action="store_true")
+    new = sub.add_parser("new", help="create a term or an article with complete front matter")
+    new.add_argument("kind", choices=["term", "article"])
+    new.add_argument("title")
+    new.add_argument("--site", default=".")
+    new.add_argument("--category", default="")
+    new.add_argument("--depth", default="")
+    new.add_argument("--kind", dest="article_kind", default="")
+    explain = sub.add_parser("explain", help="show why each mention in an article was linked or not")
+    explain.add_argument("article", help="path of the article, e.g. content/post.md")
+    explain.add_argument("--site", default=".")
     return parser
 
 
@@ -46,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "init":
         return _init(Path(args.directory))
+    if args.command == "new":
+        return _new(args)
+    if args.command == "explain":
+        return _explain(args)
+    if args.command == "serve":
+        return _serve(args)
     root = Path(args.site)
     if not root.is_dir():
         print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
@@ -89,4 +112,55 @@ def _init(directory: Path) -> int:
     if diags.has_errors:
         return 1
     print(f"created a new site in {directory}; build it with: glossary-site build {directory}")
+    return 0
+
+
+def _new(args) -> int:
+    diags = Diagnostics()
+    root = Path(args.site)
+    config = load_config(root, diags)
+    path = new_document(root, config, args.kind, args.title, diags, category=args.category,
+                        depth=args.depth, kind_label=args.article_kind)
+    _print(diags)
+    if path is None:
+        return 1
+    print(f"created {path}")
+    return 0
+
+
+def _explain(args) -> int:
+    diags = Diagnostics()
+    root = Path(args.site)
+    config = load_config(root, diags)
+    lines = explain_article(config, Path(args.article), diags)
+    _print(diags)
+    if lines is None:
+        return 1
+    print("\n".join(lines))
+    return 0
+
+
+def _serve(args) -> int:
+    root = Path(args.site)
+    if not root.is_dir():
+        print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
+        return 2
+    diags = Diagnostics()
+    config = load_config(root, diags, drafts=args.drafts)
+    _print(diags)
+    warning = describe_bind(args.bind)
+    if warning:
+        print(warning, file=sys.stderr)
+    try:
+        server = DevServer(config, bind=args.bind, port=args.port)
+    except OSError as exc:
+        print(f"glossary-site: error: cannot listen on {args.bind}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    server.start()
+    print(f"serving {root} at {server.url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
     return 0

@@ -93,6 +93,16 @@ UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
 )
 
+# YAML 1.1 reads yes/no/on/off as booleans, so `title: Off` would be False. Hugo and YAML 1.2
+# accept only true/false; do the same so that words stay words.
+UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
 
 def _parse_yaml(block: str, path: str, diags: Diagnostics):
     # Line 1 is the opening fence, so YAML's 0-based line n is file line n + 2.

@@ -110,10 +110,11 @@ def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> N
                         "Set a different 'slug:' in one of them.")  # fmt: skip
 
 
-def link_context(graph: TermGraph, config: SiteConfig) -> LinkContext:
+def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False) -> LinkContext:
+    """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they stayed plain."""
     forms = [
         make_form(form, term.slug, term.case_sensitive)
-        for term in graph.terms.values() if term.autolink
+        for term in graph.terms.values() if term.autolink or recognise_disabled
         for name in (term.title, *term.aliases)
         for form in inflections(name)
     ]  # fmt: skip
@@ -124,6 +125,7 @@ def link_context(graph: TermGraph, config: SiteConfig) -> LinkContext:
         summaries={slug: t.summary for slug, t in graph.terms.items()},
         names=graph.names,
         policy=config.link_policy,
+        disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
     )
 
 

@@ -60,3 +60,53 @@ def init_site(directory: Path, diags: Diagnostics) -> None:
         path = directory / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def new_document(root: Path, config, kind: str, title: str, diags: Diagnostics, category: str = "",
+                 depth: str = "", kind_label: str = "") -> Path | None:  # fmt: skip
+    """`glossary-site new term|article TITLE`: a correctly named file with complete front matter."""
+    from .documents import slugify
+
+    slug = slugify(title)
+    if not slug:
+        diags.error(SourcePos(title), "the title gives an empty file name", "Use letters or digits in the title.")
+        return None
+    if kind == "term":
+        depth = depth or config.depths[0]
+        category = category or (config.categories[0] if config.categories else "General")
+        if depth not in config.depths:
+            diags.error(SourcePos("--depth"), f"unknown depth '{depth}'", f"Use one of: {', '.join(config.depths)}.")
+            return None
+        if config.categories and category not in config.categories:
+            diags.error(SourcePos("--category"), f"unknown category '{category}'",
+                        f"Use one of: {', '.join(config.categories)}.")
+            return None
+        path = root / "terms" / f"{slug}.md"
+        text = (f"---\ntitle: {_yaml(title)}\nsummary: {_yaml('One or two sentences: what ' + title + ' is and why it matters.')}\n"
+                f"category: {_yaml(category)}\ndepth: {depth}\naliases: []\nrelated: []\n---\n"
+                f"The longer explanation of {title}.\n")
+    else:
+        path = root / "content" / f"{slug}.md"
+        text = (f"---\ntitle: {_yaml(title)}\ndate: {_today()}\n"
+                f"summary: {_yaml('What this article is about, in a sentence.')}\nkind: {_yaml(kind_label or 'inspiration')}\n"
+                f"tags: []\ndraft: true\n---\n\nWrite here.\n")
+    if path.exists():
+        diags.error(SourcePos(path.relative_to(root).as_posix()), "file already exists; refusing to overwrite it",
+                    "Pick another title or edit the existing file.")
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return path
+
+
+def _yaml(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def _today() -> str:
+    import datetime
+
+    return datetime.date.today().isoformat()

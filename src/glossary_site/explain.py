@@ -1,0 +1,79 @@
+"""`glossary-site explain ARTICLE`: why each candidate mention was linked or skipped.
+
+Links are decided by the same plugin as in a build, run with its `explain` record on and
+with terms that have `autolink: false` recognised too, so that an author can see that the
+name was found and why it stayed plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from .autolink import LinkState
+from .config import SiteConfig
+from .diagnostics import Diagnostics, SourcePos
+from .markdown import make_markdown, render_markdown
+from .matcher import inflections
+from .pipeline import link_context, read_site
+
+_CANDIDATE = re.compile(r"(?<![\w.])([A-Z][A-Za-z0-9]*(?:[.+-][A-Za-z0-9]+)*)")
+_COMMON = {"I", "A", "The", "This", "That", "It", "In", "On", "If", "When", "What", "Why", "How", "For", "And",
+           "But", "Or", "So", "We", "You", "Your", "My", "Our", "They", "There", "Then", "Each", "Every", "One",
+           "Two", "Most", "Some", "All", "No", "Not", "Yes", "Do", "Is", "As", "At", "To", "Of", "By", "An", "Be"}  # fmt: skip
+
+
+def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[str] | None:
+    corpus, graph, _ = read_site(config, diags)
+    if diags.has_errors:
+        return None
+    rel = _relative(config.root, path)
+    article = next((a for a in corpus.articles if a.source == rel), None)
+    if article is None:
+        diags.error(SourcePos(rel), "not an article of this site (or a draft without --drafts)",
+                    "Give the path of a file under content/.")  # fmt: skip
+        return None
+    context = link_context(graph, config, recognise_disabled=True)
+    state = LinkState(body_line=article.body_line, enabled=article.autolink, explain=True)
+    render_markdown(make_markdown(context, config.unsafe_html), article.body, state)
+    lines = [f"{rel}: {len(state.mentions)} links to {len(set(s for s, _ in state.mentions))} terms"]
+    for line, text, slug, outcome in sorted(state.decisions, key=lambda d: d[0]):
+        if outcome == "inside a word" and (text.islower() or _covered(state.decisions, line, text)):
+            continue  # 'wer' inside 'answer', 'GPU' inside a matched 'GPUs': noise
+        verdict = "linked" if outcome == "linked" else f"skipped: {outcome}"
+        lines.append(f"{rel}:{line}: '{text}' -> {slug}: {verdict}")
+    missing = _not_yet_terms(article.body, graph)
+    if missing:
+        lines.append("frequent capitalised words and acronyms that are not terms yet:")
+        lines += [f"  {word} ({count}x)" for word, count in missing]
+    return lines
+
+
+def _relative(root: Path, path: Path) -> str:
+    for base in (Path.cwd(), root):
+        try:
+            return (base / path).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def _covered(decisions, line: int, text: str) -> bool:
+    return any(d[0] == line and d[1] != text and text in d[1] and d[3] != "inside a word" for d in decisions)
+
+
+def _not_yet_terms(body: str, graph) -> list[tuple[str, int]]:
+    known = {form.lower() for t in graph.terms.values() for n in (t.title, *t.aliases) for form in inflections(n)}
+    prose = re.sub(r"```.*?```|`[^`]*`", " ", body, flags=re.S)
+    counts: Counter[str] = Counter()
+    for sentence in re.split(r"(?<=[.!?:])\s+|\n\s*\n|^#+\s*", prose, flags=re.M):
+        first = len(sentence) - len(sentence.lstrip())
+        for match in _CANDIDATE.finditer(sentence):
+            word = match.group(1)
+            acronym = sum(c.isupper() for c in word) >= 2
+            # A capital at a sentence start says nothing; an acronym always does.
+            if word in _COMMON or word.lower() in known or (not acronym and match.start() == first):
+                continue
+            counts[word] += 1
+    return [(w, c) for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:15]
