@@ -31,7 +31,8 @@ from .indexes import build_backlinks, sort_articles
 from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
 from .refs import ArticleRef, TermRef
-from .render import OutputFile, PageSpec, TermDoc, graph_json, install_globals, listing_specs, render_page, term_spec
+from .render import (OutputFile, TermDoc, article_entries, graph_json, install_globals, listing_specs, render_page,
+                     term_spec)
 from .sources import SourceFile, load_sources
 from .templates import THEME, make_environment, template_digests
 from .write import OutputWriter, check_output_dir
@@ -270,8 +271,11 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                                 {slug: d.rendered.mentions for slug, d in term_docs.items()},
                                 [a.slug for a in articles])  # fmt: skip
     article_refs = [ArticleRef.of(a) for a in articles]
-    by_slug = {a.slug: a for a in article_refs}
-    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, by_slug) for s, t in graph.terms.items()]
+    entries = article_entries(env, article_refs, config, diags)
+    if entries is None:
+        writer.abort()
+        return BuildResult(False, timings=timer.timings)
+    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries) for s, t in graph.terms.items()]
     specs += listing_specs(graph, term_refs, article_refs)
     templates.update(template_digests(env, sorted({spec.template for spec in specs} - set(templates))))
     timer.lap("backlinks")

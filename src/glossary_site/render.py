@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, TemplateError
+from markupsafe import Markup
 
 from .config import SiteConfig
 from .diagnostics import Diagnostics
@@ -120,14 +121,24 @@ def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, Term
     )  # fmt: skip
 
 
+def article_entries(env: Environment, articles: list[ArticleRef], config: SiteConfig, diags: Diagnostics):
+    """Each article's list entry, rendered once: term pages repeat them thousands of times."""
+    try:
+        macro = env.get_template("macros.html").module.article_entry
+        return {a.slug: Markup(macro(a)) for a in articles}
+    except TemplateError as exc:
+        report_template_error(exc, config.root, diags, "macros.html")
+        return None
+
+
 def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks,
-              term_refs: dict[str, TermRef], article_refs: dict[str, ArticleRef]) -> PageSpec:  # fmt: skip
+              term_refs: dict[str, TermRef], entries: dict[str, Markup]) -> PageSpec:  # fmt: skip
     return PageSpec(
         term_rel(term.slug) + "index.html", "term.html", term.source,
         {"term": TermRef.of(term), "aliases": term.aliases, "summary_html": doc.summary_html,
          "body": doc.rendered.html,
          "related": [term_refs[s] for s in graph.related.get(term.slug, ())],
-         "used_by": [article_refs[s] for s in backlinks.articles.get(term.slug, ())],
+         "used_by": [entries[s] for s in backlinks.articles.get(term.slug, ())],
          "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())]},
     )  # fmt: skip
 
