@@ -70,7 +70,7 @@ def test_graph_json_has_nodes_and_typed_edges(site_factory, capsys):
     assert set(graph["nodes"][0]) == {"slug", "title", "category", "depth", "summary", "url"}
     assert {"source": "gpu", "target": "kv-cache", "type": "related"} in graph["edges"]
     assert {"source": "kv-cache", "target": "gpu", "type": "mentions"} in graph["edges"]
-    assert {"source": "article:post", "target": "kv-cache", "type": "used-by"} in graph["edges"]
+    assert graph["articles"] == [{"slug": "post", "title": "Post", "url": "/articles/post/", "mentions": ["kv-cache", "gpu"]}]
 
 
 def test_feed_and_sitemap_are_well_formed_xml(site_factory, capsys):

@@ -40,6 +40,8 @@ class UnitInputs:
     config: SiteConfig
     context: LinkContext
     term_refs: dict[str, TermRef]
+    ref_digests: dict[str, str]
+    """Slug -> digest of its TermRef: page keys combine these instead of pickling refs again."""
     depths: tuple[str, ...]
     base_key: str
     """Digest of the config, the link context's names and the article template."""
@@ -47,7 +49,7 @@ class UnitInputs:
 
 
 def page_key(inputs: UnitInputs, source_digest: str, mentions) -> str:
-    refs = [inputs.term_refs.get(slug) for slug in sorted({slug for slug, _ in mentions})]
+    refs = [inputs.ref_digests.get(slug, "") for slug in sorted({slug for slug, _ in mentions})]
     return digest(inputs.base_key, source_digest, refs)
 
 

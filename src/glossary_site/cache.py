@@ -34,6 +34,8 @@ class BuildCache:
     """Source path -> (link key, linked result) for terms and articles."""
     pages: dict[str, str] = field(default_factory=dict)
     """Output path -> digest of every input of that page at the last successful build."""
+    entries: dict[str, Any] = field(default_factory=dict)
+    """Digest of an article's list entry inputs -> its rendered HTML."""
     output: str = ""
     """The output directory those pages were written to."""
 
@@ -57,7 +59,8 @@ class BuildCache:
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n")
         tmp = folder / f"build.pickle.{os.getpid()}.tmp"
-        payload = {"parsed": self.parsed, "docs": self.docs, "pages": self.pages, "output": self.output}
+        payload = {"parsed": self.parsed, "docs": self.docs, "pages": self.pages, "entries": self.entries,
+                   "output": self.output}
         with tmp.open("wb") as handle:
             pickle.dump(((FORMAT, __version__), payload), handle, protocol=5)
         os.replace(tmp, folder / "build.pickle")

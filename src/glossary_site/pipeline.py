@@ -31,7 +31,7 @@ from .indexes import build_backlinks, sort_articles
 from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
 from .refs import ArticleRef, TermRef
-from .render import (OutputFile, TermDoc, article_entries, graph_json, install_globals, listing_specs, render_page,
+from .render import (LISTING_TEMPLATES, OutputFile, TermDoc, article_entries, graph_json, install_globals, listing_specs, render_page,
                      term_spec)
 from .sources import SourceFile, load_sources
 from .templates import THEME, make_environment, template_digests
@@ -79,7 +79,7 @@ def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache
             doc, ok, items = hit[1]
             diags.extend(items)
             if doc is not None:  # the body is not cached: it is the text after the front matter
-                doc = dataclasses.replace(doc, body="\n".join(source.text.split("\n")[doc.body_line - 1 :]))
+                doc = dataclasses.replace(doc, body=_body_from(source.text, doc.body_line))
         else:
             local = Diagnostics()
             doc, ok = parse_source(source, config, local)
@@ -90,6 +90,13 @@ def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache
     for rel in set(cache.parsed) - set(digests):
         del cache.parsed[rel]
     return assemble_corpus(parsed), digests
+
+
+def _body_from(text: str, body_line: int) -> str:
+    pos = 0
+    for _ in range(body_line - 1):
+        pos = text.index("\n", pos) + 1
+    return text[pos:]
 
 
 def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None = None):
@@ -245,7 +252,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     output_ok = str(config.output) == cache.output and config.output.is_dir()
     writer = OutputWriter(config.output, diags)
     term_refs = {slug: TermRef.of(t) for slug, t in graph.terms.items()}
-    inputs = UnitInputs(config, context, term_refs, graph.depths,
+    ref_digests = {slug: digest(ref) for slug, ref in term_refs.items()}
+    inputs = UnitInputs(config, context, term_refs, ref_digests, graph.depths,
                         digest(config_key, names, templates["article.html"]), writer.staging)  # fmt: skip
     if diags.has_errors:
         # Unknown references in articles are found by linking them: report them in this run too.
@@ -271,16 +279,19 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                                 {slug: d.rendered.mentions for slug, d in term_docs.items()},
                                 [a.slug for a in articles])  # fmt: skip
     article_refs = [ArticleRef.of(a) for a in articles]
-    entries = article_entries(env, article_refs, config, diags)
+    templates.update(template_digests(env, ["macros.html", "term.html", *LISTING_TEMPLATES]))
+    entry_keys = {a.slug: digest(config_key, templates["macros.html"], a) for a in article_refs}
+    entries = article_entries(env, article_refs, entry_keys, cache.entries, config, diags)
     if entries is None:
         writer.abort()
         return BuildResult(False, timings=timer.timings)
-    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries) for s, t in graph.terms.items()]
+    cache.entries = entries
+    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries, entry_keys)
+             for s, t in graph.terms.items()]  # fmt: skip
     specs += listing_specs(graph, term_refs, article_refs)
-    templates.update(template_digests(env, sorted({spec.template for spec in specs} - set(templates))))
     timer.lap("backlinks")
     for spec in specs:
-        key = digest(config_key, templates[spec.template], spec.context)
+        key = digest(config_key, templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
         new_pages[spec.rel] = key
         if output_ok and cache.pages.get(spec.rel) == key and (config.output / spec.rel).is_file():
             writer.claim(spec.rel, spec.source, written=False)
@@ -298,7 +309,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         return BuildResult(False, timings=timer.timings)
     previous = set(cache.pages) if output_ok else set()
     removed = sorted(previous - set(new_pages))
-    writer.commit(keep_from=config.output if output_ok else None, force=bool(removed) or not output_ok)
+    writer.commit(keep_from=config.output if output_ok else None, removed=removed, force=not output_ok)
     cache.pages, cache.output = new_pages, str(config.output)
     timer.lap("commit")
     pages = sum(rel.endswith(".html") for rel in new_pages)

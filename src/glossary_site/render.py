@@ -40,6 +40,8 @@ class PageSpec:
     source: str
     context: dict[str, Any]
     """Plain data only (refs, strings, numbers): everything the template may read."""
+    key_parts: Any = None
+    """A smaller stand-in for `context` in the page's cache key, when the context is big."""
 
 
 @dataclass(frozen=True)
@@ -121,26 +123,43 @@ def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, Term
     )  # fmt: skip
 
 
-def article_entries(env: Environment, articles: list[ArticleRef], config: SiteConfig, diags: Diagnostics):
-    """Each article's list entry, rendered once: term pages repeat them thousands of times."""
+def article_entries(env: Environment, articles: list[ArticleRef], ref_digests: dict[str, str],
+                    previous: dict[str, Markup], config: SiteConfig, diags: Diagnostics):  # fmt: skip
+    """Each article's list entry, rendered once: term pages repeat them thousands of times.
+
+    `previous` maps an article's ref digest (with the macros and config folded in by the
+    caller) to its entry from an earlier build; unchanged articles are not rendered again.
+    """
     try:
         macro = env.get_template("macros.html").module.article_entry
-        return {a.slug: Markup(macro(a)) for a in articles}
+        entries = {}
+        for article in articles:
+            key = ref_digests[article.slug]
+            entries[key] = previous.get(key) or Markup(macro(article))
+        return entries
     except TemplateError as exc:
         report_template_error(exc, config.root, diags, "macros.html")
         return None
 
 
-def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks,
-              term_refs: dict[str, TermRef], entries: dict[str, Markup]) -> PageSpec:  # fmt: skip
-    return PageSpec(
-        term_rel(term.slug) + "index.html", "term.html", term.source,
-        {"term": TermRef.of(term), "aliases": term.aliases, "summary_html": doc.summary_html,
-         "body": doc.rendered.html,
-         "related": [term_refs[s] for s in graph.related.get(term.slug, ())],
-         "used_by": [entries[s] for s in backlinks.articles.get(term.slug, ())],
-         "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())]},
-    )  # fmt: skip
+def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, term_refs: dict[str, TermRef],
+              entries: dict[str, Markup], entry_keys: dict[str, str]) -> PageSpec:  # fmt: skip
+    """`entry_keys`: article slug -> key of its entry in `entries` (a digest of what it shows)."""
+    used_by = [entry_keys[s] for s in backlinks.articles.get(term.slug, ())]
+    context = {
+        "term": TermRef.of(term), "aliases": term.aliases, "summary_html": doc.summary_html,
+        "body": doc.rendered.html,
+        "related": [term_refs[s] for s in graph.related.get(term.slug, ())],
+        "used_by": used_by,
+        "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())],
+    }  # fmt: skip
+    key_parts = dict(context)
+    context["used_by"] = [entries[k] for k in used_by]
+    return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, key_parts)
+
+
+LISTING_TEMPLATES = ("home.html", "articles.html", "glossary.html", "a-z.html", "categories.html", "depths.html",
+                     "tags.html", "404.html", "feed.xml", "sitemap.xml", "category.html", "depth.html", "tag.html")
 
 
 def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: list[ArticleRef]) -> list[PageSpec]:
@@ -174,7 +193,8 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
 
 
 def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks, articles: list[ArticleRef]) -> OutputFile:
-    """The term graph as data: nodes, and typed edges (related, mentions, used-by)."""
+    """The term graph as data: term nodes, typed term-to-term edges (related, mentions), and
+    the articles with the terms each one mentions (the article -> term edges, kept compact)."""
     nodes = [
         {"slug": t.slug, "title": t.title, "category": t.category, "depth": t.depth,
          "summary": t.summary, "url": config.url(term_rel(t.slug))}
@@ -186,9 +206,10 @@ def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks, artic
     ]  # fmt: skip
     for target, sources in backlinks.terms.items():
         edges += [{"source": s, "target": target, "type": "mentions"} for s in sources]
-    for target, slugs in backlinks.articles.items():
-        edges += [{"source": f"article:{a}", "target": target, "type": "used-by"} for a in slugs]
     edges.sort(key=lambda e: (e["type"], e["source"], e["target"]))
-    listed = [{"slug": a.slug, "title": a.title, "url": config.url(article_rel(a.slug))} for a in articles]
-    data = json.dumps({"nodes": nodes, "edges": edges, "articles": listed}, indent=1, ensure_ascii=False) + "\n"
-    return OutputFile("graph.json", data.encode("utf-8"), "index")
+    listed = [{"slug": a.slug, "title": a.title, "url": config.url(article_rel(a.slug)),
+               "mentions": list(backlinks.article_terms.get(a.slug, ()))} for a in articles]  # fmt: skip
+    data = {"nodes": nodes, "edges": edges, "articles": listed}
+    # No indent: the C encoder is many times faster, and the file is read by programs.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return OutputFile("graph.json", text.encode("utf-8"), "index")

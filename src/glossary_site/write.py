@@ -7,6 +7,7 @@ the staging directory disappears. Two outputs claiming one path is an error.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -71,6 +72,7 @@ class OutputWriter:
     def ensure_staging(self) -> None:
         if self._ready:
             return
+        self.recover()
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by an interrupted build: never published
         self.staging.mkdir(parents=True)
@@ -105,10 +107,19 @@ class OutputWriter:
             shutil.rmtree(self.staging, ignore_errors=True)
         self._ready = False
 
-    def commit(self, keep_from: Path | None, force: bool = False) -> None:
-        """Publish: kept pages are linked from `keep_from`, then staging replaces the output."""
-        if not self.written and not force:
+    def commit(self, keep_from: Path | None, removed: list[str] = (), force: bool = False) -> None:
+        """Publish this build.
+
+        Few changes (a warm rebuild): move each new file over the old one and delete removed
+        ones, under a journal so an interrupted publish is completed by the next build.
+        Many changes (or no previous output): link the kept pages into staging and swap the
+        whole directory, so the old and the new site are never mixed.
+        """
+        if not self.written and not removed and not force:
             self.abort()  # nothing changed: the output already is this build
+            return
+        if keep_from is not None and len(self.kept) > len(self.written):
+            self._publish_in_place(list(removed))
             return
         self.ensure_staging()
         for rel in self.kept:
@@ -128,3 +139,35 @@ class OutputWriter:
         os.replace(self.staging, self.output)
         self._ready = False
         shutil.rmtree(old, ignore_errors=True)
+
+    @property
+    def journal(self) -> Path:
+        return self.output.parent / f".{self.output.name}.journal"
+
+    def _publish_in_place(self, removed: list[str]) -> None:
+        self.journal.write_text(json.dumps({"written": self.written, "removed": removed}))
+        self.recover()
+
+    def recover(self) -> None:
+        """Finish a publish that a crash interrupted: every staged file is complete, so roll forward."""
+        if not self.journal.exists():
+            return
+        try:
+            plan = json.loads(self.journal.read_text())
+        except ValueError:
+            plan = {"written": [], "removed": []}  # the journal itself was cut short: nothing moved yet
+        for rel in plan["written"]:
+            staged = self.staging / rel
+            if staged.exists():
+                (self.output / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, self.output / rel)
+        for rel in plan["removed"]:
+            target = self.output / rel
+            target.unlink(missing_ok=True)
+            for parent in target.parents:
+                if parent == self.output or not parent.is_dir() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        self.journal.unlink()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self._ready = False
