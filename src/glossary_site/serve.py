@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from .cache import CACHE_DIR, BuildCache
 from .config import SiteConfig
 from .diagnostics import Diagnostics
-from .pipeline import build_site
+from .pipeline import build_site, default_jobs
 from .watch import Watcher
 
 EVENTS_PATH = "/__glossary/events"
@@ -82,6 +82,7 @@ class DevServer:
         self.state = SiteState()
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.builds = 0
+        self.jobs = default_jobs()
         self.httpd = ThreadingHTTPServer((bind, port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.watcher = Watcher(config.root, self.rebuild, quiet=quiet)
@@ -107,7 +108,7 @@ class DevServer:
     def rebuild(self, changed: list[str]) -> None:
         started = time.perf_counter()
         diags = Diagnostics()
-        result = build_site(self.config, diags, cache=self.cache, clean=True)
+        result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs)
         self.builds += 1
         problems = [str(d) for d in diags.sorted() if d.level != "note"]
         ms = (time.perf_counter() - started) * 1000
