@@ -67,10 +67,11 @@ def test_graph_json_has_nodes_and_typed_edges(site_factory, capsys):
     assert build(capsys, site)[0] == 0
     graph = json.loads(read(site, "graph.json"))
     assert [n["slug"] for n in graph["nodes"]] == ["gpu", "kv-cache"]
-    assert set(graph["nodes"][0]) == {"slug", "title", "category", "depth", "summary", "url"}
+    assert set(graph["nodes"][0]) == {"slug", "title", "category", "depth", "summary", "url", "articles"}
+    assert {n["slug"]: n["articles"] for n in graph["nodes"]} == {"gpu": 1, "kv-cache": 1}
     assert {"source": "gpu", "target": "kv-cache", "type": "related"} in graph["edges"]
     assert {"source": "kv-cache", "target": "gpu", "type": "mentions"} in graph["edges"]
-    assert graph["articles"] == [{"slug": "post", "title": "Post", "url": "/articles/post/", "mentions": ["kv-cache", "gpu"]}]
+    assert set(graph) == {"nodes", "edges"}  # article edges would grow with the corpus
 
 
 def test_feed_and_sitemap_are_well_formed_xml(site_factory, capsys):

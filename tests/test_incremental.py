@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from glossary_site.cache import BuildCache
 from glossary_site.config import load_config
 from glossary_site.diagnostics import Diagnostics
+from glossary_site.delta import update_articles
 from glossary_site.pipeline import PARALLEL_THRESHOLD, build_site
 
 from conftest import in_ci, make_site
@@ -39,6 +40,7 @@ slug_of = {name: name.lower().replace(" ", "-") for name in NAMES}
 sentence = st.lists(st.sampled_from(WORDS + NAMES), min_size=1, max_size=12).map(" ".join)
 operation = st.one_of(
     st.tuples(st.just("edit-article"), st.sampled_from("abcde"), sentence),
+    st.tuples(st.just("edit-body"), st.sampled_from("abcde"), sentence),
     st.tuples(st.just("retitle-article"), st.sampled_from("abcde"), st.sampled_from(["Alpha", "Zeta", "Omega"])),
     st.tuples(st.just("delete-article"), st.sampled_from("abcde"), st.just("")),
     st.tuples(st.just("edit-summary"), st.sampled_from(NAMES), sentence),
@@ -49,9 +51,27 @@ operation = st.one_of(
 )
 
 
-def apply(site: Path, op) -> None:
+def apply(site: Path, op) -> list[str]:
+    """Make the edit; returns the site-relative paths it touched (what the watcher would report)."""
     kind, target, text = op
-    if kind == "edit-article":
+    if kind in ("edit-article", "edit-body", "retitle-article", "delete-article"):
+        touched = [f"content/{target}.md"]
+    elif kind in ("edit-summary", "add-alias", "delete-term"):
+        touched = [f"terms/{slug_of[target]}.md"]
+    else:
+        touched = ["templates/footer.html" if kind == "edit-template" else "site.yaml"]
+    _apply(site, op)
+    return touched
+
+
+def _apply(site: Path, op) -> None:
+    kind, target, text = op
+    if kind == "edit-body":
+        path = site / f"content/{target}.md"
+        if path.exists():
+            front = path.read_text().split("---\n", 2)[1]
+            path.write_text(f"---\n{front}---\n{text}\n")
+    elif kind == "edit-article":
         (site / f"content/{target}.md").write_text(article_text(f"Post {target}", f"2026-02-0{'abcde'.index(target) + 1}", text))
     elif kind == "retitle-article":
         path = site / f"content/{target}.md"
@@ -101,6 +121,45 @@ def test_incremental_build_equals_clean_build_after_any_edits(tmp_path_factory, 
         if ok:
             assert tree(root / "inc") == tree(clean_out), f"after {ops[: step + 1]}"
         shutil.rmtree(clean_out, ignore_errors=True)
+
+
+@settings(max_examples=60 if in_ci() else 25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(operation, min_size=1, max_size=6))
+def test_dev_server_rebuilds_equal_clean_builds_after_any_edits(tmp_path_factory, ops):
+    """What `serve` does: the article fast path when it applies, else a full warm rebuild."""
+    root = tmp_path_factory.mktemp("serve")
+    site = make_site(root / "site", BASE)
+    cache = BuildCache()
+    assert build(site, root / "inc", cache)
+    for step, op in enumerate(ops):
+        changed = apply(site, op)
+        diags = Diagnostics()
+        config = load_config(site, diags, output=root / "inc")
+        result = update_articles(cache.live, cache, changed, diags) or build_site(config, diags, cache=cache)
+        clean_out = root / f"clean{step}"
+        assert build(site, clean_out, BuildCache()) == result.ok
+        if result.ok:
+            assert tree(root / "inc") == tree(clean_out), f"after {ops[: step + 1]}"
+        shutil.rmtree(clean_out, ignore_errors=True)
+
+
+def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
+    site = make_site(tmp_path / "site", BASE)
+    cache = BuildCache()
+    diags = Diagnostics()
+    config = load_config(site, diags, output=tmp_path / "out")
+    assert build_site(config, diags, cache=cache).ok
+    apply(site, ("edit-body", "c", "Now about a GPU."))
+    result = update_articles(cache.live, cache, ["content/c.md"], diags)
+    assert result is not None and result.ok
+    assert result.rendered == ["articles/c/index.html", "graph.json", "terms/gpu/index.html"]
+    assert "/articles/c/" in (tmp_path / "out/terms/gpu/index.html").read_text()
+    assert build_site(config, diags, cache=cache).rendered == []  # the cache agrees with what was published
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    # a retitle changes what listings show: the fast path declines and a full rebuild runs
+    apply(site, ("retitle-article", "c", "Omega"))
+    assert update_articles(cache.live, cache, ["content/c.md"], diags) is None
 
 
 def test_no_change_rebuild_writes_nothing(tmp_path):

@@ -38,6 +38,8 @@ class BuildCache:
     """Digest of an article's list entry inputs -> its rendered HTML."""
     output: str = ""
     """The output directory those pages were written to."""
+    live: Any = field(default=None, repr=False, compare=False)
+    """The last build's in-memory state (delta.Live) for the dev server; never saved."""
 
     @classmethod
     def load(cls, root: Path, diags: Diagnostics) -> "BuildCache":

@@ -20,7 +20,7 @@ class Backlinks:
     """Article slug -> term slugs it mentions, in order of first mention."""
 
 
-def _first_mentions(mentions) -> tuple[str, ...]:
+def first_mentions(mentions) -> tuple[str, ...]:
     return tuple(dict.fromkeys(slug for slug, _ in mentions))
 
 
@@ -31,13 +31,13 @@ def build_backlinks(
 ) -> Backlinks:
     """`article_order`: article slugs newest first, the order of every "used by" list."""
     by_term_articles: dict[str, list[str]] = {}
-    article_terms = {slug: _first_mentions(m) for slug, m in sorted(article_mentions.items())}
+    article_terms = {slug: first_mentions(m) for slug, m in sorted(article_mentions.items())}
     for slug in article_order:
         for term in article_terms.get(slug, ()):
             by_term_articles.setdefault(term, []).append(slug)
     by_term_terms: dict[str, set[str]] = {}
     for source, mentions in term_mentions.items():
-        for term in _first_mentions(mentions):
+        for term in first_mentions(mentions):
             if term != source:
                 by_term_terms.setdefault(term, set()).add(source)
     return Backlinks(

@@ -24,6 +24,7 @@ from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key, 
 from .autolink import LinkContext, LinkState
 from .cache import BuildCache, digest
 from .config import SiteConfig
+from .delta import Live
 from .diagnostics import Diagnostics, SourcePos
 from .documents import Article, Corpus, Term, assemble_corpus, parse_source, slugify
 from .graph import TermGraph, build_graph
@@ -67,12 +68,17 @@ class _Timer:
 # --- LOAD + PARSE + GRAPH ---------------------------------------------------------------
 
 
+def parse_key(config: SiteConfig) -> str:
+    """What parsing depends on besides a file's text."""
+    return digest(config.depths, config.categories, config.drafts)
+
+
 def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics):
     """Parse every source, reusing the parse of any file whose text is unchanged."""
-    parse_key = digest(config.depths, config.categories, config.drafts)
+    parse_key_ = parse_key(config)
     parsed, digests = [], {}
     for source in sources:
-        key = digest(parse_key, source.text)
+        key = digest(parse_key_, source.text)
         digests[source.rel] = key
         hit = cache.parsed.get(source.rel)
         if hit and hit[0] == key:
@@ -233,6 +239,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     if not check_output_dir(config, diags, clean):
         return BuildResult(False)
     cache = cache if cache is not None else BuildCache()
+    cache.live = None  # from here on, only a successful build leaves state for the fast path
     corpus, graph, digests = read_site(config, diags, cache)
     timer.lap("load+parse+graph")
 
@@ -297,7 +304,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
             writer.claim(spec.rel, spec.source, written=False)
         else:
             writer.write(render_page(env, spec, config, diags))
-    static = _static_files(config) + [graph_json(config, graph, backlinks, article_refs)]
+    static = _static_files(config) + [graph_json(config, graph, backlinks)]
     for file in static:
         key = digest(file.data)
         new_pages[file.rel] = key
@@ -313,6 +320,9 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     cache.pages, cache.output = new_pages, str(config.output)
     timer.lap("commit")
     pages = sum(rel.endswith(".html") for rel in new_pages)
+    cache.live = Live(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
+                      {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
+                      pages)  # fmt: skip
     return BuildResult(True, pages, sorted(writer.written), removed, timer.timings)
 
 

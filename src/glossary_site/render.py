@@ -192,12 +192,14 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
     return specs
 
 
-def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks, articles: list[ArticleRef]) -> OutputFile:
-    """The term graph as data: term nodes, typed term-to-term edges (related, mentions), and
-    the articles with the terms each one mentions (the article -> term edges, kept compact)."""
+def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks) -> OutputFile:
+    """The term graph as data: term nodes (with how many articles use each) and typed
+    term-to-term edges (related, mentions). Article-level edges are left out on purpose:
+    they made the file grow with the corpus, and rewriting it cost every article edit."""
     nodes = [
         {"slug": t.slug, "title": t.title, "category": t.category, "depth": t.depth,
-         "summary": t.summary, "url": config.url(term_rel(t.slug))}
+         "summary": t.summary, "url": config.url(term_rel(t.slug)),
+         "articles": len(backlinks.articles.get(t.slug, ()))}
         for t in graph.terms.values()
     ]  # fmt: skip
     edges = [
@@ -207,9 +209,7 @@ def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks, artic
     for target, sources in backlinks.terms.items():
         edges += [{"source": s, "target": target, "type": "mentions"} for s in sources]
     edges.sort(key=lambda e: (e["type"], e["source"], e["target"]))
-    listed = [{"slug": a.slug, "title": a.title, "url": config.url(article_rel(a.slug)),
-               "mentions": list(backlinks.article_terms.get(a.slug, ()))} for a in articles]  # fmt: skip
-    data = {"nodes": nodes, "edges": edges, "articles": listed}
+    data = {"nodes": nodes, "edges": edges}
     # No indent: the C encoder is many times faster, and the file is read by programs.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return OutputFile("graph.json", text.encode("utf-8"), "index")

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from .cache import CACHE_DIR, BuildCache
 from .config import SiteConfig
+from .delta import update_articles
 from .diagnostics import Diagnostics
 from .pipeline import build_site, default_jobs
 from .watch import Watcher
@@ -108,7 +109,9 @@ class DevServer:
     def rebuild(self, changed: list[str]) -> None:
         started = time.perf_counter()
         diags = Diagnostics()
-        result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs)
+        result = update_articles(self.cache.live, self.cache, changed, diags)
+        if result is None:
+            result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs)
         self.builds += 1
         problems = [str(d) for d in diags.sorted() if d.level != "note"]
         ms = (time.perf_counter() - started) * 1000

@@ -64,6 +64,16 @@ def load_sources(root: Path, diags: Diagnostics) -> list[SourceFile]:
     return sorted(found, key=lambda s: s.rel)
 
 
+def read_source(root: Path, rel: str, diags: Diagnostics) -> SourceFile | None:
+    """One known source again (the dev server re-reads only what the watcher reported)."""
+    path = root / rel
+    kind = SOURCE_DIRS.get(rel.split("/", 1)[0])
+    if kind is None or path.suffix.lower() != ".md" or path.is_symlink() or not path.is_file():
+        diags.note(SourcePos(rel), "not a plain source file")  # the caller falls back to a full load
+        return None
+    return _read(path, rel, kind, diags)
+
+
 def _walk(base: Path):
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

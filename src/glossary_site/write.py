@@ -119,7 +119,7 @@ class OutputWriter:
             self.abort()  # nothing changed: the output already is this build
             return
         if keep_from is not None and len(self.kept) > len(self.written):
-            self._publish_in_place(list(removed))
+            self.publish_in_place(list(removed))
             return
         self.ensure_staging()
         for rel in self.kept:
@@ -144,8 +144,9 @@ class OutputWriter:
     def journal(self) -> Path:
         return self.output.parent / f".{self.output.name}.journal"
 
-    def _publish_in_place(self, removed: list[str]) -> None:
-        self.journal.write_text(json.dumps({"written": self.written, "removed": removed}))
+    def publish_in_place(self, removed: list[str] = ()) -> None:
+        """Move the staged files over the published ones, under the roll-forward journal."""
+        self.journal.write_text(json.dumps({"written": self.written, "removed": list(removed)}))
         self.recover()
 
     def recover(self) -> None:
