@@ -67,7 +67,8 @@ def paragraph(rng: random.Random, names, words: int) -> str:
             out += mention(rng, *rng.choice(names)).split()
         else:
             out.append(rng.choice(FILLER))
-    text = " ".join(out).capitalize() + "."
+    text = " ".join(out)
+    text = text[0].upper() + text[1:] + "."  # not str.capitalize(): it would lowercase the acronyms
     lines, line = [], []
     for word in text.split():  # hard-wrap at ~80 columns: some mentions span a soft line break
         if sum(len(w) + 1 for w in line) + len(word) > 80:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from glossary_site.cache import BuildCache
 from glossary_site.config import load_config
 from glossary_site.diagnostics import Diagnostics
-from glossary_site.delta import update_articles
+from glossary_site.delta import update
 from glossary_site.pipeline import PARALLEL_THRESHOLD, build_site
 
 from conftest import in_ci, make_site
@@ -135,7 +135,7 @@ def test_dev_server_rebuilds_equal_clean_builds_after_any_edits(tmp_path_factory
         changed = apply(site, op)
         diags = Diagnostics()
         config = load_config(site, diags, output=root / "inc")
-        result = update_articles(cache.live, cache, changed, diags) or build_site(config, diags, cache=cache)
+        result = update(cache.live, cache, changed) or build_site(config, diags, cache=cache)
         clean_out = root / f"clean{step}"
         assert build(site, clean_out, BuildCache()) == result.ok
         if result.ok:
@@ -150,7 +150,7 @@ def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
     config = load_config(site, diags, output=tmp_path / "out")
     assert build_site(config, diags, cache=cache).ok
     apply(site, ("edit-body", "c", "Now about a GPU."))
-    result = update_articles(cache.live, cache, ["content/c.md"], diags)
+    result = update(cache.live, cache, ["content/c.md"])
     assert result is not None and result.ok
     assert result.rendered == ["articles/c/index.html", "graph.json", "terms/gpu/index.html"]
     assert "/articles/c/" in (tmp_path / "out/terms/gpu/index.html").read_text()
@@ -159,7 +159,26 @@ def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
     # a retitle changes what listings show: the fast path declines and a full rebuild runs
     apply(site, ("retitle-article", "c", "Omega"))
-    assert update_articles(cache.live, cache, ["content/c.md"], diags) is None
+    assert update(cache.live, cache, ["content/c.md"]) is None
+
+
+def test_summary_edit_takes_the_fast_path_and_updates_every_page_showing_it(tmp_path):
+    site = make_site(tmp_path / "site", BASE)
+    cache = BuildCache()
+    diags = Diagnostics()
+    config = load_config(site, diags, output=tmp_path / "out")
+    assert build_site(config, diags, cache=cache).ok
+    apply(site, ("edit-summary", "token", "Now a different summary"))
+    result = update(cache.live, cache, ["terms/token.md"])
+    assert result is not None and result.ok
+    assert "articles/b/index.html" in result.rendered and "terms/token/index.html" in result.rendered
+    assert "articles/a/index.html" not in result.rendered  # does not link token
+    assert "Now a different summary." in (tmp_path / "out/articles/b/index.html").read_text()
+    assert build_site(config, diags, cache=cache).rendered == []  # the cache agrees with what was published
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    apply(site, ("add-alias", "token", "adapter"))  # a new name changes where links go: full rebuild
+    assert update(cache.live, cache, ["terms/token.md"]) is None
 
 
 def test_no_change_rebuild_writes_nothing(tmp_path):

@@ -1,87 +1,77 @@
-"""The dev server's fast path: an edit to article bodies re-renders only what shows them.
+"""The dev server's fast paths: an edit re-renders only the pages that show what it changed.
 
 A full warm rebuild must look at every source to find what changed; at 10,000 articles
-that alone costs seconds. When the watcher says only existing articles changed and what
-other pages show of them (their ArticleRef: title, date, summary, kind, tags, slug) is
-unchanged, the only other pages that can change are the term pages whose "used by" lists
-gain or lose the article, and graph.json's counts. Anything else (a new or deleted file,
-a term, a template, site.yaml, any diagnostic) returns None and the caller does a full
-rebuild, which is always correct. The randomized test checks this path against clean builds.
+that alone costs seconds. The watcher already knows which files changed, so two common
+edits are applied to the last build's in-memory state (live.Live) directly:
+
+- article edits that leave what other pages show of the article (its ArticleRef: title,
+  date, summary, kind, tags, slug) unchanged: the article, the term pages whose "used by"
+  lists gain or lose it, and graph.json;
+- term edits that leave where links go unchanged (title, aliases, autolink, case, and the
+  category, depth and related lists): the term, every page that shows its summary (the
+  articles and terms linking it, its neighbours, the glossary listings), and graph.json.
+
+Anything else (a new or deleted file, site.yaml, a template, any diagnostic) returns None
+and the caller runs the full rebuild, which is always correct. The randomized test checks
+both paths against clean builds.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from typing import Any
 
-from .article_unit import ArticleRenderer, ArticleResult, UnitInputs
+from .article_unit import ArticleRenderer, ArticleResult
 from .cache import BuildCache, digest
-from .config import SiteConfig
 from .diagnostics import Diagnostics
-from .documents import Article, parse_source
-from .graph import TermGraph
-from .indexes import Backlinks, first_mentions
-from .refs import ArticleRef
-from .render import TermDoc, graph_json, render_page, term_spec
+from .documents import Article, Term, parse_source
+from .indexes import Backlinks, first_mentions, term_backlinks
+from .live import Live
+from .markdown import make_markdown
+from .pipeline import BuildResult, link_term, render_units, shown_terms
+from .refs import ArticleRef, TermRef
+from .render import graph_json, listing_specs, render_page, term_spec
 from .sources import read_source
 from .write import OutputWriter
 
 
-@dataclass
-class Live:
-    """What the last successful build in this process computed; never written to disk."""
-
-    config: SiteConfig
-    parse_key: str
-    graph: TermGraph
-    term_docs: dict[str, TermDoc]
-    inputs: UnitInputs
-    env: Any
-    templates: dict[str, str]
-    config_key: str
-    articles: dict[str, ArticleRef]
-    """Source path -> what other pages show of that article (bodies are not kept)."""
-    article_order: list[str]
-    """Article slugs, newest first."""
-    backlinks: Backlinks
-    entries: dict[str, Any]
-    entry_keys: dict[str, str]
-    pages: int
-    renderer: ArticleRenderer | None = None
-
-
-def update_articles(live: Live | None, cache: BuildCache, changed: list[str], diags: Diagnostics):
-    """Rebuild after edits to the articles in `changed`, or None when a full rebuild is needed."""
-    from .pipeline import BuildResult  # the result type is the pipeline's; imported late to avoid a cycle
-
-    if live is None or not changed or any(rel not in live.articles for rel in changed):
+def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1) -> BuildResult | None:
+    """Apply edits to existing articles or existing terms (not both); None: run a full rebuild."""
+    if live is None or not changed:
         return None
-    config = live.config
+    if all(rel in live.articles for rel in changed):
+        return update_articles(live, cache, changed)
+    if all(rel in live.term_sources for rel in changed):
+        return update_terms(live, cache, changed, jobs)
+    return None
+
+
+def _reparse(live: Live, cache: BuildCache, rel: str):
+    """(document, digest) of a file as it is now; None if it has any problem (the full build reports it)."""
+    local = Diagnostics()
+    source = read_source(live.config.root, rel, local)
+    if source is None or local.items:
+        return None
+    key = digest(live.parse_key, source.text)
+    doc, ok = parse_source(source, live.config, local)
+    if not ok or doc is None or local.items:
+        return None
+    return doc, key
+
+
+def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildResult | None:
     edits: list[tuple[Article, str]] = []
     for rel in changed:
-        local = Diagnostics()
-        source = read_source(config.root, rel, local)
-        if source is None or local.items:
+        parsed = _reparse(live, cache, rel)
+        if parsed is None or not isinstance(parsed[0], Article) or ArticleRef.of(parsed[0]) != live.articles[rel]:
             return None
-        key = digest(live.parse_key, source.text)
-        if key == cache.parsed.get(rel, ("",))[0]:
-            continue  # saved without changes
-        doc, ok = parse_source(source, config, local)
-        old = live.articles[rel]
-        if not ok or local.items or not isinstance(doc, Article) or ArticleRef.of(doc) != old:
-            return None
-        edits.append((doc, key))
-    local = Diagnostics()  # problems found here are reported by the full rebuild instead
-    writer = OutputWriter(config.output, local)
-    writer.ensure_staging()
+        if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
+            edits.append(parsed)
     if live.renderer is None:
         live.renderer = ArticleRenderer(live.inputs)
-    results: list[ArticleResult] = [live.renderer.run(doc, key) for doc, key in edits]
-    if any(r.errors for r in results):
-        writer.abort()
-        return None  # the full rebuild reports them, with everything else that is wrong
-
+    local = Diagnostics()  # problems found here are reported by the full rebuild instead
+    writer = OutputWriter(live.config.output, local)
+    writer.ensure_staging()
+    results = [live.renderer.run(doc, key) for doc, key in edits]
     article_terms = dict(live.backlinks.article_terms)
     touched: set[str] = set()
     for (doc, _), result in zip(edits, results):
@@ -91,27 +81,110 @@ def update_articles(live: Live | None, cache: BuildCache, changed: list[str], di
     by_term = dict(live.backlinks.articles)
     for term in touched:
         users = tuple(a for a in live.article_order if term in article_terms.get(a, ()))
-        if users:
-            by_term[term] = users
-        else:
-            by_term.pop(term, None)
+        by_term[term] = users
+        if not users:
+            del by_term[term]
     backlinks = Backlinks(dict(sorted(by_term.items())), live.backlinks.terms, article_terms)
+    keys = _write_pages(live, writer, cache.pages, results, backlinks, touched, listings=False)
+    return _publish(live, cache, writer, keys, edits, results, backlinks=backlinks)
 
+
+def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -> BuildResult | None:
+    graph = live.graph
+    terms = dict(graph.terms)
+    edits: list[tuple[Term, str]] = []
+    for rel in changed:
+        parsed = _reparse(live, cache, rel)
+        if parsed is None or not isinstance(parsed[0], Term):
+            return None
+        new, old = parsed[0], graph.terms[live.term_sources[rel]]
+        if _shape(new) != _shape(old):
+            return None  # names, links or the graph change: the full rebuild handles that
+        if parsed[1] != cache.parsed.get(rel, ("",))[0]:
+            edits.append(parsed)
+            terms[new.slug] = new
+    graph = dataclasses.replace(graph, terms=terms)
+    term_refs = {slug: TermRef.of(t) for slug, t in terms.items()}
+    shown_changed = {doc.slug for doc, _ in edits if term_refs[doc.slug] != live.inputs.term_refs[doc.slug]}
+    context = dataclasses.replace(live.inputs.context, summaries={s: t.summary for s, t in terms.items()})
+    inputs = dataclasses.replace(live.inputs, context=context, term_refs=term_refs,
+                                 ref_digests={s: digest(r) for s, r in term_refs.items()})  # fmt: skip
+
+    # Terms whose own text changed, and terms whose links show a changed summary.
+    relink = {doc.slug for doc, _ in edits}
+    relink |= {s for s, d in live.term_docs.items() if shown_changed & {m for m, _ in d.rendered.mentions}}
+    md = make_markdown(context, live.config.unsafe_html)
+    term_docs = dict(live.term_docs)
+    for slug in sorted(relink):
+        term_docs[slug] = link_term(md, terms[slug])
+        if term_docs[slug].rendered.errors:
+            return None
+    backlinks = dataclasses.replace(
+        live.backlinks, terms=term_backlinks({s: d.rendered.mentions for s, d in term_docs.items()}))
+
+    # Articles that link a term whose summary changed: the link's title and "Terms in this article".
+    by_slug = {ref.slug: rel for rel, ref in live.articles.items()}
+    todo = []
+    for slug in sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())}):
+        parsed = _reparse(live, cache, by_slug[slug])
+        if parsed is None or not isinstance(parsed[0], Article):
+            return None
+        todo.append(parsed)
+    local = Diagnostics()
+    writer = OutputWriter(live.config.output, local)
+    writer.ensure_staging()
+    results = render_units(todo, dataclasses.replace(inputs, staging=writer.staging), jobs, None)
+    if any(first_mentions(r.mentions) != live.backlinks.article_terms.get(d.slug) for (d, _), r in zip(todo, results)):
+        writer.abort()  # the files changed behind the watcher's back
+        return None
+    updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
+    keys = _write_pages(updated, writer, cache.pages, results, backlinks, set(terms), listings=True)
+    result = _publish(updated, cache, writer, keys, todo, results, backlinks=backlinks)
+    if result is not None:
+        for doc, key in edits:
+            cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
+        for slug in relink:
+            doc = term_docs[slug]
+            source = terms[slug].source
+            cache.docs[source] = (digest(live.names, cache.parsed[source][0]), (doc, shown_terms(context, doc.rendered.mentions)))
+    return result
+
+
+def _shape(term: Term) -> tuple:
+    """What decides where links go and how the graph is drawn; a summary or body is not part of it."""
+    return (term.slug, term.title, term.aliases, term.autolink, term.case_sensitive, term.category, term.depth,
+            tuple(name for name, _ in term.related))  # fmt: skip
+
+
+def _write_pages(live: Live, writer: OutputWriter, pages: dict[str, str], results: list[ArticleResult],
+                 backlinks: Backlinks, terms: set[str], listings: bool) -> dict[str, str] | None:  # fmt: skip
+    """Stage the article results, then every term page (and listing) whose key changed; returns the new keys."""
+    if any(r.errors for r in results):
+        return None
     keys: dict[str, str] = {}
     for result in results:
         writer.claim(result.rel, result.source, written=True)
         keys[result.rel] = result.page_key
     graph = live.graph
-    for slug in sorted(touched & set(graph.terms)):
-        spec = term_spec(graph.terms[slug], live.term_docs[slug], graph, backlinks, live.inputs.term_refs,
-                         live.entries, live.entry_keys)  # fmt: skip
-        keys[spec.rel] = digest(live.config_key, live.templates[spec.template], spec.key_parts)
-        writer.write(render_page(live.env, spec, config, local))
-    if touched:
-        file = graph_json(config, graph, backlinks)
-        keys[file.rel] = digest(file.data)
+    specs = [term_spec(graph.terms[s], live.term_docs[s], graph, backlinks, live.inputs.term_refs, live.entries,
+                       live.entry_keys) for s in sorted(terms & set(graph.terms))]  # fmt: skip
+    if listings:
+        specs += listing_specs(graph, live.inputs.term_refs, live.article_refs)
+    for spec in specs:
+        key = digest(live.config_key, live.templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
+        if pages.get(spec.rel) != key:
+            keys[spec.rel] = key
+            writer.write(render_page(live.env, spec, live.config, writer.diags))
+    file = graph_json(live.config, graph, backlinks)
+    key = digest(file.data)
+    if pages.get(file.rel) != key:
+        keys[file.rel] = key
         writer.write(file)
-    if local.has_errors:
+    return None if writer.diags.has_errors else keys
+
+
+def _publish(live: Live, cache: BuildCache, writer: OutputWriter, keys, edits, results, backlinks) -> BuildResult | None:
+    if keys is None:
         writer.abort()
         return None
     writer.publish_in_place()
@@ -121,4 +194,5 @@ def update_articles(live: Live | None, cache: BuildCache, changed: list[str], di
         cache.docs[doc.source] = (key, result.mentions)
         cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
     live.backlinks = backlinks
+    cache.live = live
     return BuildResult(True, live.pages, sorted(writer.written), [])

@@ -35,16 +35,21 @@ def build_backlinks(
     for slug in article_order:
         for term in article_terms.get(slug, ()):
             by_term_articles.setdefault(term, []).append(slug)
+    return Backlinks(
+        articles={k: tuple(v) for k, v in sorted(by_term_articles.items())},
+        terms=term_backlinks(term_mentions),
+        article_terms=article_terms,
+    )
+
+
+def term_backlinks(term_mentions: dict[str, tuple[tuple[str, int], ...]]) -> dict[str, tuple[str, ...]]:
+    """Term slug -> the other terms whose summary or body mention it."""
     by_term_terms: dict[str, set[str]] = {}
     for source, mentions in term_mentions.items():
         for term in first_mentions(mentions):
             if term != source:
                 by_term_terms.setdefault(term, set()).add(source)
-    return Backlinks(
-        articles={k: tuple(v) for k, v in sorted(by_term_articles.items())},
-        terms={k: tuple(sorted(v)) for k, v in sorted(by_term_terms.items())},
-        article_terms=article_terms,
-    )
+    return {k: tuple(sorted(v)) for k, v in sorted(by_term_terms.items())}
 
 
 _EPOCH = dt.datetime(1, 1, 1)

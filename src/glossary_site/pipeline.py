@@ -24,7 +24,7 @@ from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key, 
 from .autolink import LinkContext, LinkState
 from .cache import BuildCache, digest
 from .config import SiteConfig
-from .delta import Live
+from .live import Live
 from .diagnostics import Diagnostics, SourcePos
 from .documents import Article, Corpus, Term, assemble_corpus, parse_source, slugify
 from .graph import TermGraph, build_graph
@@ -160,7 +160,7 @@ def link_term(md, term: Term) -> TermDoc:
     return TermDoc(summary_html, render_markdown(md, term.body, state))
 
 
-def _shown(context: LinkContext, mentions) -> list[tuple[str, str, str]]:
+def shown_terms(context: LinkContext, mentions) -> list[tuple[str, str, str]]:
     """What a linked document shows of the terms it links: titles and summaries."""
     slugs = sorted({slug for slug, _ in mentions})
     return [(s, context.titles.get(s, ""), context.summaries.get(s, "")) for s in slugs]
@@ -172,12 +172,12 @@ def link_terms(graph, context, names, digests, cache, config) -> dict[str, TermD
     for slug, term in graph.terms.items():
         key = digest(names, digests[term.source])
         hit = cache.docs.get(term.source)
-        if hit and hit[0] == key and hit[1][1] == _shown(context, hit[1][0].rendered.mentions):
+        if hit and hit[0] == key and hit[1][1] == shown_terms(context, hit[1][0].rendered.mentions):
             docs[slug] = hit[1][0]
             continue
         md = md or make_markdown(context, config.unsafe_html)
         docs[slug] = link_term(md, term)
-        cache.docs[term.source] = (key, (docs[slug], _shown(context, docs[slug].rendered.mentions)))
+        cache.docs[term.source] = (key, (docs[slug], shown_terms(context, docs[slug].rendered.mentions)))
     return docs
 
 
@@ -205,13 +205,13 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, cache: Bu
                 results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False)
                 continue
         todo.append((article, source_digest))
-    for result in _render_units(todo, inputs, jobs, progress):
+    for result in render_units(todo, inputs, jobs, progress):
         results[result.source] = result
         cache.docs[result.source] = (digests[result.source], result.mentions)
     return [results[a.source] for a in articles]
 
 
-def _render_units(todo, inputs: UnitInputs, jobs: int, progress) -> list[ArticleResult]:
+def render_units(todo, inputs: UnitInputs, jobs: int, progress) -> list[ArticleResult]:
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         renderer = ArticleRenderer(inputs) if todo else None
         return [renderer.run(*item) for item in todo]
@@ -322,7 +322,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     pages = sum(rel.endswith(".html") for rel in new_pages)
     cache.live = Live(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
                       {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
-                      pages)  # fmt: skip
+                      pages, names, article_refs, {t.source: s for s, t in graph.terms.items()})  # fmt: skip
     return BuildResult(True, pages, sorted(writer.written), removed, timer.timings)
 
 

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from .cache import CACHE_DIR, BuildCache
 from .config import SiteConfig
-from .delta import update_articles
+from .delta import update
 from .diagnostics import Diagnostics
 from .pipeline import build_site, default_jobs
 from .watch import Watcher
@@ -109,7 +109,7 @@ class DevServer:
     def rebuild(self, changed: list[str]) -> None:
         started = time.perf_counter()
         diags = Diagnostics()
-        result = update_articles(self.cache.live, self.cache, changed, diags)
+        result = update(self.cache.live, self.cache, changed, self.jobs)
         if result is None:
             result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs)
         self.builds += 1
