@@ -28,7 +28,7 @@ def article_text(title, date, body, tags=("notes",)):
 
 
 BASE = {
-    "terms/kv-cache.md": term_text("KV cache", "Keys and values kept between steps."),
+    "terms/kv-cache.md": term_text("KV cache", "Keys and values kept between steps on the GPU."),
     "terms/gpu.md": term_text("GPU", "A parallel processor for the maths."),
     "terms/token.md": term_text("token", "A piece of text a model reads."),
     "content/a.md": article_text("Alpha", "2026-01-01", "The KV cache sits on the GPU."),
@@ -44,6 +44,7 @@ operation = st.one_of(
     st.tuples(st.just("retitle-article"), st.sampled_from("abcde"), st.sampled_from(["Alpha", "Zeta", "Omega"])),
     st.tuples(st.just("delete-article"), st.sampled_from("abcde"), st.just("")),
     st.tuples(st.just("edit-summary"), st.sampled_from(NAMES), sentence),
+    st.tuples(st.just("edit-summary"), st.sampled_from(["GPU", "token"]), sentence),  # terms that others link
     st.tuples(st.just("add-alias"), st.sampled_from(NAMES), st.sampled_from(["graphics card", "key-value cache", "adapter"])),
     st.tuples(st.just("delete-term"), st.sampled_from(NAMES), st.just("")),
     st.tuples(st.just("edit-template"), st.just("footer.html"), sentence),
