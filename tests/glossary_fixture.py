@@ -54,7 +54,6 @@ def context(policy: str = "first-per-article") -> LinkContext:
         matcher=matcher(),
         base_path="/",
         titles={slug: t[0] for slug, t in TERMS.items()},
-        summaries={slug: f"About {slug} <&\">" for slug in TERMS},
         names=names,
         policy=policy,
     )

@@ -80,8 +80,7 @@ def test_raw_html_anchor_is_not_linked_inside_when_html_enabled():
     md = make_markdown(context(), unsafe_html=True)
     html = render_markdown(md, 'Go <a href="/x">to the GPU</a> now, GPU.', LinkState()).html
     assert html == (
-        '<p>Go <a href="/x">to the GPU</a> now, <a href="/terms/gpu/" class="term-link" data-term="gpu" '
-        'title="About gpu &lt;&amp;&quot;&gt;">GPU</a>.</p>\n'
+        '<p>Go <a href="/x">to the GPU</a> now, <a href="/terms/gpu/" class="term-link" data-term="gpu">GPU</a>.</p>\n'
     )
 
 

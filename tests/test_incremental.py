@@ -97,10 +97,10 @@ def _apply(site: Path, op) -> None:
         (site / "site.yaml").write_text(f"link_policy: {target}\n")
 
 
-def build(site: Path, output: Path, cache: BuildCache, jobs: int = 1) -> bool:
+def build(site: Path, output: Path, cache: BuildCache, jobs: int = 1, keep_bodies: bool = False) -> bool:
     diags = Diagnostics()
     config = load_config(site, diags, output=output)
-    return build_site(config, diags, cache=cache, jobs=jobs).ok
+    return build_site(config, diags, cache=cache, jobs=jobs, keep_bodies=keep_bodies).ok
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -131,12 +131,12 @@ def test_dev_server_rebuilds_equal_clean_builds_after_any_edits(tmp_path_factory
     root = tmp_path_factory.mktemp("serve")
     site = make_site(root / "site", BASE)
     cache = BuildCache()
-    assert build(site, root / "inc", cache)
+    assert build(site, root / "inc", cache, keep_bodies=True)
     for step, op in enumerate(ops):
         changed = apply(site, op)
         diags = Diagnostics()
         config = load_config(site, diags, output=root / "inc")
-        result = update(cache.live, cache, changed) or build_site(config, diags, cache=cache)
+        result = update(cache.live, cache, changed) or build_site(config, diags, cache=cache, keep_bodies=True)
         clean_out = root / f"clean{step}"
         assert build(site, clean_out, BuildCache()) == result.ok
         if result.ok:
@@ -149,7 +149,7 @@ def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
     cache = BuildCache()
     diags = Diagnostics()
     config = load_config(site, diags, output=tmp_path / "out")
-    assert build_site(config, diags, cache=cache).ok
+    assert build_site(config, diags, cache=cache, keep_bodies=True).ok
     apply(site, ("edit-body", "c", "Now about a GPU."))
     result = update(cache.live, cache, ["content/c.md"])
     assert result is not None and result.ok
@@ -168,7 +168,7 @@ def test_summary_edit_takes_the_fast_path_and_updates_every_page_showing_it(tmp_
     cache = BuildCache()
     diags = Diagnostics()
     config = load_config(site, diags, output=tmp_path / "out")
-    assert build_site(config, diags, cache=cache).ok
+    assert build_site(config, diags, cache=cache, keep_bodies=True).ok
     apply(site, ("edit-summary", "token", "Now a different summary"))
     result = update(cache.live, cache, ["terms/token.md"])
     assert result is not None and result.ok

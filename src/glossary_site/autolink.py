@@ -36,8 +36,6 @@ class LinkContext:
     """URL prefix of the site ('/' or '/my-repo/'); term pages live at base/terms/<slug>/."""
     titles: dict[str, str]
     """Slug -> title: the label of `[[slug]]` when the author gives none."""
-    summaries: dict[str, str]
-    """Slug -> summary, carried by every link for previews."""
     names: dict[str, str]
     """Lower-cased slug, title or alias -> slug, for explicit references."""
     policy: str = "first-per-article"
@@ -46,9 +44,6 @@ class LinkContext:
 
     def url_for(self, slug: str) -> str:
         return f"{self.base_path}terms/{slug}/"
-
-    def summary_for(self, slug: str) -> str:
-        return self.summaries[slug]
 
     def title_for(self, slug: str) -> str:
         return self.titles[slug]
@@ -260,12 +255,9 @@ def _text(content: str) -> Token:
 
 def _link_tokens(slug: str, inner: list[Token], ctx: LinkContext) -> list[Token]:
     # markup/meta mark generated links so later rules and renderers can recognise them.
+    # No summary here: a body then depends only on where links go, so a summary edit
+    # re-assembles the pages that show it from their cached bodies (the page carries it).
     open_ = Token("link_open", "a", 1, markup="term", meta={"term": slug})
-    open_.attrs = {
-        "href": ctx.url_for(slug),
-        "class": "term-link",
-        "data-term": slug,
-        "title": ctx.summary_for(slug),
-    }
+    open_.attrs = {"href": ctx.url_for(slug), "class": "term-link", "data-term": slug}
     close = Token("link_close", "a", -1, markup="term", meta={"term": slug})
     return [open_, *inner, close]

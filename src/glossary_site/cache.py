@@ -18,7 +18,7 @@ from . import __version__
 from .diagnostics import Diagnostics, SourcePos
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 def digest(*parts: Any) -> str:
@@ -38,6 +38,8 @@ class BuildCache:
     """Digest of an article's list entry inputs -> its rendered HTML."""
     output: str = ""
     """The output directory those pages were written to."""
+    bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False, compare=False)
+    """Article source -> (body key, packed rendered body), kept by the dev server only; never saved."""
     live: Any = field(default=None, repr=False, compare=False)
     """The last build's in-memory state (delta.Live) for the dev server; never saved."""
 

@@ -27,7 +27,7 @@ from .documents import Article, Term, parse_source
 from .indexes import Backlinks, first_mentions, term_backlinks
 from .live import Live
 from .markdown import make_markdown
-from .pipeline import BuildResult, link_term, render_units, shown_terms
+from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
 from .render import graph_json, listing_specs, render_page, term_spec
 from .sources import read_source
@@ -106,47 +106,39 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
     graph = dataclasses.replace(graph, terms=terms)
     term_refs = {slug: TermRef.of(t) for slug, t in terms.items()}
     shown_changed = {doc.slug for doc, _ in edits if term_refs[doc.slug] != live.inputs.term_refs[doc.slug]}
-    context = dataclasses.replace(live.inputs.context, summaries={s: t.summary for s, t in terms.items()})
-    inputs = dataclasses.replace(live.inputs, context=context, term_refs=term_refs,
+    inputs = dataclasses.replace(live.inputs, term_refs=term_refs,
                                  ref_digests={s: digest(r) for s, r in term_refs.items()})  # fmt: skip
-
-    # Terms whose own text changed, and terms whose links show a changed summary.
-    relink = {doc.slug for doc, _ in edits}
-    relink |= {s for s, d in live.term_docs.items() if shown_changed & {m for m, _ in d.rendered.mentions}}
-    md = make_markdown(context, live.config.unsafe_html)
+    # Bodies link by name only, so only the edited terms' own text needs linking again.
+    md = make_markdown(inputs.context, live.config.unsafe_html)
     term_docs = dict(live.term_docs)
-    for slug in sorted(relink):
-        term_docs[slug] = link_term(md, terms[slug])
-        if term_docs[slug].rendered.errors:
+    for doc, _ in edits:
+        term_docs[doc.slug] = link_term(md, doc)
+        if term_docs[doc.slug].rendered.errors:
             return None
     backlinks = dataclasses.replace(
         live.backlinks, terms=term_backlinks({s: d.rendered.mentions for s, d in term_docs.items()}))
 
-    # Articles that link a term whose summary changed: the link's title and "Terms in this article".
+    # Articles that link a term whose summary changed show it: re-assemble them around their bodies.
     by_slug = {ref.slug: rel for rel, ref in live.articles.items()}
     todo = []
     for slug in sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())}):
-        parsed = _reparse(live, cache, by_slug[slug])
-        if parsed is None or not isinstance(parsed[0], Article):
+        rel = by_slug[slug]
+        key, (doc, _, _) = cache.parsed[rel]
+        kept = cache.bodies.get(rel)
+        if kept is None or kept[0] != digest(live.names, key):
             return None
-        todo.append(parsed)
+        todo.append((doc, key, kept[1]))
     local = Diagnostics()
     writer = OutputWriter(live.config.output, local)
     writer.ensure_staging()
     results = render_units(todo, dataclasses.replace(inputs, staging=writer.staging), jobs, None)
-    if any(first_mentions(r.mentions) != live.backlinks.article_terms.get(d.slug) for (d, _), r in zip(todo, results)):
-        writer.abort()  # the files changed behind the watcher's back
-        return None
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     keys = _write_pages(updated, writer, cache.pages, results, backlinks, set(terms), listings=True)
-    result = _publish(updated, cache, writer, keys, todo, results, backlinks=backlinks)
+    result = _publish(updated, cache, writer, keys, [item[:2] for item in todo], results, backlinks=backlinks)
     if result is not None:
         for doc, key in edits:
             cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
-        for slug in relink:
-            doc = term_docs[slug]
-            source = terms[slug].source
-            cache.docs[source] = (digest(live.names, cache.parsed[source][0]), (doc, shown_terms(context, doc.rendered.mentions)))
+            cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
 
 
@@ -193,6 +185,8 @@ def _publish(live: Live, cache: BuildCache, writer: OutputWriter, keys, edits, r
     for (doc, key), result in zip(edits, results):
         cache.docs[doc.source] = (key, result.mentions)
         cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
+        if result.body is not None:
+            cache.bodies[doc.source] = (digest(live.names, key), result.body)
     live.backlinks = backlinks
     cache.live = live
     return BuildResult(True, live.pages, sorted(writer.written), [])

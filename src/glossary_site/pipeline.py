@@ -136,7 +136,6 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         matcher=TermMatcher(forms),
         base_path=config.base_path,
         titles={slug: t.title for slug, t in graph.terms.items()},
-        summaries={slug: t.summary for slug, t in graph.terms.items()},
         names=graph.names,
         policy=config.link_policy,
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
@@ -160,24 +159,18 @@ def link_term(md, term: Term) -> TermDoc:
     return TermDoc(summary_html, render_markdown(md, term.body, state))
 
 
-def shown_terms(context: LinkContext, mentions) -> list[tuple[str, str, str]]:
-    """What a linked document shows of the terms it links: titles and summaries."""
-    slugs = sorted({slug for slug, _ in mentions})
-    return [(s, context.titles.get(s, ""), context.summaries.get(s, "")) for s in slugs]
-
-
 def link_terms(graph, context, names, digests, cache, config) -> dict[str, TermDoc]:
     md = None
     docs = {}
     for slug, term in graph.terms.items():
         key = digest(names, digests[term.source])
         hit = cache.docs.get(term.source)
-        if hit and hit[0] == key and hit[1][1] == shown_terms(context, hit[1][0].rendered.mentions):
-            docs[slug] = hit[1][0]
+        if hit and hit[0] == key:
+            docs[slug] = hit[1]
             continue
         md = md or make_markdown(context, config.unsafe_html)
         docs[slug] = link_term(md, term)
-        cache.docs[term.source] = (key, (docs[slug], shown_terms(context, docs[slug].rendered.mentions)))
+        cache.docs[term.source] = (key, docs[slug])
     return docs
 
 
@@ -190,11 +183,15 @@ def _report_refs(source: str, errors, corpus: Corpus, diags: Diagnostics) -> Non
 # --- ARTICLE UNITS ---------------------------------------------------------------------
 
 
-def run_articles(articles: list[Article], inputs: UnitInputs, digests, cache: BuildCache, output_ok: bool,
-                 jobs: int, progress: Callable[[str], None] | None) -> list[ArticleResult]:  # fmt: skip
-    """Skip every article whose page key is unchanged; render the rest, in parallel if many."""
+def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: str, cache: BuildCache,
+                 output_ok: bool, jobs: int, progress: Callable[[str], None] | None) -> list[ArticleResult]:  # fmt: skip
+    """Skip every article whose page key is unchanged; render the rest, in parallel if many.
+
+    A page whose body is unchanged (same text, same names) but which shows something else
+    that changed (a linked term's summary) is re-assembled around its kept body, if any.
+    """
     results: dict[str, ArticleResult] = {}
-    todo: list[tuple[Article, str]] = []
+    todo: list[tuple] = []
     for article in articles:
         source_digest = digests[article.source]
         rel = f"articles/{article.slug}/index.html"
@@ -204,10 +201,14 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, cache: Bu
             if cache.pages.get(rel) == key and (inputs.config.output / rel).is_file():
                 results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False)
                 continue
-        todo.append((article, source_digest))
+        kept = cache.bodies.get(article.source)
+        body_key = digest(names, source_digest)
+        todo.append((article, source_digest, kept[1]) if kept and kept[0] == body_key else (article, source_digest))
     for result in render_units(todo, inputs, jobs, progress):
         results[result.source] = result
         cache.docs[result.source] = (digests[result.source], result.mentions)
+        if result.body is not None:
+            cache.bodies[result.source] = (digest(names, digests[result.source]), result.body)
     return [results[a.source] for a in articles]
 
 
@@ -233,8 +234,10 @@ def render_units(todo, inputs: UnitInputs, jobs: int, progress) -> list[ArticleR
 
 
 def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cache: BuildCache | None = None,
-               jobs: int = 1, progress: Callable[[str], None] | None = None) -> BuildResult:  # fmt: skip
-    """Build the site into config.output. `cache` (kept by the caller) makes rebuilds incremental."""
+               jobs: int = 1, progress: Callable[[str], None] | None = None,
+               keep_bodies: bool = False) -> BuildResult:  # fmt: skip
+    """Build the site into config.output. `cache` (kept by the caller) makes rebuilds incremental;
+    `keep_bodies` (the dev server) keeps every rendered article body in it too."""
     timer = _Timer()
     if not check_output_dir(config, diags, clean):
         return BuildResult(False)
@@ -261,7 +264,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     term_refs = {slug: TermRef.of(t) for slug, t in graph.terms.items()}
     ref_digests = {slug: digest(ref) for slug, ref in term_refs.items()}
     inputs = UnitInputs(config, context, term_refs, ref_digests, graph.depths,
-                        digest(config_key, names, templates["article.html"]), writer.staging)  # fmt: skip
+                        digest(config_key, names, templates["article.html"]), writer.staging, keep_bodies)  # fmt: skip
     if diags.has_errors:
         # Unknown references in articles are found by linking them: report them in this run too.
         md = make_markdown(context, config.unsafe_html)
@@ -270,7 +273,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
             _report_refs(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
         return BuildResult(False, timings=timer.timings)
     writer.ensure_staging()
-    results = run_articles(articles, inputs, digests, cache, output_ok, jobs, progress)
+    results = run_articles(articles, inputs, digests, names, cache, output_ok, jobs, progress)
     for result in results:
         diags.extend(result.errors)
     if diags.has_errors:

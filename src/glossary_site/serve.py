@@ -111,7 +111,7 @@ class DevServer:
         diags = Diagnostics()
         result = update(self.cache.live, self.cache, changed, self.jobs)
         if result is None:
-            result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs)
+            result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs, keep_bodies=True)
         self.builds += 1
         problems = [str(d) for d in diags.sorted() if d.level != "note"]
         ms = (time.perf_counter() - started) * 1000
