@@ -11,6 +11,7 @@ import pickle
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .autolink import LinkContext, LinkState
 from .cache import digest
@@ -51,6 +52,8 @@ class UnitInputs:
     base_key: str
     """Digest of the config, the link context's names and the article template."""
     staging: Path
+    term_items: dict[str, Any]
+    """Slug -> the term's entry in "Terms in this article", rendered once per build."""
     keep_bodies: bool = False
 
 
@@ -60,13 +63,25 @@ def page_key(inputs: UnitInputs, source_digest: str, mentions) -> str:
 
 
 class ArticleRenderer:
-    """Per-process state: one MarkdownIt and one Jinja environment, built once."""
+    """Per-process state: one MarkdownIt and one Jinja environment, built once.
 
-    def __init__(self, inputs: UnitInputs):
+    `env`: the build's own environment, when this renderer is made before workers fork
+    (they inherit it with its templates already compiled).
+    """
+
+    def __init__(self, inputs: UnitInputs, env=None):
         self.inputs = inputs
-        self.md = make_markdown(inputs.context, inputs.config.unsafe_html)
-        self.env = make_environment(inputs.config.root)
-        install_globals(self.env, inputs.config)
+        self._md = None
+        if env is None:
+            env = make_environment(inputs.config.root)
+            install_globals(env, inputs.config)
+        self.env = env
+
+    @property
+    def md(self):
+        if self._md is None:  # not needed to re-assemble a page around a kept body
+            self._md = make_markdown(self.inputs.context, self.inputs.config.unsafe_html)
+        return self._md
 
     def run(self, article: Article, source_digest: str, body: bytes | None = None) -> ArticleResult:
         """`body`: the packed body of an earlier build of the same text and names; only the page is rendered."""
@@ -79,7 +94,8 @@ class ArticleRenderer:
         diags = Diagnostics()
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(article.source, line), message, hint)
-        spec = article_spec(article, rendered, self.inputs.term_refs, self.inputs.config, self.inputs.depths)
+        spec = article_spec(article, rendered, self.inputs.term_refs, self.inputs.term_items, self.inputs.config,
+                            self.inputs.depths)  # fmt: skip
         written = False
         if not diags.has_errors:
             output = render_page(self.env, spec, self.inputs.config, diags)
@@ -106,9 +122,9 @@ _WORK: tuple[UnitInputs, list[tuple[Article, str]]] | None = None
 _RENDERER: ArticleRenderer | None = None
 
 
-def set_work(inputs: UnitInputs, items: list[tuple[Article, str]]) -> None:
+def set_work(inputs: UnitInputs, items: list[tuple], renderer: ArticleRenderer | None = None) -> None:
     global _WORK, _RENDERER
-    _WORK, _RENDERER = (inputs, items), None
+    _WORK, _RENDERER = (inputs, items), renderer
 
 
 def run_indexes(indexes: list[int]) -> list[ArticleResult]:

@@ -29,7 +29,7 @@ from .live import Live
 from .markdown import make_markdown
 from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
-from .render import graph_json, listing_specs, render_page, term_spec
+from .render import graph_json, listing_specs, render_page, term_items, term_spec
 from .sources import read_source
 from .write import OutputWriter
 
@@ -67,7 +67,7 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildR
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
             edits.append(parsed)
     if live.renderer is None:
-        live.renderer = ArticleRenderer(live.inputs)
+        live.renderer = ArticleRenderer(live.inputs, live.env)
     local = Diagnostics()  # problems found here are reported by the full rebuild instead
     writer = OutputWriter(live.config.output, local)
     writer.ensure_staging()
@@ -106,7 +106,10 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
     graph = dataclasses.replace(graph, terms=terms)
     term_refs = {slug: TermRef.of(t) for slug, t in terms.items()}
     shown_changed = {doc.slug for doc, _ in edits if term_refs[doc.slug] != live.inputs.term_refs[doc.slug]}
-    inputs = dataclasses.replace(live.inputs, term_refs=term_refs,
+    items = term_items(live.env, term_refs, live.config, Diagnostics())
+    if items is None:
+        return None
+    inputs = dataclasses.replace(live.inputs, term_refs=term_refs, term_items=items,
                                  ref_digests={s: digest(r) for s, r in term_refs.items()})  # fmt: skip
     # Bodies link by name only, so only the edited terms' own text needs linking again.
     md = make_markdown(inputs.context, live.config.unsafe_html)
@@ -131,7 +134,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
     local = Diagnostics()
     writer = OutputWriter(live.config.output, local)
     writer.ensure_staging()
-    results = render_units(todo, dataclasses.replace(inputs, staging=writer.staging), jobs, None)
+    results = render_units(todo, dataclasses.replace(inputs, staging=writer.staging), jobs, None, live.env)
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     keys = _write_pages(updated, writer, cache.pages, results, backlinks, set(terms), listings=True)
     result = _publish(updated, cache, writer, keys, [item[:2] for item in todo], results, backlinks=backlinks)

@@ -33,7 +33,7 @@ from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
 from .refs import ArticleRef, TermRef
 from .render import (LISTING_TEMPLATES, OutputFile, TermDoc, article_entries, graph_json, install_globals, listing_specs, render_page,
-                     term_spec)
+                     term_items, term_spec)
 from .sources import SourceFile, load_sources
 from .templates import THEME, make_environment, template_digests
 from .write import OutputWriter, check_output_dir
@@ -184,7 +184,7 @@ def _report_refs(source: str, errors, corpus: Corpus, diags: Diagnostics) -> Non
 
 
 def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: str, cache: BuildCache,
-                 output_ok: bool, jobs: int, progress: Callable[[str], None] | None) -> list[ArticleResult]:  # fmt: skip
+                 output_ok: bool, jobs: int, progress: Callable[[str], None] | None, env=None) -> list[ArticleResult]:  # fmt: skip
     """Skip every article whose page key is unchanged; render the rest, in parallel if many.
 
     A page whose body is unchanged (same text, same names) but which shows something else
@@ -204,7 +204,7 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
         kept = cache.bodies.get(article.source)
         body_key = digest(names, source_digest)
         todo.append((article, source_digest, kept[1]) if kept and kept[0] == body_key else (article, source_digest))
-    for result in render_units(todo, inputs, jobs, progress):
+    for result in render_units(todo, inputs, jobs, progress, env):
         results[result.source] = result
         cache.docs[result.source] = (digests[result.source], result.mentions)
         if result.body is not None:
@@ -212,15 +212,18 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     return [results[a.source] for a in articles]
 
 
-def render_units(todo, inputs: UnitInputs, jobs: int, progress) -> list[ArticleResult]:
+def render_units(todo, inputs: UnitInputs, jobs: int, progress, env=None) -> list[ArticleResult]:
+    """`env`: the build's Jinja environment, shared with (and inherited by) the renderers."""
+    if not todo:
+        return []
+    renderer = ArticleRenderer(inputs, env)
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        renderer = ArticleRenderer(inputs) if todo else None
         return [renderer.run(*item) for item in todo]
-    set_work(inputs, todo)
+    set_work(inputs, todo, renderer)
     chunk = max(8, min(64, len(todo) // (jobs * 8) or 1))
     batches = [list(range(i, min(i + chunk, len(todo)))) for i in range(0, len(todo), chunk)]
     results: list[ArticleResult] = []
-    # fork: workers inherit the corpus and link context; only indexes and results travel.
+    # fork: workers inherit the corpus, the link context and the renderer; only indexes and results travel.
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         for done, batch in enumerate(pool.imap(run_indexes, batches), start=1):
             results += batch
@@ -263,8 +266,10 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     writer = OutputWriter(config.output, diags)
     term_refs = {slug: TermRef.of(t) for slug, t in graph.terms.items()}
     ref_digests = {slug: digest(ref) for slug, ref in term_refs.items()}
+    items = term_items(env, term_refs, config, diags) or {}
     inputs = UnitInputs(config, context, term_refs, ref_digests, graph.depths,
-                        digest(config_key, names, templates["article.html"]), writer.staging, keep_bodies)  # fmt: skip
+                        digest(config_key, names, templates["article.html"]), writer.staging, items,
+                        keep_bodies)  # fmt: skip
     if diags.has_errors:
         # Unknown references in articles are found by linking them: report them in this run too.
         md = make_markdown(context, config.unsafe_html)
@@ -273,7 +278,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
             _report_refs(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
         return BuildResult(False, timings=timer.timings)
     writer.ensure_staging()
-    results = run_articles(articles, inputs, digests, names, cache, output_ok, jobs, progress)
+    results = run_articles(articles, inputs, digests, names, cache, output_ok, jobs, progress, env)
     for result in results:
         diags.extend(result.errors)
     if diags.has_errors:

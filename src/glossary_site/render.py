@@ -111,15 +111,27 @@ def article_flags(article: Article, config: SiteConfig) -> dict[str, bool]:
     }
 
 
-def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, TermRef], config: SiteConfig,
-                 depths: tuple[str, ...]) -> PageSpec:  # fmt: skip
+def term_items(env: Environment, term_refs: dict[str, TermRef], config: SiteConfig, diags: Diagnostics):
+    """Each term's entry in an article's "Terms in this article", rendered once per build
+    (macros.html `article_term`): thousands of pages repeat the same few hundred."""
+    try:
+        macro = env.get_template("macros.html").module.article_term
+        return {slug: Markup(macro(ref)) for slug, ref in term_refs.items()}
+    except TemplateError as exc:
+        report_template_error(exc, config.root, diags, "macros.html")
+        return None
+
+
+def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, TermRef], items: dict[str, Markup],
+                 config: SiteConfig, depths: tuple[str, ...]) -> PageSpec:  # fmt: skip
     flags = article_flags(article, config)
     mentioned = dict.fromkeys(slug for slug, _ in rendered.mentions)
+    groups = terms_by_depth([term_refs[s] for s in mentioned if s in term_refs], depths)
     return PageSpec(
         article_rel(article.slug) + "index.html", "article.html", article.source,
         {"article": article, "body": rendered.html, "toc": rendered.toc if flags["toc"] else (),
          "reading_minutes": max(1, round(rendered.words / 200)), "flags": flags,
-         "terms_by_depth": terms_by_depth([term_refs[s] for s in mentioned if s in term_refs], depths)},
+         "terms_by_depth": [(depth, Markup("").join(items[t.slug] for t in terms)) for depth, terms in groups]},
     )  # fmt: skip
 
 
