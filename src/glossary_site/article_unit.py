@@ -22,6 +22,7 @@ from .markdown import Rendered, make_markdown, render_markdown
 from .refs import TermRef
 from .render import article_spec, install_globals, render_page
 from .templates import make_environment
+from .write import staged_path
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class UnitInputs:
     term_items: dict[str, Any]
     """Slug -> the term's entry in "Terms in this article", rendered once per build."""
     keep_bodies: bool = False
+    flat_staging: bool = False
+    """Stage pages under flat names (write.staged_path): set by the dev server's fast paths."""
 
 
 def page_key(inputs: UnitInputs, source_digest: str, mentions) -> str:
@@ -90,7 +93,7 @@ class ArticleRenderer:
             rendered = render_markdown(self.md, article.body, state)
             body = pack(rendered) if self.inputs.keep_bodies else None
         else:
-            rendered = unpack(body)
+            rendered, body = unpack(body), None  # the caller has it already: do not send it back
         diags = Diagnostics()
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(article.source, line), message, hint)
@@ -100,8 +103,9 @@ class ArticleRenderer:
         if not diags.has_errors:
             output = render_page(self.env, spec, self.inputs.config, diags)
             if output is not None:
-                target = self.inputs.staging / output.rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                target = staged_path(self.inputs.staging, output.rel, self.inputs.flat_staging)
+                if not self.inputs.flat_staging:
+                    target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(output.data)
                 written = True
         key = page_key(self.inputs, source_digest, rendered.mentions)

@@ -67,9 +67,9 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildR
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
             edits.append(parsed)
     if live.renderer is None:
-        live.renderer = ArticleRenderer(live.inputs, live.env)
+        live.renderer = ArticleRenderer(dataclasses.replace(live.inputs, flat_staging=True), live.env)
     local = Diagnostics()  # problems found here are reported by the full rebuild instead
-    writer = OutputWriter(live.config.output, local)
+    writer = OutputWriter(live.config.output, local, flat=True)
     writer.ensure_staging()
     results = [live.renderer.run(doc, key) for doc, key in edits]
     article_terms = dict(live.backlinks.article_terms)
@@ -132,11 +132,18 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
             return None
         todo.append((doc, key, kept[1]))
     local = Diagnostics()
-    writer = OutputWriter(live.config.output, local)
+    writer = OutputWriter(live.config.output, local, flat=True)
     writer.ensure_staging()
-    results = render_units(todo, dataclasses.replace(inputs, staging=writer.staging), jobs, None, live.env)
+    results = render_units(todo, dataclasses.replace(inputs, staging=writer.staging, flat_staging=True), jobs, None,
+                           live.env)  # fmt: skip
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
-    keys = _write_pages(updated, writer, cache.pages, results, backlinks, set(terms), listings=True)
+    # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
+    pages = {doc.slug for doc, _ in edits}
+    for doc, _ in edits:
+        pages |= set(graph.related.get(doc.slug, ()))
+        pages |= set(first_mentions(live.term_docs[doc.slug].rendered.mentions))
+        pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
+    keys = _write_pages(updated, writer, cache.pages, results, backlinks, pages, listings=True)
     result = _publish(updated, cache, writer, keys, [item[:2] for item in todo], results, backlinks=backlinks)
     if result is not None:
         for doc, key in edits:
@@ -164,17 +171,18 @@ def _write_pages(live: Live, writer: OutputWriter, pages: dict[str, str], result
     specs = [term_spec(graph.terms[s], live.term_docs[s], graph, backlinks, live.inputs.term_refs, live.entries,
                        live.entry_keys) for s in sorted(terms & set(graph.terms))]  # fmt: skip
     if listings:
-        specs += listing_specs(graph, live.inputs.term_refs, live.article_refs)
+        specs += listing_specs(graph, live.inputs.term_refs, live.article_refs, live.articles_key)
     for spec in specs:
         key = digest(live.config_key, live.templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
         if pages.get(spec.rel) != key:
             keys[spec.rel] = key
             writer.write(render_page(live.env, spec, live.config, writer.diags))
-    file = graph_json(live.config, graph, backlinks)
-    key = digest(file.data)
-    if pages.get(file.rel) != key:
-        keys[file.rel] = key
-        writer.write(file)
+    if terms or listings:  # else no count or summary in graph.json changed
+        file = graph_json(live.config, graph, backlinks)
+        key = digest(file.data)
+        if pages.get(file.rel) != key:
+            keys[file.rel] = key
+            writer.write(file)
     return None if writer.diags.has_errors else keys
 
 
@@ -182,7 +190,7 @@ def _publish(live: Live, cache: BuildCache, writer: OutputWriter, keys, edits, r
     if keys is None:
         writer.abort()
         return None
-    writer.publish_in_place()
+    writer.publish_in_place(defer_unlink=True)
     # Only a published result may update the cache: the next build trusts it.
     cache.pages.update(keys)
     for (doc, key), result in zip(edits, results):

@@ -37,6 +37,8 @@ class Live:
     """names_key() of the glossary: where links go."""
     article_refs: list[ArticleRef]
     """In listing order (newest first)."""
+    articles_key: str
+    """digest(article_refs), the key part of the pages that list every article."""
     term_sources: dict[str, str]
     """Term source path -> slug."""
     renderer: ArticleRenderer | None = None

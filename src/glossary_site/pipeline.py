@@ -303,7 +303,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     cache.entries = entries
     specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries, entry_keys)
              for s, t in graph.terms.items()]  # fmt: skip
-    specs += listing_specs(graph, term_refs, article_refs)
+    articles_key = digest(article_refs)
+    specs += listing_specs(graph, term_refs, article_refs, articles_key)
     timer.lap("backlinks")
     for spec in specs:
         key = digest(config_key, templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
@@ -330,7 +331,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     pages = sum(rel.endswith(".html") for rel in new_pages)
     cache.live = Live(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
                       {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
-                      pages, names, article_refs, {t.source: s for s, t in graph.terms.items()})  # fmt: skip
+                      pages, names, article_refs, articles_key,
+                      {t.source: s for s, t in graph.terms.items()})  # fmt: skip
     return BuildResult(True, pages, sorted(writer.written), removed, timer.timings)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
+from .cache import digest
 from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .documents import Article, Term, slugify
@@ -131,7 +132,7 @@ def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, Term
         article_rel(article.slug) + "index.html", "article.html", article.source,
         {"article": article, "body": rendered.html, "toc": rendered.toc if flags["toc"] else (),
          "reading_minutes": max(1, round(rendered.words / 200)), "flags": flags,
-         "terms_by_depth": [(depth, Markup("").join(items[t.slug] for t in terms)) for depth, terms in groups]},
+         "terms_by_depth": [(depth, Markup("".join(items[t.slug] for t in terms))) for depth, terms in groups]},
     )  # fmt: skip
 
 
@@ -174,8 +175,15 @@ LISTING_TEMPLATES = ("home.html", "articles.html", "glossary.html", "a-z.html", 
                      "tags.html", "404.html", "feed.xml", "sitemap.xml", "category.html", "depth.html", "tag.html")
 
 
-def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: list[ArticleRef]) -> list[PageSpec]:
-    """Home, article list, glossary, A-Z, category, depth and tag pages, feed and sitemap."""
+def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: list[ArticleRef],
+                  articles_key: str | None = None) -> list[PageSpec]:  # fmt: skip
+    """Home, article list, glossary, A-Z, category, depth and tag pages, feed and sitemap.
+
+    Pages listing every article are keyed by `articles_key` (a digest of the list, computed
+    once) and the sitemap by the addresses it lists, not by all they could show: at 10,000
+    articles, digesting the same list again for each page would cost more than the page.
+    """
+    articles_key = articles_key or digest(articles)
     terms = [term_refs[t.slug] for t in graph.sorted_terms()]
     categories = by_category(graph.categories, terms)
     depths = by_depth(graph.depths, terms)
@@ -183,7 +191,7 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
     specs = [
         PageSpec("index.html", "home.html", "index",
                  {"recent": articles[:10], "categories": categories, "depths": depths, "term_count": len(terms)}),
-        PageSpec("articles/index.html", "articles.html", "index", {"articles": articles}),
+        PageSpec("articles/index.html", "articles.html", "index", {"articles": articles}, {"articles": articles_key}),
         PageSpec("terms/index.html", "glossary.html", "index", {"groups": categories, "depths": depths}),
         PageSpec("a-z/index.html", "a-z.html", "index", {"letters": by_letter(terms)}),
         PageSpec("categories/index.html", "categories.html", "index", {"groups": categories}),
@@ -193,7 +201,9 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
         PageSpec("feed.xml", "feed.xml", "index",
                  {"articles": articles[:50], "updated": atom_date(articles[0].date if articles else None)}),
         PageSpec("sitemap.xml", "sitemap.xml", "index",
-                 {"articles": articles, "terms": terms, "categories": categories, "depths": depths, "tags": tags}),
+                 {"articles": articles, "terms": terms, "categories": categories, "depths": depths, "tags": tags},
+                 {"articles": articles_key, "terms": [t.slug for t in terms], "categories": graph.categories,
+                  "depths": graph.depths, "tags": [(slug, name) for slug, name, _ in tags]}),
     ]  # fmt: skip
     specs += [PageSpec(f"categories/{slugify(name)}/index.html", "category.html", f"category {name}",
                        {"name": name, "terms": items}) for name, items in categories]
