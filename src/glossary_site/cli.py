@@ -6,12 +6,15 @@ Exit codes: 0 success, 1 content problems, 2 usage error (argparse) or a bug in 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from .config import load_config
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, as_github, as_json
+from .linkcheck import report_broken
 from .cache import BuildCache
 from .pipeline import build_site, check_site, default_jobs
 from .explain import explain_article
@@ -31,9 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--profile", action="store_true", help="print the time taken by each stage")
     build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not write the build cache")
-    check = sub.add_parser("check", help="validate everything build validates; write nothing")
+    build.add_argument("--strict", action="store_true", help="warnings fail the build (nothing is published)")
+    build.add_argument("--format", choices=["text", "github"], default="text", help="how problems are printed")
+    check = sub.add_parser("check", help="validate and build in a temporary directory, check every link; write nothing")
     check.add_argument("site", nargs="?", default=".")
     check.add_argument("--drafts", action="store_true")
+    check.add_argument("--base-url", help="check links as served under this base URL or path, e.g. /my-repo/")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text", help="how problems are printed")
     init = sub.add_parser("init", help="create a new site with an example term and article")
     init.add_argument("directory")
     serve = sub.add_parser("serve", help="build, serve and rebuild on change with live reload")
@@ -54,9 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print(diags: Diagnostics) -> None:
+def _print(diags: Diagnostics, fmt: str = "text") -> None:
+    if fmt == "json":
+        print(as_json(diags.sorted()))  # to stdout: the machine-readable result
+        return
     for diagnostic in diags.sorted():
-        print(diagnostic, file=sys.stderr)
+        print(as_github(diagnostic) if fmt == "github" else diagnostic, file=sys.stdout if fmt == "github" else sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,9 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     diags = Diagnostics()
     if args.command == "check":
-        config = load_config(root, diags, drafts=args.drafts)
-        ok = not diags.has_errors and check_site(config, diags)
-        _print(diags)
+        config = load_config(root, diags, drafts=args.drafts, base_url=args.base_url)
+        ok = not diags.has_errors and check_site(config, diags) and _check_links(config, diags)
+        ok = ok and not (args.strict and diags.warnings)
+        _print(diags, args.format)
         print(f"checked {root}: {'ok' if ok else 'problems found'}", file=sys.stderr)
         return 0 if ok else 1
     started = time.perf_counter()
@@ -89,10 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     cache = BuildCache() if args.no_cache else BuildCache.load(root, diags)
     progress = (lambda line: print(line, file=sys.stderr, flush=True)) if sys.stderr.isatty() else None
     result = build_site(config, diags, clean=args.clean, cache=cache, jobs=args.jobs or default_jobs(),
-                        progress=progress)
-    _print(diags)
+                        progress=progress, strict=args.strict)  # fmt: skip
+    _print(diags, args.format)
     if not result.ok:
-        print("build failed; the previous output was left untouched", file=sys.stderr)
+        why = " (--strict: warnings count as errors)" if args.strict and not diags.has_errors else ""
+        print(f"build failed{why}; the previous output was left untouched", file=sys.stderr)
         return 1
     if not args.no_cache:
         cache.save(root)
@@ -103,6 +116,16 @@ def main(argv: list[str] | None = None) -> int:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<20} {seconds * 1000:8.1f} ms")
     return 0
+
+
+def _check_links(config, diags: Diagnostics) -> bool:
+    """Build into a temporary directory (the real output is not touched) and check every link."""
+    with tempfile.TemporaryDirectory(prefix="glossary-check-") as tmp:
+        out = Path(tmp) / "site"
+        result = build_site(dataclasses.replace(config, output=out), diags, jobs=default_jobs())
+        if result.ok:
+            report_broken(out, config.base_path, result.sources, config.root, diags)
+    return result.ok and not diags.has_errors
 
 
 def _init(directory: Path) -> int:

@@ -7,6 +7,7 @@ prints every problem (MkDocs' "log every problem, fail at the end").
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
@@ -81,3 +82,23 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         return f"Did you mean '{lowered[word.lower()]}'?"
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f"Did you mean '{lowered[close[0]]}'?" if close else ""
+
+
+def as_json(diagnostics: list[Diagnostic]) -> str:
+    """`check --format json`: one object per problem, for editors and bots."""
+    return json.dumps([{"path": d.pos.path, "line": d.pos.line, "level": d.level, "message": d.message,
+                        "hint": d.hint, "text": str(d)} for d in diagnostics], indent=1)  # fmt: skip
+
+
+def as_github(diagnostic: Diagnostic) -> str:
+    """`--format github`: a GitHub Actions workflow command, shown on the pull request's diff."""
+    command = {"error": "error", "warning": "warning", "note": "notice"}[diagnostic.level]
+    line = f",line={diagnostic.pos.line}" if diagnostic.pos.line else ""
+    message = f"{diagnostic.message}. {diagnostic.hint}" if diagnostic.hint else diagnostic.message
+    return f"::{command} file={_escape(diagnostic.pos.path, True)}{line},title=glossary-site::{_escape(message)}"
+
+
+def _escape(text: str, property_value: bool = False) -> str:
+    # As the Actions toolkit escapes: '%' first, then line breaks, then (in properties) ':' and ','.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text

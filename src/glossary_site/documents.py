@@ -79,6 +79,11 @@ def slugify(text: str) -> str:
 
 def parse_source(source: SourceFile, config: SiteConfig, diags: Diagnostics) -> tuple[Term | Article | None, bool]:
     """(document, ok): a draft gives (None, True), a file with errors (None, False)."""
+    if not source.text.strip():
+        needs = "title, summary, category and depth" if source.kind == "term" else "at least a title"
+        diags.error(SourcePos(source.rel, 1), "file is empty",
+                    f"Add front matter between '---' lines with {needs}, or delete the file.")  # fmt: skip
+        return None, False
     fm = parse_front_matter(source.text, source.rel, diags)
     if not fm.ok:
         return None, False
@@ -199,6 +204,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
                 did_you_mean(category, config.categories) or "Add it to 'categories' in site.yaml.")
     aliases, related = f.str_list("aliases"), f.str_list("related")
     autolink, case_sensitive = f.flag("autolink", True), f.flag("case_sensitive", None)
+    f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
     slug = slugify(PurePosixPath(source.rel).stem)
     if not slug:
         f.error("", f"file name '{PurePosixPath(source.rel).name}' gives an empty slug",
@@ -221,10 +227,15 @@ def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Ar
     kind = f.optional_str("kind")
     tags = f.str_list("tags")
     autolink = f.flag("autolink", True)
+    f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
     date = _date(f)
-    slug = slugify(f.optional_str("slug") or PurePosixPath(source.rel).stem)
+    written = f.optional_str("slug")
+    slug = slugify(written or PurePosixPath(source.rel).stem)
     if not slug:
         f.error("slug", "slug is empty after removing unsafe characters", "Use letters, digits and '-'.")
+    elif written and written != slug:
+        # Never a path: '..', '/', backslash and NUL cannot survive slugify, so nothing escapes the output.
+        diags.warning(f.pos("slug"), f"slug {written!r} is used as '{slug}'", f"Write slug: {slug}")
     if not f.ok:
         return None
     return Article(

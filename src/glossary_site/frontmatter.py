@@ -124,7 +124,12 @@ def _parse_yaml(block: str, path: str, diags: Diagnostics):
         if exc.context:
             problem = f"{exc.context}: {problem}"
         hint = ""
-        if "\t" in block and "tab" in str(exc).lower():
+        if at_end and "quoted scalar" in (exc.context or ""):
+            problem, hint = "this quoted value is never closed", "Add the closing quote on the same line."
+        block_lines = block.split("\n")
+        bad_line = block_lines[line - 2] if 0 <= line - 2 < len(block_lines) else ""
+        if bad_line[: len(bad_line) - len(bad_line.lstrip())].count("\t") or "tab" in str(exc).lower():
+            problem = "a tab indents this line"
             hint = "YAML indentation must use spaces, not tabs."
         diags.error(SourcePos(path, line), f"invalid YAML front matter: {problem}", hint)
         return {}, {}, False
@@ -164,6 +169,8 @@ def _parse_toml(block: str, path: str, diags: Diagnostics):
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) + 1 if match else 1
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if message.startswith("Cannot overwrite a value"):
+            message = "this key is already set above (or its table is defined twice)"
         diags.error(SourcePos(path, line), f"invalid TOML front matter: {message}")
         return {}, {}, False
     # tomllib keeps no positions; top-level keys are one per line, so a scan finds them.

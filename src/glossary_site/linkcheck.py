@@ -1,7 +1,8 @@
 """Check that every internal link and asset reference in a built site resolves.
 
-Used by the tests now and by `check` later; works for a site hosted under a sub-path by
-stripping the base path before looking a URL up in the output directory.
+Used by the tests and by `check`; works for a site hosted under a sub-path by stripping
+the base path before looking a URL up in the output directory. `check` reports each
+broken link at the line of the source that holds it, when the source holds it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Diagnostics, SourcePos
 
 
 class _Refs(HTMLParser):
@@ -68,3 +71,25 @@ def broken_links(output: Path, base_path: str = "/") -> list[str]:
                 if url.fragment not in ids:
                     problems.append(f"{page.relative_to(output)}: {ref} (missing anchor)")
     return problems
+
+
+def report_broken(output: Path, base_path: str, sources: dict[str, str], root: Path, diags: Diagnostics) -> None:
+    """Each broken link as an error at its source: the Markdown file and line that wrote it,
+    else the page (a template's link)."""
+    for problem in broken_links(output, base_path):
+        page, _, rest = problem.partition(": ")
+        href = rest.split(" (")[0]
+        source = sources.get(page, "")
+        path = root / source
+        line = 0
+        if source.endswith(".md") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            needle = href.split("#")[0] if href.startswith(base_path) and base_path != "/" else href
+            for number, content in enumerate(text.splitlines(), start=1):
+                if needle and needle in content:
+                    line = number
+                    break
+        where = SourcePos(source, line) if source.endswith(".md") else SourcePos(f"(output) {page}")
+        reason = "missing anchor" if "(missing anchor)" in rest else "relative link" if "(relative link)" in rest else "no such page or file"
+        diags.error(where, f"broken link '{href}' in {page}: {reason}",
+                    "Link to a page that exists (terms/<slug>/, articles/<slug>/) or fix the #anchor.")

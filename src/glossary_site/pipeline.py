@@ -52,6 +52,8 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, for --profile."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Output path -> the source (or 'index', 'theme/...') it was made from, for the link checker."""
 
 
 class _Timer:
@@ -238,9 +240,10 @@ def render_units(todo, inputs: UnitInputs, jobs: int, progress, env=None) -> lis
 
 def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cache: BuildCache | None = None,
                jobs: int = 1, progress: Callable[[str], None] | None = None,
-               keep_bodies: bool = False) -> BuildResult:  # fmt: skip
+               keep_bodies: bool = False, strict: bool = False) -> BuildResult:  # fmt: skip
     """Build the site into config.output. `cache` (kept by the caller) makes rebuilds incremental;
-    `keep_bodies` (the dev server) keeps every rendered article body in it too."""
+    `keep_bodies` (the dev server) keeps every rendered article body in it too; `strict`:
+    warnings fail the build like errors (nothing is published)."""
     timer = _Timer()
     if not check_output_dir(config, diags, clean):
         return BuildResult(False)
@@ -320,7 +323,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         unchanged = output_ok and cache.pages.get(file.rel) == key and (config.output / file.rel).is_file()
         writer.claim(file.rel, file.source, written=False) if unchanged else writer.write(file)
     timer.lap("pages")
-    if diags.has_errors:
+    if diags.has_errors or (strict and diags.warnings):
         writer.abort()
         return BuildResult(False, timings=timer.timings)
     previous = set(cache.pages) if output_ok else set()
@@ -333,7 +336,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                       {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
                       pages, names, article_refs, articles_key,
                       {t.source: s for s, t in graph.terms.items()})  # fmt: skip
-    return BuildResult(True, pages, sorted(writer.written), removed, timer.timings)
+    return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners))
 
 
 def _static_files(config: SiteConfig) -> list[OutputFile]:

@@ -1,0 +1,131 @@
+"""Properties over random Markdown and random glossaries (hypothesis): 500 examples each in CI.
+
+- rendering never raises, and term links never nest in links, code, pre or headings;
+- with no terms, a body renders exactly as markdown-it-py renders it with the same plugins;
+- a whole build never raises (it succeeds or reports diagnostics), and builds again to the same bytes.
+"""
+
+import shutil
+from html.parser import HTMLParser
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from glossary_site.autolink import LinkState
+from glossary_site.cache import BuildCache
+from glossary_site.config import load_config
+from glossary_site.diagnostics import Diagnostics
+from glossary_site.markdown import _anchor_slug, _highlight, make_markdown, render_markdown
+from glossary_site.pipeline import build_site
+
+from conftest import in_ci, make_site
+from test_commonmark import context
+
+EXAMPLES = 500 if in_ci() else 60
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+
+NAMES = ["GPU", "KV cache", "token", "LoRA", "RAG", "prompt", "MoE", "vLLM", "Q4_K_M", "C++", "naïve"]
+PIECES = NAMES + [w.lower() for w in NAMES] + [
+    "word", "the", " ", " ", "\n", "\n\n", "*", "**", "_", "`", "```", "```python\n", "~~", "#", "## ", "> ", "- ",
+    "1. ", "[", "]", "(", ")", "](/x)", "[x]: /u\n", "<", ">", "<a href='/y'>", "</a>", "<code>", "</code>",
+    "&amp;", "\\", "|", "| a | b |\n|---|---|\n", "[^1]", "[^1]: note\n", "    ", "\t", "![i](/i.png)", "https://e.org",
+    "[[", "]]", "[[gpu]]", "[[kv-cache|the cache]]", "<script>", "\"", "'", "---\n",
+]  # fmt: skip
+markdown = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+glossary = st.lists(st.sampled_from(NAMES), max_size=6, unique=True)
+
+
+class _Structure(HTMLParser):
+    """Every term link's enclosing elements; whether any <a> opens inside another."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            if "a" in self.stack:
+                self.problems.append("a inside a")
+            if ("class", "term-link") in attrs:
+                bad = {"code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"} & set(self.stack)
+                if bad:
+                    self.problems.append(f"term link inside {sorted(bad)}")
+        if tag not in ("br", "hr", "img", "input", "meta", "link"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.stack:
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag) :]
+
+
+@SETTINGS
+@given(markdown, glossary)
+def test_rendering_never_raises_and_term_links_never_nest(text, names):
+    md = make_markdown(context(names))
+    html = render_markdown(md, text, LinkState()).html  # raw HTML off: authors' tags are escaped
+    checker = _Structure()
+    checker.feed(html)
+    assert checker.problems == [], html
+
+
+def _reference() -> MarkdownIt:
+    """markdown-it-py with the same options and plugins as the pipeline, minus the term linker."""
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_anchor_slug)
+    return md
+
+
+REFERENCE = _reference()
+NO_TERMS = make_markdown(context([]))
+
+
+@SETTINGS
+@given(markdown)
+def test_with_no_terms_a_body_is_markdown_it_pys_own_rendering(text):
+    assume("[[" not in text)  # '[[...]]' is the explicit reference syntax, ours by design
+    assert render_markdown(NO_TERMS, text, LinkState()).html == REFERENCE.render(text)
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+hostile = st.one_of(TEXT, st.sampled_from(["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
+                                           "javascript:alert(1)", "{{ site }}", "{% raw %}", "\\u0000", "---"]))
+
+
+def _term(title: str, summary: str, aliases: list[str]) -> str:
+    quoted = ", ".join(repr(a).replace("\\", "\\\\") for a in aliases)
+    return (f"---\ntitle: {title!r}\nsummary: {summary!r}\ncategory: General\ndepth: basics\n"
+            f"aliases: [{quoted}]\n---\n{summary}\n")  # fmt: skip
+
+
+@settings(max_examples=EXAMPLES // 2 if in_ci() else 20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(NAMES), hostile, st.lists(hostile, max_size=2)), max_size=4,
+                unique_by=lambda t: t[0]),
+       st.lists(st.tuples(hostile, markdown), min_size=1, max_size=3))  # fmt: skip
+def test_a_build_of_any_content_never_raises_and_is_deterministic(tmp_path_factory, terms, articles):
+    root = tmp_path_factory.mktemp("prop")
+    files = {f"terms/t{i}.md": _term(t, s, a) for i, (t, s, a) in enumerate(terms)}
+    files.update({f"content/a{i}.md": f"---\ntitle: {title!r}\ndate: 2026-01-0{i + 1}\n---\n{body}\n"
+                  for i, (title, body) in enumerate(articles)})  # fmt: skip
+    site = make_site(root / "site", files)
+    outputs = []
+    for run in range(2):
+        diags = Diagnostics()
+        config = load_config(site, diags, output=root / f"out{run}")
+        result = build_site(config, diags, cache=BuildCache())  # no exception, whatever the input
+        assert result.ok == (not diags.has_errors)
+        if not result.ok:
+            assert all(str(d).startswith(("terms/", "content/")) for d in diags.items if d.level == "error")
+            return
+        outputs.append({p.relative_to(root / f"out{run}").as_posix(): p.read_bytes()
+                        for p in sorted((root / f"out{run}").rglob("*")) if p.is_file()})  # fmt: skip
+    assert outputs[0] == outputs[1]
+    for rel, data in outputs[0].items():
+        if rel.endswith(".html"):
+            assert b"<script>alert(1)" not in data and b"onerror=alert(1)>" not in data, rel
+    shutil.rmtree(root, ignore_errors=True)
