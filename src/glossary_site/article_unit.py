@@ -7,6 +7,7 @@ on a cold build and are skipped when their key is unchanged on a warm one.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import zlib
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .cache import digest
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, SourcePos
 from .documents import Article
+from .indexes import first_mentions
 from .markdown import Rendered, make_markdown, render_markdown
 from .refs import TermRef
 from .render import article_spec, install_globals, render_page
@@ -30,7 +32,8 @@ class ArticleResult:
     source: str
     rel: str
     """The output path of the page."""
-    mentions: tuple[tuple[str, int], ...]
+    terms: tuple[str, ...]
+    """Slugs of the terms the page links, in order of first mention (what backlinks need)."""
     errors: tuple[Diagnostic, ...]
     page_key: str
     written: bool
@@ -60,9 +63,11 @@ class UnitInputs:
     """Stage pages under flat names (write.staged_path): set by the dev server's fast paths."""
 
 
-def page_key(inputs: UnitInputs, source_digest: str, mentions) -> str:
-    refs = [inputs.ref_digests.get(slug, "") for slug in sorted({slug for slug, _ in mentions})]
-    return digest(inputs.base_key, source_digest, refs)
+def page_key(inputs: UnitInputs, source_digest: str, terms: tuple[str, ...]) -> str:
+    """Checked for every article on every build: plain string hashing, no pickling."""
+    refs = inputs.ref_digests
+    parts = [inputs.base_key, source_digest, *sorted(refs.get(slug, "-") for slug in terms)]
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
 class ArticleRenderer:
@@ -108,8 +113,9 @@ class ArticleRenderer:
                     target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(output.data)
                 written = True
-        key = page_key(self.inputs, source_digest, rendered.mentions)
-        return ArticleResult(article.source, spec.rel, rendered.mentions, tuple(diags.items), key, written, body)
+        terms = first_mentions(rendered.mentions)
+        key = page_key(self.inputs, source_digest, terms)
+        return ArticleResult(article.source, spec.rel, terms, tuple(diags.items), key, written, body)
 
 
 def pack(rendered: Rendered) -> bytes:

@@ -18,12 +18,26 @@ from . import __version__
 from .diagnostics import Diagnostics, SourcePos
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 2
+FORMAT = 4
 
 
 def digest(*parts: Any) -> str:
     """A stable digest of plain data (str, bytes, numbers, tuples, dataclasses ...)."""
     return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+
+
+def text_digest(key: str, text: str) -> str:
+    """digest() for the common case of a key and a file's text, without pickling the text."""
+    return hashlib.blake2b(key.encode() + b"\0" + text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def with_body(doc, body: str):
+    """`dataclasses.replace(doc, body=body)` for a frozen dataclass, ten times cheaper:
+    a cached document gets its body back on every build."""
+    copy = object.__new__(type(doc))
+    copy.__dict__.update(doc.__dict__)
+    object.__setattr__(copy, "body", body)
+    return copy
 
 
 @dataclass
@@ -38,9 +52,13 @@ class BuildCache:
     """Digest of an article's list entry inputs -> its rendered HTML."""
     output: str = ""
     """The output directory those pages were written to."""
+    units: tuple[str, dict[str, str]] = ("", {})
+    """(article base key, term slug -> ref digest) the article page keys were made with."""
     bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False, compare=False)
     """Article source -> (body key, packed rendered body), kept by the dev server only; never saved."""
     live: Any = field(default=None, repr=False, compare=False)
+    dirty: bool = field(default=False, repr=False, compare=False)
+    """Set by a build that changed anything saved: an unchanged cache is not written again."""
     """The last build's in-memory state (delta.Live) for the dev server; never saved."""
 
     @classmethod
@@ -59,12 +77,15 @@ class BuildCache:
             return cls()
 
     def save(self, root: Path) -> None:
+        if not self.dirty and (root / CACHE_DIR / "build.pickle").exists():
+            return
         folder = root / CACHE_DIR
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("*\n")
         tmp = folder / f"build.pickle.{os.getpid()}.tmp"
         payload = {"parsed": self.parsed, "docs": self.docs, "pages": self.pages, "entries": self.entries,
-                   "output": self.output}
+                   "output": self.output, "units": self.units}
         with tmp.open("wb") as handle:
             pickle.dump(((FORMAT, __version__), payload), handle, protocol=5)
         os.replace(tmp, folder / "build.pickle")
+        self.dirty = False

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 
 from .article_unit import ArticleRenderer, ArticleResult
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, text_digest
 from .diagnostics import Diagnostics
 from .documents import Article, Term, parse_source
 from .indexes import Backlinks, first_mentions, term_backlinks
@@ -51,7 +51,7 @@ def _reparse(live: Live, cache: BuildCache, rel: str):
     source = read_source(live.config.root, rel, local)
     if source is None or local.items:
         return None
-    key = digest(live.parse_key, source.text)
+    key = text_digest(live.parse_key, source.text)
     doc, ok = parse_source(source, live.config, local)
     if not ok or doc is None or local.items:
         return None
@@ -75,7 +75,7 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildR
     article_terms = dict(live.backlinks.article_terms)
     touched: set[str] = set()
     for (doc, _), result in zip(edits, results):
-        new = first_mentions(result.mentions)
+        new = result.terms
         touched |= set(new) ^ set(article_terms.get(doc.slug, ()))
         article_terms[doc.slug] = new
     by_term = dict(live.backlinks.articles)
@@ -146,6 +146,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
     keys = _write_pages(updated, writer, cache.pages, results, backlinks, pages, listings=True)
     result = _publish(updated, cache, writer, keys, [item[:2] for item in todo], results, backlinks=backlinks)
     if result is not None:
+        cache.units = (inputs.base_key, dict(inputs.ref_digests))
         for doc, key in edits:
             cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
@@ -194,7 +195,7 @@ def _publish(live: Live, cache: BuildCache, writer: OutputWriter, keys, edits, r
     # Only a published result may update the cache: the next build trusts it.
     cache.pages.update(keys)
     for (doc, key), result in zip(edits, results):
-        cache.docs[doc.source] = (key, result.mentions)
+        cache.docs[doc.source] = (key, result.terms)
         cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
         if result.body is not None:
             cache.bodies[doc.source] = (digest(live.names, key), result.body)

@@ -117,7 +117,8 @@ def _parse_yaml(block: str, path: str, diags: Diagnostics):
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote or bracket is found at the end of the block; its start is
         # where the author has to look.
-        at_end = "end of stream" in (exc.problem or "")
+        flow = (exc.context or "").startswith("while parsing a flow")
+        at_end = "end of stream" in (exc.problem or "") or flow
         mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
         problem = exc.problem or "invalid YAML"
@@ -126,6 +127,9 @@ def _parse_yaml(block: str, path: str, diags: Diagnostics):
         hint = ""
         if at_end and "quoted scalar" in (exc.context or ""):
             problem, hint = "this quoted value is never closed", "Add the closing quote on the same line."
+        elif flow:
+            closer = "]" if "sequence" in (exc.context or "") else "}"
+            problem, hint = f"this '{'[' if closer == ']' else '{'}' is never closed", f"Add the closing '{closer}'."
         block_lines = block.split("\n")
         bad_line = block_lines[line - 2] if 0 <= line - 2 < len(block_lines) else ""
         if bad_line[: len(bad_line) - len(bad_line.lstrip())].count("\t") or "tab" in str(exc).lower():

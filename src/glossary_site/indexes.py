@@ -25,13 +25,14 @@ def first_mentions(mentions) -> tuple[str, ...]:
 
 
 def build_backlinks(
-    article_mentions: dict[str, tuple[tuple[str, int], ...]],
+    article_terms: dict[str, tuple[str, ...]],
     term_mentions: dict[str, tuple[tuple[str, int], ...]],
     article_order: list[str],
 ) -> Backlinks:
-    """`article_order`: article slugs newest first, the order of every "used by" list."""
+    """`article_terms`: article slug -> the terms it links in order of first mention;
+    `article_order`: article slugs newest first, the order of every "used by" list."""
     by_term_articles: dict[str, list[str]] = {}
-    article_terms = {slug: first_mentions(m) for slug, m in sorted(article_mentions.items())}
+    article_terms = dict(sorted(article_terms.items()))
     for slug in article_order:
         for term in article_terms.get(slug, ()):
             by_term_articles.setdefault(term, []).append(slug)

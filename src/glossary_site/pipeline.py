@@ -22,7 +22,7 @@ from pygments.formatters import HtmlFormatter
 
 from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key, run_indexes, set_work
 from .autolink import LinkContext, LinkState
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, text_digest, with_body
 from .config import SiteConfig
 from .live import Live
 from .diagnostics import Diagnostics, SourcePos
@@ -31,7 +31,7 @@ from .graph import TermGraph, build_graph
 from .indexes import build_backlinks, sort_articles
 from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
-from .refs import ArticleRef, TermRef
+from .refs import ArticleRef, TermRef, ref_key
 from .render import (LISTING_TEMPLATES, OutputFile, TermDoc, article_entries, graph_json, install_globals, listing_specs, render_page,
                      term_items, term_spec)
 from .sources import SourceFile, load_sources
@@ -80,15 +80,16 @@ def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache
     parse_key_ = parse_key(config)
     parsed, digests = [], {}
     for source in sources:
-        key = digest(parse_key_, source.text)
+        key = text_digest(parse_key_, source.text)
         digests[source.rel] = key
         hit = cache.parsed.get(source.rel)
         if hit and hit[0] == key:
             doc, ok, items = hit[1]
             diags.extend(items)
             if doc is not None:  # the body is not cached: it is the text after the front matter
-                doc = dataclasses.replace(doc, body=_body_from(source.text, doc.body_line))
+                doc = with_body(doc, _body_from(source.text, doc.body_line))
         else:
+            cache.dirty = True
             local = Diagnostics()
             doc, ok = parse_source(source, config, local)
             diags.extend(local.items)
@@ -97,6 +98,7 @@ def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache
         parsed.append((source, doc, ok))
     for rel in set(cache.parsed) - set(digests):
         del cache.parsed[rel]
+        cache.dirty = True
     return assemble_corpus(parsed), digests
 
 
@@ -171,6 +173,7 @@ def link_terms(graph, context, names, digests, cache, config) -> dict[str, TermD
             docs[slug] = hit[1]
             continue
         md = md or make_markdown(context, config.unsafe_html)
+        cache.dirty = True
         docs[slug] = link_term(md, term)
         cache.docs[term.source] = (key, docs[slug])
     return docs
@@ -194,21 +197,30 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     """
     results: dict[str, ArticleResult] = {}
     todo: list[tuple] = []
+    # Which terms show differently than at the last build: an article linking none of them,
+    # with the same text and templates, keeps its page key without hashing ~100 term digests.
+    last_base, last_refs = cache.units
+    changed = {s for s, d in inputs.ref_digests.items() if last_refs.get(s) != d} | (last_refs.keys() - inputs.ref_digests.keys())
     for article in articles:
         source_digest = digests[article.source]
         rel = f"articles/{article.slug}/index.html"
         hit = cache.docs.get(article.source)
         if output_ok and hit and hit[0] == source_digest:
-            key = page_key(inputs, source_digest, hit[1])
-            if cache.pages.get(rel) == key and (inputs.config.output / rel).is_file():
+            last = cache.pages.get(rel)
+            if last and last_base == inputs.base_key and changed.isdisjoint(hit[1]):
+                key = last
+            else:
+                key = page_key(inputs, source_digest, hit[1])
+            if cache.pages.get(rel) == key and os.path.isfile(f"{inputs.config.output}/{rel}"):
                 results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False)
                 continue
         kept = cache.bodies.get(article.source)
         body_key = digest(names, source_digest)
         todo.append((article, source_digest, kept[1]) if kept and kept[0] == body_key else (article, source_digest))
     for result in render_units(todo, inputs, jobs, progress, env):
+        cache.dirty = True
         results[result.source] = result
-        cache.docs[result.source] = (digests[result.source], result.mentions)
+        cache.docs[result.source] = (digests[result.source], result.terms)
         if result.body is not None:
             cache.bodies[result.source] = (digest(names, digests[result.source]), result.body)
     return [results[a.source] for a in articles]
@@ -293,12 +305,14 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     for result in results:
         new_pages[result.rel] = result.page_key
         writer.claim(result.rel, result.source, written=result.written)
-    backlinks = build_backlinks({a.slug: r.mentions for a, r in zip(articles, results)},
+    backlinks = build_backlinks({a.slug: r.terms for a, r in zip(articles, results)},
                                 {slug: d.rendered.mentions for slug, d in term_docs.items()},
                                 [a.slug for a in articles])  # fmt: skip
     article_refs = [ArticleRef.of(a) for a in articles]
     templates.update(template_digests(env, ["macros.html", "term.html", *LISTING_TEMPLATES]))
-    entry_keys = {a.slug: digest(config_key, templates["macros.html"], a) for a in article_refs}
+    entry_base = digest(config_key, templates["macros.html"])
+    entry_keys = {a.slug: ref_key(entry_base, a) for a in article_refs}
+    previous_entries = cache.entries
     entries = article_entries(env, article_refs, entry_keys, cache.entries, config, diags)
     if entries is None:
         writer.abort()
@@ -329,7 +343,11 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     previous = set(cache.pages) if output_ok else set()
     removed = sorted(previous - set(new_pages))
     writer.commit(keep_from=config.output if output_ok else None, removed=removed, force=not output_ok)
+    if new_pages != cache.pages or cache.output != str(config.output) or entries != previous_entries:
+        cache.dirty = True
     cache.pages, cache.output = new_pages, str(config.output)
+    if cache.units != (inputs.base_key, inputs.ref_digests):
+        cache.units, cache.dirty = (inputs.base_key, dict(inputs.ref_digests)), True
     timer.lap("commit")
     pages = sum(rel.endswith(".html") for rel in new_pages)
     cache.live = Live(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,

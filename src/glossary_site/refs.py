@@ -7,6 +7,7 @@ change only when something it actually shows changes, not when a body elsewhere 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from .documents import Article, Term
@@ -37,3 +38,9 @@ class ArticleRef:
     @classmethod
     def of(cls, article: Article) -> "ArticleRef":
         return cls(article.slug, article.title, article.summary, article.kind, article.date, article.tags)
+
+
+def ref_key(base: str, ref: ArticleRef | TermRef) -> str:
+    """A digest of a ref (plus `base`) for cache keys: the repr of a frozen dataclass of plain
+    values is stable, and hashing it is far cheaper than pickling 10,000 refs."""
+    return hashlib.blake2b(f"{base}\0{ref!r}".encode(), digest_size=16).hexdigest()

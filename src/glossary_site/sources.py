@@ -44,21 +44,21 @@ def load_sources(root: Path, diags: Diagnostics) -> list[SourceFile]:
         base = root / dirname
         if not base.is_dir():
             continue
-        for path in _walk(base):
-            rel = path.relative_to(root).as_posix()
-            if is_ignored_name(path.name):
+        for rel, entry in _walk(str(root), dirname):
+            name = entry.name
+            if is_ignored_name(name):
                 continue
-            if path.suffix.lower() != ".md":
+            if not name.lower().endswith(".md"):
                 diags.note(SourcePos(rel), "ignored: not a Markdown (.md) file")
                 continue
-            if path.is_symlink() and not _inside(path.resolve(), real_root):
+            if entry.is_symlink() and not _inside(Path(entry.path).resolve(), real_root):
                 diags.error(
                     SourcePos(rel),
                     "symbolic link points outside the site directory; refusing to read it",
                     "Copy the file into the site instead.",
                 )
                 continue
-            source = _read(path, rel, kind, diags)
+            source = _read(entry.path, rel, kind, diags)
             if source is not None:
                 found.append(source)
     return sorted(found, key=lambda s: s.rel)
@@ -74,20 +74,28 @@ def read_source(root: Path, rel: str, diags: Diagnostics) -> SourceFile | None:
     return _read(path, rel, kind, diags)
 
 
-def _walk(base: Path):
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            yield Path(dirpath) / name
+def _walk(root: str, rel_dir: str):
+    """(site-relative path, DirEntry) of every file, sorted; hidden and symlinked directories are
+    not entered. Plain strings and scandir: at 10,000 files pathlib's objects cost a second."""
+    with os.scandir(f"{root}/{rel_dir}") as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
+                yield from _walk(root, rel)
+        elif not entry.is_dir():  # a symlink to a directory is skipped, as os.walk did
+            yield rel, entry
 
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _read(path: Path, rel: str, kind: Kind, diags: Diagnostics) -> SourceFile | None:
+def _read(path: Path | str, rel: str, kind: Kind, diags: Diagnostics) -> SourceFile | None:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         diags.error(SourcePos(rel), f"cannot read file: {exc.strerror}")
         return None

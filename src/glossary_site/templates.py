@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import traceback
 from pathlib import Path
 
@@ -56,6 +58,18 @@ def report_template_error(exc: TemplateError, root: Path, diags: Diagnostics, pa
     diags.error(pos, f"template error while rendering {page}: {exc}")
 
 
+@functools.lru_cache(maxsize=512)
+def _references_cached(source: str, env: Environment) -> tuple[str, ...]:
+    from jinja2 import meta
+
+    return tuple(ref for ref in meta.find_referenced_templates(env.parse(source)) if ref)
+
+
+def _references(source: str, env: Environment) -> tuple[str, ...]:
+    """Templates a template pulls in; parsing is the cost, so each source is parsed once per process."""
+    return _references_cached(source, env)
+
+
 def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
     """Per top-level template, a digest of its source and of every template it pulls in
     (extends, include, import), so editing one re-renders only the pages that use it."""
@@ -64,6 +78,7 @@ def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
     from .cache import digest
 
     sources: dict[str, str] = {}
+    refs: dict[str, list[str]] = {}
 
     def closure(name: str, seen: set[str]) -> None:
         if name in seen:
@@ -71,9 +86,9 @@ def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
         seen.add(name)
         if name not in sources:
             sources[name] = env.loader.get_source(env, name)[0]
-        for ref in meta.find_referenced_templates(env.parse(sources[name])):
-            if ref:
-                closure(ref, seen)
+            refs[name] = _references(sources[name], env)
+        for ref in refs[name]:
+            closure(ref, seen)
 
     result = {}
     for name in names:
