@@ -8,6 +8,8 @@ the staging directory disappears. Two outputs claiming one path is an error.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import json
 import os
 import shutil
@@ -54,6 +56,23 @@ def safe_rel(rel: str) -> str | None:
     if path.is_absolute() or any(part in ("..", ".", "") for part in path.parts):
         return None
     return path.as_posix()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically (renameat2 with RENAME_EXCHANGE); False where unsupported."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return libc.renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0  # AT_FDCWD, RENAME_EXCHANGE
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc if hasattr(libc, "renameat2") else None
+    except OSError:
+        return None
 
 
 def staged_path(staging: Path, rel: str, flat: bool) -> Path:
@@ -123,35 +142,41 @@ class OutputWriter:
     def commit(self, keep_from: Path | None, removed: list[str] = (), force: bool = False) -> None:
         """Publish this build.
 
-        Few changes (a warm rebuild): move each new file over the old one and delete removed
-        ones, under a journal so an interrupted publish is completed by the next build.
-        Many changes (or no previous output): link the kept pages into staging and swap the
-        whole directory, so the old and the new site are never mixed.
+        The kept pages are hard-linked from the current output into staging, then staging
+        and the output are exchanged in one atomic rename (Linux renameat2), so a build killed
+        at any point leaves the old site or the new one, never a mix. Flat staging (the dev
+        server's private output) is published in place under the roll-forward journal.
         """
         if not self.written and not removed and not force:
             self.abort()  # nothing changed: the output already is this build
             return
-        if self.flat or (keep_from is not None and len(self.kept) > len(self.written)):
+        if self.flat:
             self.publish_in_place(list(removed))
             return
         self.ensure_staging()
+        made: set[Path] = set()
         for rel in self.kept:
             target = self.staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             source = (keep_from or self.output) / rel
             try:
                 os.link(source, target)
             except OSError:
                 shutil.copy2(source, target)
         (self.staging / MARKER).write_text("Built by glossary-site; replaced whole on every build.\n")
-        old = self.output.parent / f".{self.output.name}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if self.output.exists():
-            os.replace(self.output, old)
-        os.replace(self.staging, self.output)
+        if self.output.exists() and _exchange(self.staging, self.output):
+            shutil.rmtree(self.staging, ignore_errors=True)  # now the old site
+        else:
+            old = self.output.parent / f".{self.output.name}.old"
+            if old.exists():
+                shutil.rmtree(old)
+            if self.output.exists():
+                os.replace(self.output, old)  # recover() puts it back if a crash comes next
+            os.replace(self.staging, self.output)
+            shutil.rmtree(old, ignore_errors=True)
         self._ready = False
-        shutil.rmtree(old, ignore_errors=True)
 
     @property
     def journal(self) -> Path:
@@ -174,7 +199,11 @@ class OutputWriter:
             threading.Thread(target=shutil.rmtree, args=(trash, True), daemon=True).start()
 
     def recover(self, trash: Path | None = None) -> None:
-        """Finish a publish that a crash interrupted: every staged file is complete, so roll forward."""
+        """Finish a publish that a crash interrupted: every staged file is complete, so roll forward.
+        Without renameat2, a crash between the two renames of a swap leaves only `.NAME.old`: put it back."""
+        old = self.output.parent / f".{self.output.name}.old"
+        if old.is_dir() and not self.output.exists():
+            os.replace(old, self.output)
         for stale in self.output.parent.glob(f".{self.output.name}.trash-*"):
             if stale != trash:
                 shutil.rmtree(stale, ignore_errors=True)  # left by a dev server that stopped
