@@ -103,7 +103,7 @@ def _term(title: str, summary: str, aliases: list[str]) -> str:
             f"aliases: [{quoted}]\n---\n{summary}\n")  # fmt: skip
 
 
-@settings(max_examples=EXAMPLES // 2 if in_ci() else 20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES if in_ci() else 20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.tuples(st.sampled_from(NAMES), hostile, st.lists(hostile, max_size=2)), max_size=4,
                 unique_by=lambda t: t[0]),
        st.lists(st.tuples(hostile, markdown), min_size=1, max_size=3))  # fmt: skip
