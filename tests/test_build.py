@@ -124,15 +124,19 @@ def test_failed_build_leaves_previous_output(site_factory, capsys):
 def test_front_matter_values_are_escaped_everywhere(site_factory, capsys):
     evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
     site = site_factory({
-        "terms/evil.md": term("evil term", summary=f"'{evil}'", extra=f"aliases: ['{evil}']\n"),
+        "terms/evil.md": term(f"'evil {evil} term'", summary=f"'{evil}'", extra=f"aliases: ['{evil}']\n"),
         "content/post.md": f"---\ntitle: '{evil}'\nsummary: '{evil}'\ntags: ['{evil}']\nkind: '{evil}'\n---\nAn evil term.\n",
     })
     assert build(capsys, site)[0] == 0
+    # Every output file, whatever later features add: markup escapes, JSON round-trips.
     for path in (site.parent / "out").rglob("*"):
         if path.suffix in (".html", ".xml"):
             text = path.read_text()
             assert "<script>alert" not in text and "<img src=x" not in text, path
-    assert json.loads(read(site, "graph.json"))["nodes"][0]["summary"] == evil
+        elif path.suffix == ".json":
+            json.loads(path.read_text())
+    node = json.loads(read(site, "graph.json"))["nodes"][0]
+    assert node["summary"] == evil and node["title"] == f"evil {evil} term"
 
 
 def test_raw_html_is_escaped_unless_enabled(site_factory, capsys):

@@ -144,40 +144,43 @@ def test_dev_server_rebuilds_equal_clean_builds_after_any_edits(tmp_path_factory
         shutil.rmtree(clean_out, ignore_errors=True)
 
 
-def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
+def _served_site(tmp_path):
+    """The base site after a first build as `serve` does it (bodies kept for the fast paths)."""
     site = make_site(tmp_path / "site", BASE)
     cache = BuildCache()
-    diags = Diagnostics()
-    config = load_config(site, diags, output=tmp_path / "out")
-    assert build_site(config, diags, cache=cache, keep_bodies=True).ok
+    config = load_config(site, Diagnostics(), output=tmp_path / "out")
+    assert build_site(config, Diagnostics(), cache=cache, keep_bodies=True).ok
+    return site, cache, config
+
+
+def _assert_published_equals_clean(site, cache, config, tmp_path):
+    assert build_site(config, Diagnostics(), cache=cache).rendered == []  # the cache agrees with what was published
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
+    site, cache, config = _served_site(tmp_path)
     apply(site, ("edit-body", "c", "Now about a GPU."))
     result = update(cache.live, cache, ["content/c.md"])
     assert result is not None and result.ok
     assert result.rendered == ["articles/c/index.html", "graph.json", "terms/gpu/index.html"]
     assert "/articles/c/" in (tmp_path / "out/terms/gpu/index.html").read_text()
-    assert build_site(config, diags, cache=cache).rendered == []  # the cache agrees with what was published
-    assert build(site, tmp_path / "clean", BuildCache())
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    _assert_published_equals_clean(site, cache, config, tmp_path)
     # a retitle changes what listings show: the fast path declines and a full rebuild runs
     apply(site, ("retitle-article", "c", "Omega"))
     assert update(cache.live, cache, ["content/c.md"]) is None
 
 
 def test_summary_edit_takes_the_fast_path_and_updates_every_page_showing_it(tmp_path):
-    site = make_site(tmp_path / "site", BASE)
-    cache = BuildCache()
-    diags = Diagnostics()
-    config = load_config(site, diags, output=tmp_path / "out")
-    assert build_site(config, diags, cache=cache, keep_bodies=True).ok
+    site, cache, config = _served_site(tmp_path)
     apply(site, ("edit-summary", "token", "Now a different summary"))
     result = update(cache.live, cache, ["terms/token.md"])
     assert result is not None and result.ok
     assert "articles/b/index.html" in result.rendered and "terms/token/index.html" in result.rendered
     assert "articles/a/index.html" not in result.rendered  # does not link token
     assert "Now a different summary." in (tmp_path / "out/articles/b/index.html").read_text()
-    assert build_site(config, diags, cache=cache).rendered == []  # the cache agrees with what was published
-    assert build(site, tmp_path / "clean", BuildCache())
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    _assert_published_equals_clean(site, cache, config, tmp_path)
     apply(site, ("add-alias", "token", "adapter"))  # a new name changes where links go: full rebuild
     assert update(cache.live, cache, ["terms/token.md"]) is None
 
