@@ -24,7 +24,6 @@ from .markdown import Rendered, make_markdown, render_markdown
 from .refs import TermRef
 from .render import article_spec, install_globals, render_page
 from .templates import make_environment
-from .write import staged_path
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,8 @@ class ArticleResult:
     page_key: str
     written: bool
     """False when the page was unchanged and left as it is."""
+    data: bytes | None = None
+    """The page itself, when UnitInputs.in_memory."""
     body: bytes | None = None
     """The rendered body, packed (UnitInputs.keep_bodies): a later build can re-assemble
     the page around it when only what the page shows of other documents changed."""
@@ -59,8 +60,9 @@ class UnitInputs:
     term_items: dict[str, Any]
     """Slug -> the term's entry in "Terms in this article", rendered once per build."""
     keep_bodies: bool = False
-    flat_staging: bool = False
-    """Stage pages under flat names (write.staged_path): set by the dev server's fast paths."""
+    in_memory: bool = False
+    """Return pages in ArticleResult.data instead of writing them (the dev server's fast paths
+    write only once every page has rendered)."""
 
 
 def page_key(inputs: UnitInputs, source_digest: str, terms: tuple[str, ...]) -> str:
@@ -104,18 +106,19 @@ class ArticleRenderer:
             diags.error(SourcePos(article.source, line), message, hint)
         spec = article_spec(article, rendered, self.inputs.term_refs, self.inputs.term_items, self.inputs.config,
                             self.inputs.depths)  # fmt: skip
-        written = False
+        written, data = False, None
         if not diags.has_errors:
             output = render_page(self.env, spec, self.inputs.config, diags)
-            if output is not None:
-                target = staged_path(self.inputs.staging, output.rel, self.inputs.flat_staging)
-                if not self.inputs.flat_staging:
-                    target.parent.mkdir(parents=True, exist_ok=True)
+            if output is not None and self.inputs.in_memory:
+                data = output.data
+            elif output is not None:
+                target = self.inputs.staging / output.rel
+                target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(output.data)
                 written = True
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)
-        return ArticleResult(article.source, spec.rel, terms, tuple(diags.items), key, written, body)
+        return ArticleResult(article.source, spec.rel, terms, tuple(diags.items), key, written, data, body)
 
 
 def pack(rendered: Rendered) -> bytes:

@@ -29,9 +29,9 @@ from .live import Live
 from .markdown import make_markdown
 from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
-from .render import graph_json, listing_specs, render_page, term_items, term_spec
+from .render import OutputFile, graph_json, listing_specs, render_page, term_items, term_spec
 from .sources import read_source
-from .write import OutputWriter
+from .write import overwrite_in_place
 
 
 def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1) -> BuildResult | None:
@@ -67,10 +67,7 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildR
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
             edits.append(parsed)
     if live.renderer is None:
-        live.renderer = ArticleRenderer(dataclasses.replace(live.inputs, flat_staging=True), live.env)
-    local = Diagnostics()  # problems found here are reported by the full rebuild instead
-    writer = OutputWriter(live.config.output, local, flat=True)
-    writer.ensure_staging()
+        live.renderer = ArticleRenderer(dataclasses.replace(live.inputs, in_memory=True), live.env)
     results = [live.renderer.run(doc, key) for doc, key in edits]
     article_terms = dict(live.backlinks.article_terms)
     touched: set[str] = set()
@@ -85,8 +82,8 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildR
         if not users:
             del by_term[term]
     backlinks = Backlinks(dict(sorted(by_term.items())), live.backlinks.terms, article_terms)
-    keys = _write_pages(live, writer, cache.pages, results, backlinks, touched, listings=False)
-    return _publish(live, cache, writer, keys, edits, results, backlinks=backlinks)
+    files = _render_pages(live, cache.pages, results, backlinks, touched, listings=False)
+    return _publish(live, cache, files, edits, results, backlinks=backlinks)
 
 
 def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -> BuildResult | None:
@@ -131,11 +128,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
         if kept is None or kept[0] != digest(live.names, key):
             return None
         todo.append((doc, key, kept[1]))
-    local = Diagnostics()
-    writer = OutputWriter(live.config.output, local, flat=True)
-    writer.ensure_staging()
-    results = render_units(todo, dataclasses.replace(inputs, staging=writer.staging, flat_staging=True), jobs, None,
-                           live.env)  # fmt: skip
+    results = render_units(todo, dataclasses.replace(inputs, in_memory=True), jobs, None, live.env)
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
     pages = {doc.slug for doc, _ in edits}
@@ -143,8 +136,8 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
         pages |= set(graph.related.get(doc.slug, ()))
         pages |= set(first_mentions(live.term_docs[doc.slug].rendered.mentions))
         pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
-    keys = _write_pages(updated, writer, cache.pages, results, backlinks, pages, listings=True)
-    result = _publish(updated, cache, writer, keys, [item[:2] for item in todo], results, backlinks=backlinks)
+    files = _render_pages(updated, cache.pages, results, backlinks, pages, listings=True)
+    result = _publish(updated, cache, files, [item[:2] for item in todo], results, backlinks=backlinks)
     if result is not None:
         cache.units = (inputs.base_key, dict(inputs.ref_digests))
         for doc, key in edits:
@@ -159,41 +152,37 @@ def _shape(term: Term) -> tuple:
             tuple(name for name, _ in term.related))  # fmt: skip
 
 
-def _write_pages(live: Live, writer: OutputWriter, pages: dict[str, str], results: list[ArticleResult],
-                 backlinks: Backlinks, terms: set[str], listings: bool) -> dict[str, str] | None:  # fmt: skip
-    """Stage the article results, then every term page (and listing) whose key changed; returns the new keys."""
-    if any(r.errors for r in results):
+def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult], backlinks: Backlinks,
+                  terms: set[str], listings: bool) -> list[tuple[OutputFile, str]] | None:  # fmt: skip
+    """The article results, then every term page (and listing) whose key changed, with their keys;
+    None if anything failed (the full rebuild then reports it)."""
+    if any(r.errors or r.data is None for r in results):
         return None
-    keys: dict[str, str] = {}
-    for result in results:
-        writer.claim(result.rel, result.source, written=True)
-        keys[result.rel] = result.page_key
+    files = [(OutputFile(r.rel, r.data, r.source), r.page_key) for r in results]
+    diags = Diagnostics()
     graph = live.graph
     specs = [term_spec(graph.terms[s], live.term_docs[s], graph, backlinks, live.inputs.term_refs, live.entries,
                        live.entry_keys) for s in sorted(terms & set(graph.terms))]  # fmt: skip
     if listings:
-        specs += listing_specs(graph, live.inputs.term_refs, live.article_refs, live.articles_key)
+        specs += listing_specs(graph, live.inputs.term_refs, live.article_refs, live.articles_key, live.tags,
+                               terms_only=True)
     for spec in specs:
         key = digest(live.config_key, live.templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
         if pages.get(spec.rel) != key:
-            keys[spec.rel] = key
-            writer.write(render_page(live.env, spec, live.config, writer.diags))
+            files.append((render_page(live.env, spec, live.config, diags), key))
     if terms or listings:  # else no count or summary in graph.json changed
         file = graph_json(live.config, graph, backlinks)
-        key = digest(file.data)
-        if pages.get(file.rel) != key:
-            keys[file.rel] = key
-            writer.write(file)
-    return None if writer.diags.has_errors else keys
+        if pages.get(file.rel) != digest(file.data):
+            files.append((file, digest(file.data)))
+    return None if diags.has_errors else files
 
 
-def _publish(live: Live, cache: BuildCache, writer: OutputWriter, keys, edits, results, backlinks) -> BuildResult | None:
-    if keys is None:
-        writer.abort()
+def _publish(live: Live, cache: BuildCache, files, edits, results, backlinks) -> BuildResult | None:
+    if files is None:
         return None
-    writer.publish_in_place(defer_unlink=True)
+    overwrite_in_place(live.config.output, [file for file, _ in files])
     # Only a published result may update the cache: the next build trusts it.
-    cache.pages.update(keys)
+    cache.pages.update({file.rel: key for file, key in files})
     for (doc, key), result in zip(edits, results):
         cache.docs[doc.source] = (key, result.terms)
         cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
@@ -201,4 +190,4 @@ def _publish(live: Live, cache: BuildCache, writer: OutputWriter, keys, edits, r
             cache.bodies[doc.source] = (digest(live.names, key), result.body)
     live.backlinks = backlinks
     cache.live = live
-    return BuildResult(True, live.pages, sorted(writer.written), [])
+    return BuildResult(True, live.pages, sorted(file.rel for file, _ in files), [])

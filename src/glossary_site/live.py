@@ -39,6 +39,8 @@ class Live:
     """In listing order (newest first)."""
     articles_key: str
     """digest(article_refs), the key part of the pages that list every article."""
+    tags: list
+    """by_tag(article_refs)."""
     term_sources: dict[str, str]
     """Term source path -> slug."""
     renderer: ArticleRenderer | None = None

@@ -28,7 +28,7 @@ from .live import Live
 from .diagnostics import Diagnostics, SourcePos
 from .documents import Article, Corpus, Term, assemble_corpus, parse_source, slugify
 from .graph import TermGraph, build_graph
-from .indexes import build_backlinks, sort_articles
+from .indexes import build_backlinks, by_tag, sort_articles
 from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
 from .refs import ArticleRef, TermRef, ref_key
@@ -321,7 +321,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries, entry_keys)
              for s, t in graph.terms.items()]  # fmt: skip
     articles_key = digest(article_refs)
-    specs += listing_specs(graph, term_refs, article_refs, articles_key)
+    tags = by_tag(article_refs)
+    specs += listing_specs(graph, term_refs, article_refs, articles_key, tags)
     timer.lap("backlinks")
     for spec in specs:
         key = digest(config_key, templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
@@ -352,7 +353,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     pages = sum(rel.endswith(".html") for rel in new_pages)
     cache.live = Live(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
                       {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
-                      pages, names, article_refs, articles_key,
+                      pages, names, article_refs, articles_key, tags,
                       {t.source: s for s, t in graph.terms.items()})  # fmt: skip
     return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners))
 

@@ -176,18 +176,21 @@ LISTING_TEMPLATES = ("home.html", "articles.html", "glossary.html", "a-z.html", 
 
 
 def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: list[ArticleRef],
-                  articles_key: str | None = None) -> list[PageSpec]:  # fmt: skip
+                  articles_key: str | None = None, tags: list | None = None,
+                  terms_only: bool = False) -> list[PageSpec]:  # fmt: skip
     """Home, article list, glossary, A-Z, category, depth and tag pages, feed and sitemap.
 
     Pages listing every article are keyed by `articles_key` (a digest of the list, computed
     once) and the sitemap by the addresses it lists, not by all they could show: at 10,000
     articles, digesting the same list again for each page would cost more than the page.
+    `terms_only` (a term edit that left the articles alone) leaves out the pages that show
+    no term; `tags` is by_tag(articles) when the caller has it already.
     """
     articles_key = articles_key or digest(articles)
     terms = [term_refs[t.slug] for t in graph.sorted_terms()]
     categories = by_category(graph.categories, terms)
     depths = by_depth(graph.depths, terms)
-    tags = by_tag(articles)
+    tags = by_tag(articles) if tags is None else tags
     specs = [
         PageSpec("index.html", "home.html", "index",
                  {"recent": articles[:10], "categories": categories, "depths": depths, "term_count": len(terms)}),
@@ -211,7 +214,13 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
                        {"name": name, "terms": items}) for name, items in depths]
     specs += [PageSpec(f"tags/{slug}/index.html", "tag.html", f"tag {name}", {"name": name, "articles": items})
               for slug, name, items in tags]
+    if terms_only:
+        return [s for s in specs if s.template not in ARTICLE_LISTINGS]
     return specs
+
+
+ARTICLE_LISTINGS = ("articles.html", "tags.html", "tag.html", "404.html", "feed.xml")
+"""Listing templates that show articles and no term: a term edit cannot change them."""
 
 
 def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks) -> OutputFile:

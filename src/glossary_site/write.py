@@ -7,16 +7,11 @@ the staging directory disappears. Two outputs claiming one path is an error.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import functools
-import json
 import os
 import shutil
-import tempfile
-import threading
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
 
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
@@ -75,11 +70,6 @@ def _libc():
         return None
 
 
-def staged_path(staging: Path, rel: str, flat: bool) -> Path:
-    # quote() is injective and leaves no '/': one flat directory holds any set of pages.
-    return staging / (quote(rel, safe="") if flat else rel)
-
-
 class OutputWriter:
     """Collects one build's output in a staging directory, then swaps it into place.
 
@@ -88,12 +78,9 @@ class OutputWriter:
     nothing unchanged is rendered or rewritten. A build that changed nothing swaps nothing.
     """
 
-    def __init__(self, output: Path, diags: Diagnostics, flat: bool = False):
-        """`flat`: stage files side by side under encoded names, for a publish known to be in place
-        (the dev server's fast paths): no directory is made or removed per page."""
+    def __init__(self, output: Path, diags: Diagnostics):
         self.output = output
         self.diags = diags
-        self.flat = flat
         self.staging = output.parent / f".{output.name}.staging"
         self.owners: dict[str, str] = {}
         self.written: list[str] = []
@@ -129,9 +116,8 @@ class OutputWriter:
         if not self.claim(rel, file.source, written=True):
             return
         self.ensure_staging()
-        target = staged_path(self.staging, rel, self.flat)
-        if not self.flat:
-            target.parent.mkdir(parents=True, exist_ok=True)
+        target = self.staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(file.data)
 
     def abort(self) -> None:
@@ -144,14 +130,10 @@ class OutputWriter:
 
         The kept pages are hard-linked from the current output into staging, then staging
         and the output are exchanged in one atomic rename (Linux renameat2), so a build killed
-        at any point leaves the old site or the new one, never a mix. Flat staging (the dev
-        server's private output) is published in place under the roll-forward journal.
+        at any point leaves the old site or the new one, never a mix.
         """
         if not self.written and not removed and not force:
             self.abort()  # nothing changed: the output already is this build
-            return
-        if self.flat:
-            self.publish_in_place(list(removed))
             return
         self.ensure_staging()
         made: set[Path] = set()
@@ -178,61 +160,25 @@ class OutputWriter:
             shutil.rmtree(old, ignore_errors=True)
         self._ready = False
 
-    @property
-    def journal(self) -> Path:
-        return self.output.parent / f".{self.output.name}.journal"
-
-    def publish_in_place(self, removed: list[str] = (), defer_unlink: bool = False) -> None:
-        """Move the staged files over the published ones, under the roll-forward journal.
-
-        `defer_unlink` (the dev server): replacing a file makes the file system free the old
-        one's blocks there and then, a fifth of a millisecond per page here. The old files
-        are hard-linked into a trash directory first and freed by a background thread,
-        after the new site is live.
-        """
-        self.journal.write_text(json.dumps({"written": self.written, "removed": list(removed), "flat": self.flat}))
-        trash = None
-        if defer_unlink:
-            trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
-        self.recover(trash)
-        if trash is not None:
-            threading.Thread(target=shutil.rmtree, args=(trash, True), daemon=True).start()
-
-    def recover(self, trash: Path | None = None) -> None:
-        """Finish a publish that a crash interrupted: every staged file is complete, so roll forward.
-        Without renameat2, a crash between the two renames of a swap leaves only `.NAME.old`: put it back."""
+    def recover(self) -> None:
+        """Without renameat2, a crash between the two renames of a swap leaves only `.NAME.old`: put it back."""
         old = self.output.parent / f".{self.output.name}.old"
         if old.is_dir() and not self.output.exists():
             os.replace(old, self.output)
-        for stale in self.output.parent.glob(f".{self.output.name}.trash-*"):
-            if stale != trash:
-                shutil.rmtree(stale, ignore_errors=True)  # left by a dev server that stopped
-        if not self.journal.exists():
-            return
+
+
+def overwrite_in_place(output: Path, files: list[OutputFile]) -> None:
+    """The dev server's fast paths: every page already rendered without error, now written over
+    the old ones. Rewriting a file's bytes in place is several times cheaper than creating a
+    new file and renaming it over the old one (which makes the file system free the old blocks
+    there and then); the output is the server's own, rebuilt whole when it restarts."""
+    for file in files:
+        target = output / file.rel
         try:
-            plan = json.loads(self.journal.read_text())
-        except ValueError:
-            plan = {"written": [], "removed": []}  # the journal itself was cut short: nothing moved yet
-        made: set[Path] = set()
-        for rel in plan["written"]:
-            target = self.output / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            try:
-                if trash is not None:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.link(target, trash / quote(rel, safe=""))
-                os.replace(staged_path(self.staging, rel, plan.get("flat", False)), target)
-            except FileNotFoundError:
-                pass  # moved before the crash that left this journal
-        for rel in plan["removed"]:
-            target = self.output / rel
-            target.unlink(missing_ok=True)
-            for parent in target.parents:
-                if parent == self.output or not parent.is_dir() or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-        self.journal.unlink()
-        shutil.rmtree(self.staging, ignore_errors=True)
-        self._ready = False
+            handle = open(target, "r+b")
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(target, "wb")
+        with handle:
+            handle.write(file.data)
+            handle.truncate()
