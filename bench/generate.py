@@ -18,6 +18,8 @@ DEPTHS = ["basics", "deeper", "deepest"]
 SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vo", "zu", "pe", "sha", "dri", "no", "qua", "fen", "tor", "bel", "xi"]
 FILLER = ("the model runs faster when memory is close and the batch is small enough to fit while each request "
           "waits for its turn and the server keeps a queue of work that grows with traffic over the day").split()
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+"""Windows device names, which glossary-site refuses as slugs."""
 NOUNS = ["cache", "engine", "format", "kernel", "protocol", "scheduler", "buffer", "adapter", "index", "pipeline"]
 
 
@@ -36,7 +38,7 @@ def term_names(rng: random.Random, count: int) -> list[tuple[str, list[str]]]:
         else:
             title = " ".join("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))) for _ in range(2))
             title += " " + rng.choice(NOUNS) if rng.random() < 0.5 else ""
-        if title.lower() in seen:
+        if title.lower() in seen or slug(title) in RESERVED:
             continue
         aliases = []
         if rng.random() < 0.4:

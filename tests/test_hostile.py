@@ -43,3 +43,12 @@ def test_script_urls_in_markdown_links_are_dropped(tmp_path, capsys):
     page = (tmp_path / "out/articles/a/index.html").read_text()
     assert 'href="javascript:' not in page and 'href="data:text/html' not in page
     assert 'href="https://example.org"' in page
+
+
+def test_indented_front_matter_keys_are_valid_yaml(tmp_path, capsys):
+    indented = "---\n  title: KV cache\n  summary: Keys and values.\n  category: Memory\n  depth: basics\n---\nBody.\n"
+    site = make_site(tmp_path / "site", {"terms/kv-cache.md": indented,
+                                         "content/a.md": "---\n  title: A\n  tags: [x]\n---\nThe KV cache.\n"})
+    code, _, err = run_cli(capsys, "build", site, "--output", tmp_path / "out")
+    assert code == 0, err
+    assert 'data-term="kv-cache"' in (tmp_path / "out/articles/a/index.html").read_text()

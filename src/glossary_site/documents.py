@@ -71,6 +71,10 @@ TERM_REQUIRED = ("title", "summary", "category", "depth")
 ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink")
 
 
+RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+"""Device names Windows cannot create as files or folders: a site must build anywhere."""
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by '-': safe as one path segment, never '..'."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -209,6 +213,9 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
     if not slug:
         f.error("", f"file name '{PurePosixPath(source.rel).name}' gives an empty slug",
                 "Rename the file using letters or digits.")
+    elif slug in RESERVED_SLUGS:
+        f.error("", f"file name '{PurePosixPath(source.rel).name}' gives the slug '{slug}', a reserved name on Windows",
+                f"Rename the file, e.g. to {slug}-term.md.")
     if not f.ok:
         return None
     return Term(
@@ -233,6 +240,8 @@ def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Ar
     slug = slugify(written or PurePosixPath(source.rel).stem)
     if not slug:
         f.error("slug", "slug is empty after removing unsafe characters", "Use letters, digits and '-'.")
+    elif slug in RESERVED_SLUGS:
+        f.error("slug", f"slug '{slug}' is a reserved name on Windows", f"Write slug: {slug}-article")
     elif written and written != slug:
         # Never a path: '..', '/', backslash and NUL cannot survive slugify, so nothing escapes the output.
         diags.warning(f.pos("slug"), f"slug {written!r} is used as '{slug}'", f"Write slug: {slug}")
