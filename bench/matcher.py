@@ -1,0 +1,96 @@
+"""Does linking cost grow with the glossary? The same text linked against 100 and 10,000 terms.
+
+    python bench/matcher.py [--runs 5]
+
+Prints median seconds for: the term matcher's scan alone, and the whole article pipeline
+(parse + link + render) on the same Markdown, each against 100 and 10,000 terms, with the
+ratio; then the raw automaton pass of pyahocorasick (what the matcher uses) against
+ahocorasick-rs (`pip install ahocorasick-rs`) on the same lower-cased text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+from generate import paragraph, slug, term_names  # noqa: E402
+
+from glossary_site.autolink import LinkContext, LinkState  # noqa: E402
+from glossary_site.markdown import make_markdown, render_markdown  # noqa: E402
+from glossary_site.matcher import TermMatcher, inflections, make_form  # noqa: E402
+
+
+def context(names) -> LinkContext:
+    forms = [make_form(f, slug(t), None) for t, aliases in names for n in (t, *aliases) for f in inflections(n)]
+    return LinkContext(matcher=TermMatcher(forms), base_path="/", titles={slug(t): t for t, _ in names},
+                       names={n.lower(): slug(t) for t, aliases in names for n in (t, *aliases)})  # fmt: skip
+
+
+def median_time(runs: int, fn) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    names = term_names(rng, 10_000)
+    # The text mentions only the first 100 terms, so both glossaries find the same mentions.
+    small, large = names[:100], names
+    docs = ["\n\n".join(paragraph(rng, small, rng.randint(40, 120)) for _ in range(12)) for _ in range(200)]
+    text = "\n\n".join(docs)
+    print(f"text: {len(text) / 1e6:.2f} MB in {len(docs)} documents; glossaries of {len(small)} and {len(large)} terms")
+    rows = []
+    contexts = {len(small): context(small), len(large): context(large)}
+    scan = {n: median_time(args.runs, lambda c=c: c.matcher.scan(text)) for n, c in contexts.items()}
+    rows.append(("matcher scan", scan))
+    mds = {n: make_markdown(c) for n, c in contexts.items()}
+    pipeline = {n: median_time(args.runs, lambda md=md: [render_markdown(md, d, LinkState()) for d in docs])
+                for n, md in mds.items()}  # fmt: skip
+    rows.append(("parse + link + render", pipeline))
+    linked = {n: sum(len(render_markdown(md, d, LinkState()).mentions) for d in docs) for n, md in mds.items()}
+    # Nearly the same links: a few of the 10,000 names also occur in the text (a longer name wins).
+    print(f"links made: {linked[len(small)]} with 100 terms, {linked[len(large)]} with 10,000")
+    print("\n| what | 100 terms (s) | 10,000 terms (s) | ratio |\n|---|---:|---:|---:|")
+    for label, times in rows:
+        a, b = times[len(small)], times[len(large)]
+        print(f"| {label} | {a:.3f} | {b:.3f} | {b / a:.2f}x |")
+    automata(names, text.lower(), args.runs)
+
+
+def automata(names, lowered: str, runs: int) -> None:
+    import ahocorasick
+
+    words = sorted({f.lower() for t, aliases in names for n in (t, *aliases) for f in inflections(n)})
+    auto = ahocorasick.Automaton()
+    for i, word in enumerate(words):
+        auto.add_word(word, i)
+    auto.make_automaton()
+    py = median_time(runs, lambda: sum(1 for _ in auto.iter(lowered)))
+    print(f"\n| automaton pass over {len(lowered) / 1e6:.2f} MB, {len(words)} patterns | s |\n|---|---:|")
+    print(f"| pyahocorasick (every overlapping match) | {py:.3f} |")
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        print("| ahocorasick-rs | not installed (pip install ahocorasick-rs) |")
+        return
+    rs = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+    rs_time = median_time(runs, lambda: rs.find_matches_as_indexes(lowered, overlapping=True))
+    print(f"| ahocorasick-rs (every overlapping match) | {rs_time:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
