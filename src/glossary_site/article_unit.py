@@ -24,6 +24,7 @@ from .markdown import Rendered, make_markdown, render_markdown
 from .refs import TermRef
 from .render import article_spec, install_globals, render_page
 from .templates import make_environment
+from .write import write_new
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,7 @@ class ArticleRenderer:
             if output is not None and self.inputs.in_memory:
                 data = output.data
             elif output is not None:
-                target = self.inputs.staging / output.rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(output.data)
+                write_new(self.inputs.staging / output.rel, output.data)
                 written = True
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)

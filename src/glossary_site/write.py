@@ -91,9 +91,10 @@ class OutputWriter:
         if self._ready:
             return
         self.recover()
-        if self.staging.exists():
-            shutil.rmtree(self.staging)  # left by an interrupted build: never published
-        self.staging.mkdir(parents=True)
+        # An existing staging directory is the site before last (left by the last exchange) or
+        # the remains of an interrupted build: commit() reconciles it file by file, so whatever
+        # it holds, only pages that changed cost anything.
+        self.staging.mkdir(parents=True, exist_ok=True)
         self._ready = True
 
     def claim(self, rel: str, source: str, written: bool) -> bool:
@@ -116,14 +117,10 @@ class OutputWriter:
         if not self.claim(rel, file.source, written=True):
             return
         self.ensure_staging()
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data)
+        write_new(self.staging / rel, file.data)
 
     def abort(self) -> None:
-        if self._ready:
-            shutil.rmtree(self.staging, ignore_errors=True)
-        self._ready = False
+        self._ready = False  # staging is never published as it is: the next commit reconciles it
 
     def commit(self, keep_from: Path | None, removed: list[str] = (), force: bool = False) -> None:
         """Publish this build.
@@ -136,20 +133,10 @@ class OutputWriter:
             self.abort()  # nothing changed: the output already is this build
             return
         self.ensure_staging()
-        made: set[Path] = set()
-        for rel in self.kept:
-            target = self.staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            source = (keep_from or self.output) / rel
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
+        self._reconcile(keep_from or self.output)
         (self.staging / MARKER).write_text("Built by glossary-site; replaced whole on every build.\n")
         if self.output.exists() and _exchange(self.staging, self.output):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now the old site
+            pass  # staging now holds the old site: the next build starts from it
         else:
             old = self.output.parent / f".{self.output.name}.old"
             if old.exists():
@@ -160,11 +147,50 @@ class OutputWriter:
             shutil.rmtree(old, ignore_errors=True)
         self._ready = False
 
+    def _reconcile(self, current: Path) -> None:
+        """Make staging hold exactly this build: its written pages are there already; every kept
+        page must be the current output's file (a hard link, so nothing is copied); anything
+        else goes. Costs a stat per page plus the pages that changed since the staging tree
+        was last published, instead of linking every page of the site anew."""
+        wanted = set(self.written) | set(self.kept) | {MARKER}
+        for dirpath, _dirs, files in os.walk(self.staging, topdown=False):
+            for name in files:
+                path = os.path.join(dirpath, name)
+                if os.path.relpath(path, self.staging).replace(os.sep, "/") not in wanted:
+                    os.unlink(path)
+            if dirpath != str(self.staging) and not os.listdir(dirpath):
+                os.rmdir(dirpath)  # a deleted page's folder: a clean build would not have it
+        made: set[Path] = set()
+        for rel in self.kept:
+            target, source = self.staging / rel, current / rel
+            try:
+                if os.stat(target).st_ino == os.stat(source).st_ino:
+                    continue
+                os.unlink(target)
+            except FileNotFoundError:
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+
     def recover(self) -> None:
         """Without renameat2, a crash between the two renames of a swap leaves only `.NAME.old`: put it back."""
         old = self.output.parent / f".{self.output.name}.old"
         if old.is_dir() and not self.output.exists():
             os.replace(old, self.output)
+
+
+def write_new(target: Path, data: bytes) -> None:
+    """Write a staged page as a new file: the path may be a hard link to a published page,
+    which must never change under a reader."""
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def overwrite_in_place(output: Path, files: list[OutputFile]) -> None:
