@@ -61,6 +61,11 @@ class BuildCache:
     """Set by a build that changed anything saved: an unchanged cache is not written again."""
     """The last build's in-memory state (delta.Live) for the dev server; never saved."""
 
+    def remember_parse(self, rel: str, key: str, doc, ok: bool, items: tuple = ()) -> None:
+        """Keep a parsed document without its body (the body is the text after the front matter,
+        restored from the file on the next build)."""
+        self.parsed[rel] = (key, (with_body(doc, "") if doc is not None else None, ok, tuple(items)))
+
     @classmethod
     def load(cls, root: Path, diags: Diagnostics) -> "BuildCache":
         path = root / CACHE_DIR / "build.pickle"

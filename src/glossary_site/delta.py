@@ -45,7 +45,7 @@ def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int =
     return None
 
 
-def _reparse(live: Live, cache: BuildCache, rel: str):
+def _reparse(live: Live, rel: str):
     """(document, digest) of a file as it is now; None if it has any problem (the full build reports it)."""
     local = Diagnostics()
     source = read_source(live.config.root, rel, local)
@@ -61,7 +61,7 @@ def _reparse(live: Live, cache: BuildCache, rel: str):
 def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildResult | None:
     edits: list[tuple[Article, str]] = []
     for rel in changed:
-        parsed = _reparse(live, cache, rel)
+        parsed = _reparse(live, rel)
         if parsed is None or not isinstance(parsed[0], Article) or ArticleRef.of(parsed[0]) != live.articles[rel]:
             return None
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
@@ -91,7 +91,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
     terms = dict(graph.terms)
     edits: list[tuple[Term, str]] = []
     for rel in changed:
-        parsed = _reparse(live, cache, rel)
+        parsed = _reparse(live, rel)
         if parsed is None or not isinstance(parsed[0], Term):
             return None
         new, old = parsed[0], graph.terms[live.term_sources[rel]]
@@ -141,7 +141,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
     if result is not None:
         cache.units = (inputs.base_key, dict(inputs.ref_digests))
         for doc, key in edits:
-            cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
+            cache.remember_parse(doc.source, key, doc, True)
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
 
@@ -185,7 +185,7 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, backlinks) ->
     cache.pages.update({file.rel: key for file, key in files})
     for (doc, key), result in zip(edits, results):
         cache.docs[doc.source] = (key, result.terms)
-        cache.parsed[doc.source] = (key, (dataclasses.replace(doc, body=""), True, ()))
+        cache.remember_parse(doc.source, key, doc, True)
         if result.body is not None:
             cache.bodies[doc.source] = (digest(live.names, key), result.body)
     live.backlinks = backlinks

@@ -93,8 +93,7 @@ def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache
             local = Diagnostics()
             doc, ok = parse_source(source, config, local)
             diags.extend(local.items)
-            cached_doc = dataclasses.replace(doc, body="") if doc is not None else None
-            cache.parsed[source.rel] = (key, (cached_doc, ok, tuple(local.items)))
+            cache.remember_parse(source.rel, key, doc, ok, local.items)
         parsed.append((source, doc, ok))
     for rel in set(cache.parsed) - set(digests):
         del cache.parsed[rel]
