@@ -164,7 +164,9 @@ def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
     apply(site, ("edit-body", "c", "Now about a GPU."))
     result = update(cache.live, cache, ["content/c.md"])
     assert result is not None and result.ok
-    assert result.rendered == ["articles/c/index.html", "graph.json", "terms/gpu/index.html"]
+    # The article now uses a term of category "General": that category's feed lists it.
+    assert result.rendered == ["articles/c/index.html", "categories/general/feed.xml", "graph.json",
+                               "terms/gpu/index.html"]
     assert "/articles/c/" in (tmp_path / "out/terms/gpu/index.html").read_text()
     _assert_published_equals_clean(site, cache, config, tmp_path)
     # a retitle changes what listings show: the fast path declines and a full rebuild runs

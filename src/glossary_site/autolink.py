@@ -41,6 +41,9 @@ class LinkContext:
     policy: str = "first-per-article"
     disabled: frozenset[str] = frozenset()
     """Terms whose names are recognised but never auto-linked (only `explain` sets this)."""
+    describe: bool = False
+    """Point each link at its term's preview (`aria-describedby="term-tip-<slug>"`); the page
+    template holds the preview, so the body never carries a summary."""
 
     def url_for(self, slug: str) -> str:
         return f"{self.base_path}terms/{slug}/"
@@ -259,5 +262,7 @@ def _link_tokens(slug: str, inner: list[Token], ctx: LinkContext) -> list[Token]
     # re-assembles the pages that show it from their cached bodies (the page carries it).
     open_ = Token("link_open", "a", 1, markup="term", meta={"term": slug})
     open_.attrs = {"href": ctx.url_for(slug), "class": "term-link", "data-term": slug}
+    if ctx.describe:
+        open_.attrs["aria-describedby"] = f"term-tip-{slug}"
     close = Token("link_close", "a", -1, markup="term", meta={"term": slug})
     return [open_, *inner, close]

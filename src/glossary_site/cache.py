@@ -18,7 +18,7 @@ from . import __version__
 from .diagnostics import Diagnostics, SourcePos
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 4
+FORMAT = 5
 
 
 def digest(*parts: Any) -> str:
@@ -54,6 +54,8 @@ class BuildCache:
     """The output directory those pages were written to."""
     units: tuple[str, dict[str, str]] = ("", {})
     """(article base key, term slug -> ref digest) the article page keys were made with."""
+    search: str = ""
+    """search_index.index_key of the published search bundle ('' when there is none)."""
     bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False, compare=False)
     """Article source -> (body key, packed rendered body), kept by the dev server only; never saved."""
     live: Any = field(default=None, repr=False, compare=False)
@@ -89,7 +91,7 @@ class BuildCache:
         (folder / ".gitignore").write_text("*\n")
         tmp = folder / f"build.pickle.{os.getpid()}.tmp"
         payload = {"parsed": self.parsed, "docs": self.docs, "pages": self.pages, "entries": self.entries,
-                   "output": self.output, "units": self.units}
+                   "output": self.output, "units": self.units, "search": self.search}
         with tmp.open("wb") as handle:
             pickle.dump(((FORMAT, __version__), payload), handle, protocol=5)
         os.replace(tmp, folder / "build.pickle")

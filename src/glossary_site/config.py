@@ -37,6 +37,12 @@ class SiteConfig:
     show_reading_time: bool = True
     show_breadcrumbs: bool = True
     show_code_copy_buttons: bool = True
+    previews: bool = True
+    """Term links open a preview (title, depth, category, summary) on hover, focus and tap."""
+    search: bool = True
+    """Full-text search with Pagefind: an index in pagefind/ and a search page."""
+    graph: bool = True
+    """A neighbourhood graph (SVG) on each term page and a whole-glossary graph page."""
     params: dict[str, Any] = field(default_factory=dict)
     """Everything else in site.yaml, for templates."""
 
@@ -72,6 +78,9 @@ _KEYS = {
     "show_reading_time": bool,
     "show_breadcrumbs": bool,
     "show_code_copy_buttons": bool,
+    "previews": bool,
+    "search": bool,
+    "graph": bool,
     "params": dict,
 }
 

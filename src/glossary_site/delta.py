@@ -29,7 +29,8 @@ from .live import Live
 from .markdown import make_markdown
 from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
-from .render import OutputFile, graph_json, listing_specs, render_page, term_items, term_spec
+from .search_index import BUNDLE, build_index, index_key, indexed
+from .render import OutputFile, category_feed_specs, graph_json, listing_specs, render_page, term_items, term_spec
 from .sources import read_source
 from .write import overwrite_in_place
 
@@ -136,6 +137,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
         pages |= set(graph.related.get(doc.slug, ()))
         pages |= set(first_mentions(live.term_docs[doc.slug].rendered.mentions))
         pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
+        pages |= set(backlinks.terms.get(doc.slug, ()))  # their previews show its summary
     files = _render_pages(updated, cache.pages, results, backlinks, pages, listings=True)
     result = _publish(updated, cache, files, [item[:2] for item in todo], results, backlinks=backlinks)
     if result is not None:
@@ -144,6 +146,22 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
             cache.remember_parse(doc.source, key, doc, True)
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
+
+
+def _reindex(config, cache: BuildCache) -> bool:
+    """The search bundle again, from the pages as now published (Pagefind has no partial update)."""
+    output = config.output
+    bundle = build_index(indexed(cache.pages), lambda rel: (output / rel).read_bytes(), config, Diagnostics())
+    if bundle is None:
+        return False
+    fresh = {file.rel for file in bundle}
+    overwrite_in_place(output, bundle)
+    for rel in [r for r in cache.pages if r.startswith(BUNDLE) and r not in fresh]:
+        (output / rel).unlink(missing_ok=True)
+        del cache.pages[rel]
+    cache.pages.update({file.rel: digest(file.data) for file in bundle})
+    cache.search = index_key(cache.pages, config)
+    return True
 
 
 def _shape(term: Term) -> tuple:
@@ -162,10 +180,13 @@ def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult
     diags = Diagnostics()
     graph = live.graph
     specs = [term_spec(graph.terms[s], live.term_docs[s], graph, backlinks, live.inputs.term_refs, live.entries,
-                       live.entry_keys) for s in sorted(terms & set(graph.terms))]  # fmt: skip
+                       live.entry_keys, live.inputs.term_items, live.config)
+             for s in sorted(terms & set(graph.terms))]  # fmt: skip
     if listings:
         specs += listing_specs(graph, live.inputs.term_refs, live.article_refs, live.articles_key, live.tags,
-                               terms_only=True)
+                               terms_only=True, config=live.config)
+    # Which articles use which terms may have changed: each category's feed follows.
+    specs += category_feed_specs(graph, backlinks, live.article_refs)
     for spec in specs:
         key = digest(live.config_key, live.templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
         if pages.get(spec.rel) != key:
@@ -183,6 +204,8 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, backlinks) ->
     overwrite_in_place(live.config.output, [file for file, _ in files])
     # Only a published result may update the cache: the next build trusts it.
     cache.pages.update({file.rel: key for file, key in files})
+    if live.config.search and indexed(file.rel for file, _ in files) and not _reindex(live.config, cache):
+        return None
     for (doc, key), result in zip(edits, results):
         cache.docs[doc.source] = (key, result.terms)
         cache.remember_parse(doc.source, key, doc, True)

@@ -32,7 +32,8 @@ from .indexes import build_backlinks, by_tag, sort_articles
 from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
 from .refs import ArticleRef, TermRef, ref_key
-from .render import (LISTING_TEMPLATES, OutputFile, TermDoc, article_entries, graph_json, install_globals, listing_specs, render_page,
+from .search_index import BUNDLE, build_index, indexed, index_key
+from .render import (LISTING_TEMPLATES, OutputFile, TermDoc, article_entries, category_feed_specs, graph_json, install_globals, listing_specs, render_page,
                      term_items, term_spec)
 from .sources import SourceFile, load_sources
 from .templates import THEME, make_environment, template_digests
@@ -141,6 +142,7 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         titles={slug: t.title for slug, t in graph.terms.items()},
         names=graph.names,
         policy=config.link_policy,
+        describe=config.previews,
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
     )
 
@@ -148,7 +150,7 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
 def names_key(graph: TermGraph, config: SiteConfig) -> str:
     """Everything that decides where links go (not what they show): names, policy, URLs."""
     names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
-    return digest(names, config.base_path, config.link_policy, config.unsafe_html)
+    return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews)
 
 
 # --- LINK ------------------------------------------------------------------------------
@@ -317,11 +319,12 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         writer.abort()
         return BuildResult(False, timings=timer.timings)
     cache.entries = entries
-    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries, entry_keys)
+    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries, entry_keys, items, config)
              for s, t in graph.terms.items()]  # fmt: skip
     articles_key = digest(article_refs)
     tags = by_tag(article_refs)
-    specs += listing_specs(graph, term_refs, article_refs, articles_key, tags)
+    specs += listing_specs(graph, term_refs, article_refs, articles_key, tags, config=config)
+    specs += category_feed_specs(graph, backlinks, article_refs)
     timer.lap("backlinks")
     for spec in specs:
         key = digest(config_key, templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
@@ -337,6 +340,9 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         unchanged = output_ok and cache.pages.get(file.rel) == key and (config.output / file.rel).is_file()
         writer.claim(file.rel, file.source, written=False) if unchanged else writer.write(file)
     timer.lap("pages")
+    if config.search and not diags.has_errors:
+        publish_search(config, cache, writer, new_pages, output_ok, diags)
+        timer.lap("search")
     if diags.has_errors or (strict and diags.warnings):
         writer.abort()
         return BuildResult(False, timings=timer.timings)
@@ -355,6 +361,26 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                       pages, names, article_refs, articles_key, tags,
                       {t.source: s for s, t in graph.terms.items()})  # fmt: skip
     return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners))
+
+
+def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, pages: dict[str, str],
+                   output_ok: bool, diags: Diagnostics) -> None:  # fmt: skip
+    """Add the search bundle to this build: the published one when no indexed page changed,
+    else a new index of every term and article page (from staging if rewritten, else output)."""
+    key = index_key(pages, config)
+    old = [rel for rel in cache.pages if rel.startswith(BUNDLE)]
+    if output_ok and cache.search == key and old and all((config.output / rel).is_file() for rel in old):
+        for rel in old:
+            pages[rel] = cache.pages[rel]
+            writer.claim(rel, "search index", written=False)
+        return
+    written = set(writer.written)
+    files = build_index(indexed(pages), lambda rel: ((writer.staging if rel in written else config.output) / rel).read_bytes(),
+                        config, diags)  # fmt: skip
+    for file in files or ():
+        pages[file.rel] = digest(file.data)
+        writer.write(file)
+    cache.search, cache.dirty = (key, True) if files is not None else ("", cache.dirty)
 
 
 def _static_files(config: SiteConfig) -> list[OutputFile]:

@@ -22,6 +22,7 @@ from .graph import TermGraph
 from .indexes import Backlinks, by_category, by_depth, by_letter, by_tag, terms_by_depth
 from .markdown import Rendered
 from .refs import ArticleRef, TermRef
+from .svg_graph import glossary_svg, neighbourhood_svg
 from .templates import report_template_error
 
 
@@ -62,6 +63,7 @@ def article_rel(slug: str) -> str:
 def install_globals(env: Environment, config: SiteConfig) -> None:
     """Helpers every template may use; they depend on the site config only."""
     env.filters["slugify"] = slugify
+    env.filters["jsonld"] = jsonld
     env.globals.update(
         site=config,
         url=config.url,
@@ -74,6 +76,14 @@ def install_globals(env: Environment, config: SiteConfig) -> None:
         atom_date=atom_date,
         absolute=lambda rel: (config.absolute_base or config.base_path) + rel.lstrip("/"),
     )
+
+
+def jsonld(data: dict) -> Markup:
+    """schema.org data for a <script type="application/ld+json">: empty values dropped, and
+    '<', '>' and '&' escaped so no text an author wrote can close the script element."""
+    clean = {k: v for k, v in data.items() if v not in (None, "", [], ())}
+    text = json.dumps(clean, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def format_date(date: dt.datetime | None) -> str:
@@ -156,35 +166,45 @@ def article_entries(env: Environment, articles: list[ArticleRef], ref_digests: d
 
 
 def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, term_refs: dict[str, TermRef],
-              entries: dict[str, Markup], entry_keys: dict[str, str]) -> PageSpec:  # fmt: skip
-    """`entry_keys`: article slug -> key of its entry in `entries` (a digest of what it shows)."""
+              entries: dict[str, Markup], entry_keys: dict[str, str], items: dict[str, Markup],
+              config: SiteConfig) -> PageSpec:  # fmt: skip
+    """`entry_keys`: article slug -> key of its entry in `entries` (a digest of what it shows);
+    `items`: each term's list item (term_items), the previews of the terms this one links."""
     used_by = [entry_keys[s] for s in backlinks.articles.get(term.slug, ())]
+    uses = [term_refs[s] for s in dict.fromkeys(s for s, _ in doc.rendered.mentions) if s in term_refs]
     context = {
         "term": TermRef.of(term), "aliases": term.aliases, "summary_html": doc.summary_html,
         "body": doc.rendered.html,
         "related": [term_refs[s] for s in graph.related.get(term.slug, ())],
         "used_by": used_by,
         "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())],
+        "uses": uses,
     }  # fmt: skip
+    if config.graph:
+        context["graph_svg"] = Markup(neighbourhood_svg(
+            context["term"], context["related"], uses, context["mentioned_by"], lambda s: config.url(term_rel(s))))
     key_parts = dict(context)
     context["used_by"] = [entries[k] for k in used_by]
+    context["uses"] = Markup("".join(items[t.slug] for t in uses))
     return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, key_parts)
 
 
 LISTING_TEMPLATES = ("home.html", "articles.html", "glossary.html", "a-z.html", "categories.html", "depths.html",
-                     "tags.html", "404.html", "feed.xml", "sitemap.xml", "category.html", "depth.html", "tag.html")
+                     "tags.html", "404.html", "feed.xml", "sitemap.xml", "category.html", "depth.html", "tag.html",
+                     "robots.txt", "graph.html", "search.html")
 
 
 def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: list[ArticleRef],
                   articles_key: str | None = None, tags: list | None = None,
-                  terms_only: bool = False) -> list[PageSpec]:  # fmt: skip
+                  terms_only: bool = False, config: SiteConfig | None = None) -> list[PageSpec]:  # fmt: skip
     """Home, article list, glossary, A-Z, category, depth and tag pages, feed and sitemap.
 
     Pages listing every article are keyed by `articles_key` (a digest of the list, computed
     once) and the sitemap by the addresses it lists, not by all they could show: at 10,000
     articles, digesting the same list again for each page would cost more than the page.
     `terms_only` (a term edit that left the articles alone) leaves out the pages that show
-    no term; `tags` is by_tag(articles) when the caller has it already.
+    no term; `tags` is by_tag(articles) when the caller has it already. `config` switches
+    the graph and search pages on (site.yaml `graph:` and `search:`).
     """
     articles_key = articles_key or digest(articles)
     terms = [term_refs[t.slug] for t in graph.sorted_terms()]
@@ -201,8 +221,9 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
         PageSpec("depth/index.html", "depths.html", "index", {"groups": depths}),
         PageSpec("tags/index.html", "tags.html", "index", {"tags": tags}),
         PageSpec("404.html", "404.html", "index", {}),
-        PageSpec("feed.xml", "feed.xml", "index",
-                 {"articles": articles[:50], "updated": atom_date(articles[0].date if articles else None)}),
+        PageSpec("robots.txt", "robots.txt", "index", {}),
+        PageSpec("feed.xml", "feed.xml", "index", {"articles": articles[:FEED_SIZE], "feed_rel": "feed.xml", "feed_title": "",
+                 "updated": atom_date(articles[0].date if articles else None)}),
         PageSpec("sitemap.xml", "sitemap.xml", "index",
                  {"articles": articles, "terms": terms, "categories": categories, "depths": depths, "tags": tags},
                  {"articles": articles_key, "terms": [t.slug for t in terms], "categories": graph.categories,
@@ -214,12 +235,38 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
                        {"name": name, "terms": items}) for name, items in depths]
     specs += [PageSpec(f"tags/{slug}/index.html", "tag.html", f"tag {name}", {"name": name, "articles": items})
               for slug, name, items in tags]
+    if config is not None and config.graph:
+        svg = glossary_svg(categories, graph.related, lambda s: config.url(term_rel(s)),
+                           lambda name: config.url(f"categories/{slugify(name)}/"))
+        specs.append(PageSpec("graph/index.html", "graph.html", "index", {"svg": Markup(svg), "count": len(terms)}))
+    if config is not None and config.search:
+        specs.append(PageSpec("search/index.html", "search.html", "index", {}))
     if terms_only:
         return [s for s in specs if s.template not in ARTICLE_LISTINGS]
     return specs
 
 
-ARTICLE_LISTINGS = ("articles.html", "tags.html", "tag.html", "404.html", "feed.xml")
+FEED_SIZE = 50
+
+
+def category_feed_specs(graph: TermGraph, backlinks: Backlinks, articles: list[ArticleRef]) -> list[PageSpec]:
+    """An Atom feed per term category (categories/<name>/feed.xml): the newest articles that
+    use a term of it, so a reader can follow one subject. `articles` is newest first."""
+    order = {a.slug: i for i, a in enumerate(articles)}
+    members: dict[str, set[str]] = {}
+    for term in graph.terms.values():
+        members.setdefault(term.category, set()).update(backlinks.articles.get(term.slug, ()))
+    specs = []
+    for name in graph.categories:
+        chosen = [articles[i] for i in sorted(order[s] for s in members.get(name, ()) if s in order)[:FEED_SIZE]]
+        rel = f"categories/{slugify(name)}/feed.xml"
+        specs.append(PageSpec(rel, "feed.xml", f"category {name}",
+                              {"articles": chosen, "feed_rel": rel, "feed_title": name,
+                               "updated": atom_date(chosen[0].date if chosen else None)}))  # fmt: skip
+    return specs
+
+
+ARTICLE_LISTINGS = ("articles.html", "tags.html", "tag.html", "404.html", "feed.xml", "robots.txt", "search.html")
 """Listing templates that show articles and no term: a term edit cannot change them."""
 
 
