@@ -27,7 +27,10 @@ def article_text(title, date, body, tags=("notes",)):
     return f"---\ntitle: {title}\ndate: {date}\nsummary: About {title}.\ntags: [{', '.join(tags)}]\n---\n{body}\n"
 
 
+# Search off here: Pagefind re-indexes every term and article page after each step, which made
+# these loops three times slower; tests/test_search.py runs both paths with search on.
 BASE = {
+    "site.yaml": "search: false\n",
     "terms/kv-cache.md": term_text("KV cache", "Keys and values kept between steps on the GPU."),
     "terms/gpu.md": term_text("GPU", "A parallel processor for the maths."),
     "terms/token.md": term_text("token", "A piece of text a model reads."),
@@ -94,7 +97,7 @@ def _apply(site: Path, op) -> None:
         (site / "templates").mkdir(exist_ok=True)
         (site / "templates/footer.html").write_text(f"<footer>{text}</footer>\n")
     elif kind == "policy":
-        (site / "site.yaml").write_text(f"link_policy: {target}\n")
+        (site / "site.yaml").write_text(f"search: false\nlink_policy: {target}\n")
 
 
 def build(site: Path, output: Path, cache: BuildCache, jobs: int = 1, keep_bodies: bool = False) -> bool:

@@ -8,6 +8,7 @@ it is written to a temporary file and renamed, so a crash never leaves it half-w
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -22,8 +23,17 @@ FORMAT = 5
 
 
 def digest(*parts: Any) -> str:
-    """A stable digest of plain data (str, bytes, numbers, tuples, dataclasses ...)."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+    """A stable digest of plain data (str, bytes, numbers, tuples, dataclasses ...).
+
+    The pickler runs without its memo ("fast" mode): with it, equal data pickled to different
+    bytes when one copy shared a string object and the other held an equal copy, so the dev
+    server's fast path (freshly parsed strings) and a full build (shared ones) disagreed on
+    page keys and the next build re-rendered pages that had not changed."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(parts)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 
 def text_digest(key: str, text: str) -> str:
