@@ -80,8 +80,10 @@
       if (!current || document.activeElement !== current) hideSoon();
     }
   });
+  document.addEventListener("keydown", function () { lastPointer = "keyboard"; }, true);
   document.addEventListener("focusin", function (e) {
     var link = linkOf(e.target);
+    if (link && lastPointer === "touch") return; // a tap focuses the link too: the click decides
     if (link) show(link);
     else if (!box.contains(e.target) && !box.hidden) hide();
   });
