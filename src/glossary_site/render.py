@@ -180,9 +180,9 @@ def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, 
         "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())],
         "uses": uses,
     }  # fmt: skip
-    if config.graph:
-        context["graph_svg"] = Markup(neighbourhood_svg(
-            context["term"], context["related"], uses, context["mentioned_by"], lambda s: config.url(term_rel(s))))
+    context["graph_svg"] = Markup(neighbourhood_svg(
+        context["term"], context["related"], uses, context["mentioned_by"], lambda s: config.url(term_rel(s)))
+    ) if config.graph else ""
     key_parts = dict(context)
     context["used_by"] = [entries[k] for k in used_by]
     context["uses"] = Markup("".join(items[t.slug] for t in uses))

@@ -42,6 +42,8 @@ def neighbourhood_svg(term: TermRef, related: list[TermRef], links: list[TermRef
             if ref.slug != term.slug:
                 kinds.setdefault(ref.slug, (ref, kind))
     around = list(kinds.values())[:MAX_NEIGHBOURS]
+    if not around:
+        return ""  # a lone dot says nothing: the page leaves the section out
     width, height, cx, cy = 640, 360, 320, 180
     edges, nodes = [], []
     for i, (ref, kind) in enumerate(around):
