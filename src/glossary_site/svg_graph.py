@@ -22,13 +22,13 @@ def _label(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _node(url: str, ref: TermRef, x: float, y: float, r: float, anchor: str, dx: float, cls: str = "") -> str:
+def _node(url: str, ref: TermRef, x: float, y: float, r: float, anchor: str, dx: float, limit: int = 26) -> str:
     """One linked node: a dot coloured by depth and its label (the full title as tooltip)."""
     title = escape(ref.title)
     return (
-        f'<a class="node{cls}" href="{escape(url)}"><title>{title} ({escape(ref.depth)}, {escape(ref.category)})</title>'
+        f'<a class="node" href="{escape(url)}"><title>{title} ({escape(ref.depth)}, {escape(ref.category)})</title>'
         f'<circle class="depth-{escape(ref.depth.lower())}" cx="{x:.1f}" cy="{y:.1f}" r="{r}"/>'
-        f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(_label(ref.title))}</text></a>'
+        f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(_label(ref.title, limit))}</text></a>'
     )
 
 
@@ -62,7 +62,8 @@ def neighbourhood_svg(term: TermRef, related: list[TermRef], links: list[TermRef
     )
 
 
-COLUMN, ROW, COLUMNS, HEADER = 190, 20, 4, 34
+COLUMN, ROW, COLUMNS, HEADER = 166, 20, 4, 34
+"""Four columns fit the theme's 42rem text column (672 px) without sideways scrolling."""
 
 
 def glossary_svg(groups: list[tuple[str, list[TermRef]]], related: dict[str, tuple[str, ...]], url,
@@ -82,7 +83,7 @@ def glossary_svg(groups: list[tuple[str, list[TermRef]]], related: dict[str, tup
             col, row = divmod(i, rows)  # fill columns top to bottom, so A-Z reads down
             x, ny = 10 + col * COLUMN, y + HEADER + row * ROW
             where[ref.slug] = (x, ny)
-            nodes.append(_node(url(ref.slug), ref, x, ny, 4.5, "start", 9))
+            nodes.append(_node(url(ref.slug), ref, x, ny, 4.5, "start", 9, limit=21))
         y += HEADER + rows * ROW + 12
     edges = []
     for a, targets in sorted(related.items()):
@@ -93,7 +94,7 @@ def glossary_svg(groups: list[tuple[str, list[TermRef]]], related: dict[str, tup
                 bend = 30 + abs(y2 - y1) * 0.15
                 edges.append(f'<path d="M{x1:.0f} {y1:.0f} Q{(x1 + x2) / 2 + bend:.0f} {(y1 + y2) / 2:.0f} '
                              f'{x2:.0f} {y2:.0f}"/>')  # fmt: skip
-    width = 10 + COLUMNS * COLUMN
+    width = COLUMNS * COLUMN
     count = sum(len(t) for _, t in groups)
     return (
         f'<svg class="glossary-graph" viewBox="0 0 {width} {max(y, 1)}" width="{width}" height="{max(y, 1)}" '
