@@ -79,3 +79,25 @@ def test_reader_features_switch_off_in_site_yaml(tmp_path):
     assert "aria-describedby" not in article and "previews.js" not in article
     assert "<svg" not in term and "/graph/" not in out["index.html"]
     assert 'class="term-link"' in article  # the links themselves stay
+
+
+def test_glossary_graph_at_1000_terms_gives_every_node_its_own_cell():
+    import random
+
+    from glossary_site.refs import TermRef
+    from glossary_site.svg_graph import glossary_svg
+
+    rng = random.Random(7)
+    categories = [f"Category {i}" for i in range(11)]
+    terms = [TermRef(f"t{i}", f"A rather long generated term name {i}", "s", categories[i % 11],
+                     ("basics", "deeper", "deepest")[i % 3]) for i in range(1000)]  # fmt: skip
+    groups = [(c, sorted((t for t in terms if t.category == c), key=lambda t: t.title)) for c in categories]
+    related = {t.slug: tuple(sorted({f"t{rng.randrange(1000)}" for _ in range(3)})) for t in terms}
+    svg = glossary_svg(groups, related, lambda s: f"/terms/{s}/", lambda n: f"/categories/{n}/")
+    nodes = re.findall(r'<a class="node" href="/terms/(t\d+)/">.*?<circle [^>]*cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(nodes) == len({slug for slug, _, _ in nodes}) == 1000
+    assert len({(x, y) for _, x, y in nodes}) == 1000  # no two nodes share a cell
+    labels = re.findall(r'<text x="[\d.]+" y="[\d.]+" text-anchor="start">([^<]*)</text>', svg)
+    assert labels and max(map(len, labels)) <= 21  # shortened to fit the 166 px column
+    assert svg.count('<a class="cluster"') == 11
+    assert len(svg) < 1_000_000
