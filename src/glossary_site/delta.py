@@ -185,8 +185,11 @@ def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult
     if listings:
         specs += listing_specs(graph, live.inputs.term_refs, live.article_refs, live.articles_key, live.tags,
                                terms_only=True, config=live.config)
-    # Which articles use which terms may have changed: each category's feed follows.
-    specs += category_feed_specs(graph, backlinks, live.article_refs)
+    else:
+        # An article edit changed which articles use `terms` (the pages listing them): the
+        # feeds of their categories follow. A term edit that reached here moved no link.
+        categories = {graph.terms[s].category for s in terms if s in graph.terms}
+        specs += category_feed_specs(graph, backlinks, live.article_refs, categories)
     for spec in specs:
         key = digest(live.config_key, live.templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
         if pages.get(spec.rel) != key:

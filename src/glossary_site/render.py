@@ -249,15 +249,21 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
 FEED_SIZE = 50
 
 
-def category_feed_specs(graph: TermGraph, backlinks: Backlinks, articles: list[ArticleRef]) -> list[PageSpec]:
+def category_feed_specs(graph: TermGraph, backlinks: Backlinks, articles: list[ArticleRef],
+                        only: set[str] | None = None) -> list[PageSpec]:  # fmt: skip
     """An Atom feed per term category (categories/<name>/feed.xml): the newest articles that
-    use a term of it, so a reader can follow one subject. `articles` is newest first."""
+    use a term of it, so a reader can follow one subject. `articles` is newest first;
+    `only` limits it to some categories (the dev server's article edits)."""
+    names = [n for n in graph.categories if only is None or n in only]
+    if not names:
+        return []
     order = {a.slug: i for i, a in enumerate(articles)}
     members: dict[str, set[str]] = {}
     for term in graph.terms.values():
-        members.setdefault(term.category, set()).update(backlinks.articles.get(term.slug, ()))
+        if only is None or term.category in only:
+            members.setdefault(term.category, set()).update(backlinks.articles.get(term.slug, ()))
     specs = []
-    for name in graph.categories:
+    for name in names:
         chosen = [articles[i] for i in sorted(order[s] for s in members.get(name, ()) if s in order)[:FEED_SIZE]]
         rel = f"categories/{slugify(name)}/feed.xml"
         specs.append(PageSpec(rel, "feed.xml", f"category {name}",
