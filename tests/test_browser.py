@@ -114,7 +114,8 @@ def test_hover_opens_the_preview_with_the_terms_summary_beside_the_link_and_esca
     preview = _preview(page)
     preview.wait_for(state="visible")
     assert summary in preview.inner_text()
-    assert page.locator(f"#term-tip-{slug} .tip-title").inner_text() in preview.inner_text()
+    for part in ("tip-title", "depth", "category"):  # title, depth and category too
+        assert page.locator(f"#term-tip-{slug} .{part}").inner_text() in preview.inner_text()
     assert link.get_attribute("aria-describedby") == f"term-tip-{slug}"
     assert not _overlaps(link.bounding_box(), preview.bounding_box())
     page.keyboard.press("Escape")
@@ -268,6 +269,20 @@ def test_article_page_ships_under_30_kb_of_javascript(page, site_url):
     page.wait_for_load_state("networkidle")
     assert sizes and sum(sizes.values()) < 30 * 1024, sizes
     assert not any("pagefind" in url for url in sizes)  # search loads only on the search page
+
+
+def test_glossary_has_an_a_z_jump_bar_into_the_a_z_page(page, site_url):
+    page.goto(site_url + PAGES["glossary"])
+    page.click("nav.az a >> text=K")
+    page.wait_for_url("**/a-z/#letter-K")
+    assert page.locator("#letter-K .term-entry").count() > 0
+
+
+def test_print_stylesheet_leaves_out_navigation_and_interactive_parts(page, site_url):
+    page.goto(site_url + PAGES["article"])
+    page.emulate_media(media="print")
+    assert page.locator(".site-header nav").is_hidden()
+    assert page.locator("article h1").is_visible()
 
 
 def test_dark_theme_follows_the_system_setting(page, site_url):
