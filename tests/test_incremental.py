@@ -10,7 +10,8 @@ from glossary_site.cache import BuildCache
 from glossary_site.config import load_config
 from glossary_site.diagnostics import Diagnostics
 from glossary_site.delta import update
-from glossary_site.pipeline import PARALLEL_THRESHOLD, build_site
+from glossary_site.parallel import THRESHOLD as PARALLEL_THRESHOLD
+from glossary_site.pipeline import build_site
 
 from conftest import in_ci, make_site
 
@@ -236,9 +237,12 @@ def test_corrupt_cache_is_ignored_with_a_note(tmp_path):
 
 
 def test_parallel_build_is_byte_identical_to_one_process(tmp_path):
+    # Enough articles and terms that both article units and term pages go to worker processes.
     files = dict(BASE)
     for i in range(PARALLEL_THRESHOLD + 20):
-        files[f"content/p{i:03}.md"] = article_text(f"Post {i}", f"2026-01-{i % 28 + 1:02}", f"A GPU and a token, number {i}.")
+        files[f"content/p{i:03}.md"] = article_text(f"Post {i}", f"2026-01-{i % 28 + 1:02}",
+                                                    f"A GPU and a token, number {i}, and widget {i % 7}.")
+        files[f"terms/widget-{i}.md"] = term_text(f"Widget {i}", f"Widget number {i}, a part of a GPU.")
     site = make_site(tmp_path / "site", files)
     assert build(site, tmp_path / "one", BuildCache(), jobs=1)
     assert build(site, tmp_path / "two", BuildCache(), jobs=2)

@@ -127,22 +127,3 @@ def pack(rendered: Rendered) -> bytes:
 
 def unpack(body: bytes) -> Rendered:
     return pickle.loads(zlib.decompress(body))
-
-
-# Worker processes inherit these through fork; only indexes cross the process boundary.
-_WORK: tuple[UnitInputs, list[tuple[Article, str]]] | None = None
-_RENDERER: ArticleRenderer | None = None
-
-
-def set_work(inputs: UnitInputs, items: list[tuple], renderer: ArticleRenderer | None = None) -> None:
-    global _WORK, _RENDERER
-    _WORK, _RENDERER = (inputs, items), renderer
-
-
-def run_indexes(indexes: list[int]) -> list[ArticleResult]:
-    global _RENDERER
-    assert _WORK is not None
-    inputs, items = _WORK
-    if _RENDERER is None:
-        _RENDERER = ArticleRenderer(inputs)
-    return [_RENDERER.run(*items[i]) for i in indexes]

@@ -30,7 +30,7 @@ from .markdown import make_markdown
 from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
 from .search_index import BUNDLE, build_index, index_key, indexed
-from .render import OutputFile, category_feed_specs, graph_json, listing_specs, render_page, term_items, term_spec
+from .render import spec_key, OutputFile, category_feed_specs, graph_json, listing_specs, render_page, term_items, term_spec
 from .sources import read_source
 from .write import overwrite_in_place
 
@@ -191,7 +191,7 @@ def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult
         categories = {graph.terms[s].category for s in terms if s in graph.terms}
         specs += category_feed_specs(graph, backlinks, live.article_refs, categories)
     for spec in specs:
-        key = digest(live.config_key, live.templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
+        key = spec_key(live.config_key, live.templates[spec.template], spec)
         if pages.get(spec.rel) != key:
             files.append((render_page(live.env, spec, live.config, diags), key))
     if terms or listings:  # else no count or summary in graph.json changed

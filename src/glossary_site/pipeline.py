@@ -12,7 +12,6 @@ key is unchanged is neither rendered nor written, which is what makes rebuilds c
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Callable
 
 from pygments.formatters import HtmlFormatter
 
-from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key, run_indexes, set_work
+from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key
 from .autolink import LinkContext, LinkState
 from .cache import BuildCache, digest, text_digest, with_body
 from .config import SiteConfig
@@ -31,16 +30,15 @@ from .graph import TermGraph, build_graph
 from .indexes import build_backlinks, by_tag, sort_articles
 from .markdown import make_markdown, render_inline, render_markdown
 from .matcher import TermMatcher, inflections, make_form
+from .parallel import fork_map
 from .refs import ArticleRef, TermRef, ref_key
 from .search_index import BUNDLE, build_index, indexed, index_key
-from .render import (LISTING_TEMPLATES, OutputFile, TermDoc, article_entries, category_feed_specs, graph_json, install_globals, listing_specs, render_page,
+from .render import (LISTING_TEMPLATES, OutputFile, PageSpec, TermDoc, spec_key, article_entries, category_feed_specs, graph_json, install_globals, listing_specs, render_page,
                      term_items, term_spec)
 from .sources import SourceFile, load_sources
 from .templates import THEME, make_environment, template_digests
-from .write import OutputWriter, check_output_dir
+from .write import OutputWriter, check_output_dir, write_new
 
-PARALLEL_THRESHOLD = 64
-"""Fewer article pages to render than this are cheaper to render in this process."""
 
 
 @dataclass
@@ -232,20 +230,8 @@ def render_units(todo, inputs: UnitInputs, jobs: int, progress, env=None) -> lis
     if not todo:
         return []
     renderer = ArticleRenderer(inputs, env)
-    if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return [renderer.run(*item) for item in todo]
-    set_work(inputs, todo, renderer)
-    chunk = max(8, min(64, len(todo) // (jobs * 8) or 1))
-    batches = [list(range(i, min(i + chunk, len(todo)))) for i in range(0, len(todo), chunk)]
-    results: list[ArticleResult] = []
-    # fork: workers inherit the corpus, the link context and the renderer; only indexes and results travel.
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for done, batch in enumerate(pool.imap(run_indexes, batches), start=1):
-            results += batch
-            if progress and (done % 20 == 0 or done == len(batches)):
-                progress(f"articles: {len(results)}/{len(todo)} rendered")
-    set_work(inputs, [])
-    return results
+    report = (lambda done, total: progress(f"articles: {done}/{total} rendered")) if progress else None
+    return fork_map(lambda item: renderer.run(*item), todo, jobs, report)
 
 
 # --- THE BUILD -------------------------------------------------------------------------
@@ -326,13 +312,14 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     specs += listing_specs(graph, term_refs, article_refs, articles_key, tags, config=config)
     specs += category_feed_specs(graph, backlinks, article_refs)
     timer.lap("backlinks")
+    todo = []
     for spec in specs:
-        key = digest(config_key, templates[spec.template], spec.context if spec.key_parts is None else spec.key_parts)
-        new_pages[spec.rel] = key
+        key = new_pages[spec.rel] = spec_key(config_key, templates[spec.template], spec)
         if output_ok and cache.pages.get(spec.rel) == key and (config.output / spec.rel).is_file():
             writer.claim(spec.rel, spec.source, written=False)
         else:
-            writer.write(render_page(env, spec, config, diags))
+            todo.append(spec)
+    render_pages(todo, env, config, writer, diags, jobs)
     static = _static_files(config) + [graph_json(config, graph, backlinks)]
     for file in static:
         key = digest(file.data)
@@ -361,6 +348,22 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                       pages, names, article_refs, articles_key, tags,
                       {t.source: s for s, t in graph.terms.items()})  # fmt: skip
     return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners))
+
+
+def render_pages(specs: list[PageSpec], env, config: SiteConfig, writer: OutputWriter, diags: Diagnostics, jobs: int) -> None:
+    """Render and stage pages, in worker processes when there are many (a thousand term pages).
+    Every path is claimed here first, so a collision is reported and nothing overwrites."""
+    todo = [(rel, spec) for spec in specs if (rel := writer.reserve(spec.rel, spec.source)) is not None]
+
+    def run(item: tuple[str, PageSpec]) -> tuple:
+        local = Diagnostics()
+        output = render_page(env, item[1], config, local)
+        if output is not None:
+            write_new(writer.staging / item[0], output.data)
+        return tuple(local.items)
+
+    for items in fork_map(run, todo, jobs):
+        diags.extend(items)
 
 
 def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, pages: dict[str, str],

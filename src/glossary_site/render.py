@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup
@@ -44,6 +44,14 @@ class PageSpec:
     """Plain data only (refs, strings, numbers): everything the template may read."""
     key_parts: Any = None
     """A smaller stand-in for `context` in the page's cache key, when the context is big."""
+    complete: Callable[[], dict[str, Any]] | None = field(default=None, compare=False)
+    """More context, derived from `key_parts` and computed only if the page is rendered
+    (a term page's graph and article list): a rebuild checks every key, renders few pages."""
+
+
+def spec_key(config_key: str, template_digest: str, spec: PageSpec) -> str:
+    """A page's cache key: the config, its template (with what that includes) and its data."""
+    return digest(config_key, template_digest, spec.context if spec.key_parts is None else spec.key_parts)
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,8 @@ def atom_date(date: dt.datetime | None) -> str:
 
 def render_page(env: Environment, spec: PageSpec, config: SiteConfig, diags: Diagnostics) -> OutputFile | None:
     try:
-        text = env.get_template(spec.template).render(page_rel=spec.rel, **spec.context)
+        context = spec.context if spec.complete is None else {**spec.context, **spec.complete()}
+        text = env.get_template(spec.template).render(page_rel=spec.rel, **context)
     except TemplateError as exc:
         report_template_error(exc, config.root, diags, spec.rel)
         return None
@@ -180,13 +189,14 @@ def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, 
         "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())],
         "uses": uses,
     }  # fmt: skip
-    context["graph_svg"] = Markup(neighbourhood_svg(
-        context["term"], context["related"], uses, context["mentioned_by"], lambda s: config.url(term_rel(s)))
-    ) if config.graph else ""
-    key_parts = dict(context)
-    context["used_by"] = [entries[k] for k in used_by]
-    context["uses"] = Markup("".join(items[t.slug] for t in uses))
-    return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, key_parts)
+
+    def complete() -> dict[str, Any]:
+        svg = neighbourhood_svg(context["term"], context["related"], uses, context["mentioned_by"],
+                                lambda s: config.url(term_rel(s))) if config.graph else ""  # fmt: skip
+        return {"graph_svg": Markup(svg), "used_by": [entries[k] for k in used_by],
+                "uses": Markup("".join(items[t.slug] for t in uses))}  # fmt: skip
+
+    return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, complete=complete)
 
 
 LISTING_TEMPLATES = ("home.html", "articles.html", "glossary.html", "a-z.html", "categories.html", "depths.html",

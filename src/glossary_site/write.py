@@ -108,16 +108,21 @@ class OutputWriter:
         return True
 
     def write(self, file: OutputFile | None) -> None:
-        if file is None:
-            return
-        rel = safe_rel(file.rel)
-        if rel is None:
-            self.diags.error(SourcePos(file.source), f"refusing to write outside the output directory: {file.rel!r}")
-            return
-        if not self.claim(rel, file.source, written=True):
-            return
+        rel = self.reserve(file.rel, file.source) if file is not None else None
+        if rel is not None:
+            write_new(self.staging / rel, file.data)
+
+    def reserve(self, rel: str, source: str) -> str | None:
+        """Claim a path about to be written into staging (by this process or a worker): its
+        normalised form, or None when it is unsafe or taken (reported)."""
+        safe = safe_rel(rel)
+        if safe is None:
+            self.diags.error(SourcePos(source), f"refusing to write outside the output directory: {rel!r}")
+            return None
+        if not self.claim(safe, source, written=True):
+            return None
         self.ensure_staging()
-        write_new(self.staging / rel, file.data)
+        return safe
 
     def abort(self) -> None:
         self._ready = False  # staging is never published as it is: the next commit reconciles it
