@@ -1,6 +1,8 @@
 """Incremental and parallel builds produce exactly the bytes of a clean one-process build."""
 
 import shutil
+
+import pytest
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -247,3 +249,46 @@ def test_parallel_build_is_byte_identical_to_one_process(tmp_path):
     assert build(site, tmp_path / "one", BuildCache(), jobs=1)
     assert build(site, tmp_path / "two", BuildCache(), jobs=2)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def _cli_build(site: Path, out: Path) -> BuildCache:
+    """What `glossary-site build` does: load the cache from disk, build, save it."""
+    diags = Diagnostics()
+    cache = BuildCache.load(site, diags)
+    assert build_site(load_config(site, diags, output=out), diags, cache=cache).ok, diags.items
+    cache.save(site)
+    return cache
+
+
+def test_build_reassembles_pages_around_bodies_kept_on_disk(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site", BASE)
+    _cli_build(site, tmp_path / "out")
+    kept = {p.name for p in (site / ".glossary-cache/bodies").iterdir() if not p.name.startswith(".")}
+    assert len(kept) == 3  # one body per article
+    (site / "terms/token.md").write_text(term_text("token", "A new summary of a token."))
+    calls = []
+    import glossary_site.article_unit as unit
+
+    monkeypatch.setattr(unit, "render_markdown", lambda *a: calls.append(a) or pytest.fail("re-rendered a kept body"))
+    _cli_build(site, tmp_path / "out")  # a new process would find the same files
+    assert calls == []
+    assert "A new summary of a token." in (tmp_path / "out/articles/b/index.html").read_text()
+    monkeypatch.undo()
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_damaged_or_stale_kept_bodies_are_rendered_again(tmp_path):
+    site = make_site(tmp_path / "site", BASE)
+    _cli_build(site, tmp_path / "out")
+    bodies = site / ".glossary-cache/bodies"
+    for path in bodies.iterdir():
+        path.write_bytes(b"damaged")
+    (site / "terms/token.md").write_text(term_text("token", "A new summary of a token."))
+    (site / "content/a.md").write_text(article_text("Alpha", "2026-01-01", "Now the GPU alone."))
+    before = {p.name for p in bodies.iterdir()}
+    cache = _cli_build(site, tmp_path / "out")
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    after = {p.name for p in bodies.iterdir() if not p.name.startswith(".")}
+    assert after == set(cache.bodies.index.values()) and len(after - before) == 1  # the old body of a.md was swept

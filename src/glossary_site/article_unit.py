@@ -8,13 +8,12 @@ on a cold build and are skipped when their key is unchanged on a warm one.
 from __future__ import annotations
 
 import hashlib
-import pickle
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .autolink import LinkContext, LinkState
+from .bodies import pack, unpack, write_body
 from .cache import digest
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, SourcePos
@@ -61,6 +60,9 @@ class UnitInputs:
     term_items: dict[str, Any]
     """Slug -> the term's entry in "Terms in this article", rendered once per build."""
     keep_bodies: bool = False
+    """Return each newly rendered body in ArticleResult.body (the dev server keeps them)."""
+    body_dir: Path | None = None
+    """Or write each newly rendered body there, under its key (`build` keeps them on disk)."""
     in_memory: bool = False
     """Return pages in ArticleResult.data instead of writing them (the dev server's fast paths
     write only once every page has rendered)."""
@@ -94,14 +96,22 @@ class ArticleRenderer:
             self._md = make_markdown(self.inputs.context, self.inputs.config.unsafe_html)
         return self._md
 
-    def run(self, article: Article, source_digest: str, body: bytes | None = None) -> ArticleResult:
-        """`body`: the packed body of an earlier build of the same text and names; only the page is rendered."""
-        if body is None:
+    def run(self, article: Article, source_digest: str, body: bytes | None = None, body_key: str = "") -> ArticleResult:
+        """`body`: the packed body of an earlier build of the same text and names (`body_key`);
+        only the page is rendered."""
+        rendered = None
+        if body is not None:
+            try:
+                rendered, body = unpack(body), None  # the caller has it already: do not send it back
+            except Exception:  # a damaged kept body is rendered again, never trusted
+                rendered = body = None
+        if rendered is None:
             state = LinkState(body_line=article.body_line, enabled=article.autolink)
             rendered = render_markdown(self.md, article.body, state)
-            body = pack(rendered) if self.inputs.keep_bodies else None
-        else:
-            rendered, body = unpack(body), None  # the caller has it already: do not send it back
+            if self.inputs.body_dir is not None and body_key:
+                write_body(self.inputs.body_dir, body_key, pack(rendered))
+            elif self.inputs.keep_bodies:
+                body = pack(rendered)
         diags = Diagnostics()
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(article.source, line), message, hint)
@@ -118,12 +128,3 @@ class ArticleRenderer:
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)
         return ArticleResult(article.source, spec.rel, terms, tuple(diags.items), key, written, data, body)
-
-
-def pack(rendered: Rendered) -> bytes:
-    """A body kept in memory by the dev server: compressed, it costs a fifth of the space."""
-    return zlib.compress(pickle.dumps(rendered, protocol=5), 1)
-
-
-def unpack(body: bytes) -> Rendered:
-    return pickle.loads(zlib.decompress(body))

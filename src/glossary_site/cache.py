@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .bodies import BodyStore
 from .diagnostics import Diagnostics, SourcePos
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 5
+FORMAT = 6
 
 
 def digest(*parts: Any) -> str:
@@ -66,8 +67,8 @@ class BuildCache:
     """(article base key, term slug -> ref digest) the article page keys were made with."""
     search: str = ""
     """search_index.index_key of the published search bundle ('' when there is none)."""
-    bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False, compare=False)
-    """Article source -> (body key, packed rendered body), kept by the dev server only; never saved."""
+    bodies: BodyStore = field(default_factory=BodyStore, repr=False, compare=False)
+    """Rendered article bodies: in memory for the dev server, in CACHE_DIR/bodies/ for `build`."""
     live: Any = field(default=None, repr=False, compare=False)
     dirty: bool = field(default=False, repr=False, compare=False)
     """Set by a build that changed anything saved: an unchanged cache is not written again."""
@@ -81,17 +82,19 @@ class BuildCache:
     @classmethod
     def load(cls, root: Path, diags: Diagnostics) -> "BuildCache":
         path = root / CACHE_DIR / "build.pickle"
+        fresh = cls(bodies=BodyStore(root / CACHE_DIR / "bodies"))
         if not path.exists():
-            return cls()
+            return fresh
         try:
             with path.open("rb") as handle:
                 version, payload = pickle.load(handle)
             if version != (FORMAT, __version__):
-                return cls()
-            return cls(**payload)
+                return fresh
+            index = payload.pop("bodies")
+            return cls(**payload, bodies=BodyStore(root / CACHE_DIR / "bodies", index))
         except Exception as exc:  # any unreadable cache is the same problem: start fresh
             diags.note(SourcePos(f"{CACHE_DIR}/build.pickle"), f"ignoring an unreadable build cache ({type(exc).__name__})")
-            return cls()
+            return fresh
 
     def save(self, root: Path) -> None:
         if not self.dirty and (root / CACHE_DIR / "build.pickle").exists():
@@ -101,8 +104,10 @@ class BuildCache:
         (folder / ".gitignore").write_text("*\n")
         tmp = folder / f"build.pickle.{os.getpid()}.tmp"
         payload = {"parsed": self.parsed, "docs": self.docs, "pages": self.pages, "entries": self.entries,
-                   "output": self.output, "units": self.units, "search": self.search}
+                   "output": self.output, "units": self.units, "search": self.search,
+                   "bodies": self.bodies.index if self.bodies.folder is not None else {}}
         with tmp.open("wb") as handle:
             pickle.dump(((FORMAT, __version__), payload), handle, protocol=5)
         os.replace(tmp, folder / "build.pickle")
+        self.bodies.sweep()
         self.dirty = False

@@ -125,10 +125,10 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
     for slug in sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())}):
         rel = by_slug[slug]
         key, (doc, _, _) = cache.parsed[rel]
-        kept = cache.bodies.get(rel)
-        if kept is None or kept[0] != digest(live.names, key):
+        kept = cache.bodies.get(rel, digest(live.names, key))
+        if kept is None:
             return None
-        todo.append((doc, key, kept[1]))
+        todo.append((doc, key, kept))
     results = render_units(todo, dataclasses.replace(inputs, in_memory=True), jobs, None, live.env)
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
@@ -213,7 +213,7 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, backlinks) ->
         cache.docs[doc.source] = (key, result.terms)
         cache.remember_parse(doc.source, key, doc, True)
         if result.body is not None:
-            cache.bodies[doc.source] = (digest(live.names, key), result.body)
+            cache.bodies.put(doc.source, digest(live.names, key), result.body)
     live.backlinks = backlinks
     cache.live = live
     return BuildResult(True, live.pages, sorted(file.rel for file, _ in files), [])

@@ -74,30 +74,33 @@ def parse_key(config: SiteConfig) -> str:
     return digest(config.depths, config.categories, config.drafts)
 
 
-def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics):
-    """Parse every source, reusing the parse of any file whose text is unchanged."""
+def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics, jobs: int = 1):
+    """Parse every source, reusing the parse of any file whose text is unchanged; the rest
+    are parsed in worker processes when there are many (YAML is most of a cold parse)."""
     parse_key_ = parse_key(config)
-    parsed, digests = [], {}
+    digests = {source.rel: text_digest(parse_key_, source.text) for source in sources}
+    misses = [s for s in sources if (hit := cache.parsed.get(s.rel)) is None or hit[0] != digests[s.rel]]
+    for source, entry in zip(misses, fork_map(lambda source: _parse_one(source, config), misses, jobs)):
+        cache.parsed[source.rel] = (digests[source.rel], entry)
+        cache.dirty = True
+    parsed = []
     for source in sources:
-        key = text_digest(parse_key_, source.text)
-        digests[source.rel] = key
-        hit = cache.parsed.get(source.rel)
-        if hit and hit[0] == key:
-            doc, ok, items = hit[1]
-            diags.extend(items)
-            if doc is not None:  # the body is not cached: it is the text after the front matter
-                doc = with_body(doc, _body_from(source.text, doc.body_line))
-        else:
-            cache.dirty = True
-            local = Diagnostics()
-            doc, ok = parse_source(source, config, local)
-            diags.extend(local.items)
-            cache.remember_parse(source.rel, key, doc, ok, local.items)
+        doc, ok, items = cache.parsed[source.rel][1]
+        diags.extend(items)
+        if doc is not None:  # the body is not kept: it is the text after the front matter
+            doc = with_body(doc, _body_from(source.text, doc.body_line))
         parsed.append((source, doc, ok))
     for rel in set(cache.parsed) - set(digests):
         del cache.parsed[rel]
         cache.dirty = True
     return assemble_corpus(parsed), digests
+
+
+def _parse_one(source: SourceFile, config: SiteConfig) -> tuple:
+    """A parsed document without its body (workers send less back), ok, its diagnostics."""
+    local = Diagnostics()
+    doc, ok = parse_source(source, config, local)
+    return (with_body(doc, "") if doc is not None else None, ok, tuple(local.items))
 
 
 def _body_from(text: str, body_line: int) -> str:
@@ -107,10 +110,10 @@ def _body_from(text: str, body_line: int) -> str:
     return text[pos:]
 
 
-def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None = None):
+def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None = None, jobs: int = 1):
     """LOAD + PARSE + GRAPH: everything validated before any Markdown is rendered."""
     cache = cache if cache is not None else BuildCache()
-    corpus, digests = parse_stage(load_sources(config.root, diags), config, cache, diags)
+    corpus, digests = parse_stage(load_sources(config.root, diags), config, cache, diags, jobs)
     graph = build_graph(corpus.terms, config, diags)
     _check_article_slugs(corpus.articles, diags)
     return corpus, graph, digests
@@ -213,15 +216,15 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
             if cache.pages.get(rel) == key and os.path.isfile(f"{inputs.config.output}/{rel}"):
                 results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False)
                 continue
-        kept = cache.bodies.get(article.source)
         body_key = digest(names, source_digest)
-        todo.append((article, source_digest, kept[1]) if kept and kept[0] == body_key else (article, source_digest))
+        todo.append((article, source_digest, cache.bodies.get(article.source, body_key), body_key))
     for result in render_units(todo, inputs, jobs, progress, env):
         cache.dirty = True
         results[result.source] = result
         cache.docs[result.source] = (digests[result.source], result.terms)
-        if result.body is not None:
-            cache.bodies[result.source] = (digest(names, digests[result.source]), result.body)
+        if result.body is not None or inputs.body_dir is not None:
+            cache.bodies.put(result.source, digest(names, digests[result.source]), result.body)
+    cache.bodies.retain(digests)
     return [results[a.source] for a in articles]
 
 
@@ -248,7 +251,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         return BuildResult(False)
     cache = cache if cache is not None else BuildCache()
     cache.live = None  # from here on, only a successful build leaves state for the fast path
-    corpus, graph, digests = read_site(config, diags, cache)
+    corpus, graph, digests = read_site(config, diags, cache, jobs)
     timer.lap("load+parse+graph")
 
     # Linking goes on after content errors so that one run reports bad references too.
@@ -271,7 +274,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     items = term_items(env, term_refs, config, diags) or {}
     inputs = UnitInputs(config, context, term_refs, ref_digests, graph.depths,
                         digest(config_key, names, templates["article.html"]), writer.staging, items,
-                        keep_bodies)  # fmt: skip
+                        keep_bodies, cache.bodies.prepare())  # fmt: skip
     if diags.has_errors:
         # Unknown references in articles are found by linking them: report them in this run too.
         md = make_markdown(context, config.unsafe_html)
@@ -295,6 +298,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     backlinks = build_backlinks({a.slug: r.terms for a, r in zip(articles, results)},
                                 {slug: d.rendered.mentions for slug, d in term_docs.items()},
                                 [a.slug for a in articles])  # fmt: skip
+    timer.lap("backlinks")
     article_refs = [ArticleRef.of(a) for a in articles]
     templates.update(template_digests(env, ["macros.html", "term.html", *LISTING_TEMPLATES]))
     entry_base = digest(config_key, templates["macros.html"])
@@ -305,13 +309,14 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         writer.abort()
         return BuildResult(False, timings=timer.timings)
     cache.entries = entries
+    timer.lap("article entries")
     specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries, entry_keys, items, config)
              for s, t in graph.terms.items()]  # fmt: skip
     articles_key = digest(article_refs)
     tags = by_tag(article_refs)
     specs += listing_specs(graph, term_refs, article_refs, articles_key, tags, config=config)
     specs += category_feed_specs(graph, backlinks, article_refs)
-    timer.lap("backlinks")
+    timer.lap("page specs")
     todo = []
     for spec in specs:
         key = new_pages[spec.rel] = spec_key(config_key, templates[spec.template], spec)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
-from .cache import digest
+from .cache import digest, text_digest
 from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .documents import Article, Term, slugify
@@ -196,7 +196,9 @@ def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, 
         return {"graph_svg": Markup(svg), "used_by": [entries[k] for k in used_by],
                 "uses": Markup("".join(items[t.slug] for t in uses))}  # fmt: skip
 
-    return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, complete=complete)
+    # A popular term lists thousands of articles: its key hashes their keys as one string.
+    key_parts = {**context, "used_by": text_digest("used_by", "\0".join(used_by))}
+    return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, key_parts, complete)
 
 
 LISTING_TEMPLATES = ("home.html", "articles.html", "glossary.html", "a-z.html", "categories.html", "depths.html",

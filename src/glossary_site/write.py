@@ -158,13 +158,7 @@ class OutputWriter:
         else goes. Costs a stat per page plus the pages that changed since the staging tree
         was last published, instead of linking every page of the site anew."""
         wanted = set(self.written) | set(self.kept) | {MARKER}
-        for dirpath, _dirs, files in os.walk(self.staging, topdown=False):
-            for name in files:
-                path = os.path.join(dirpath, name)
-                if os.path.relpath(path, self.staging).replace(os.sep, "/") not in wanted:
-                    os.unlink(path)
-            if dirpath != str(self.staging) and not os.listdir(dirpath):
-                os.rmdir(dirpath)  # a deleted page's folder: a clean build would not have it
+        _prune(str(self.staging), "", wanted)
         made: set[Path] = set()
         for rel in self.kept:
             target, source = self.staging / rel, current / rel
@@ -186,6 +180,26 @@ class OutputWriter:
         old = self.output.parent / f".{self.output.name}.old"
         if old.is_dir() and not self.output.exists():
             os.replace(old, self.output)
+
+
+def _prune(root: str, prefix: str, wanted: set[str]) -> bool:
+    """Delete every file under root/prefix not in `wanted` (site-relative paths), and folders
+    left empty by that; True if this folder is now empty. scandir and plain strings: at
+    11,000 pages, os.walk with relpath cost a second."""
+    empty = True
+    with os.scandir(f"{root}/{prefix}" if prefix else root) as entries:
+        for entry in entries:
+            rel = f"{prefix}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if _prune(root, f"{rel}/", wanted):
+                    os.rmdir(entry.path)  # a deleted page's folder: a clean build would not have it
+                else:
+                    empty = False
+            elif rel in wanted:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
 
 
 def write_new(target: Path, data: bytes) -> None:
