@@ -16,8 +16,10 @@ import os
 import pickle
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .markdown import Rendered
+if TYPE_CHECKING:  # only a type here: `build` must not import markdown-it to learn it is up to date
+    from .markdown import Rendered
 
 
 def pack(rendered: Rendered) -> bytes:

@@ -1,0 +1,120 @@
+"""Is the output already the build of these inputs? A stat-only check, as make and ninja do.
+
+After a successful `build`, the (mtime, size, inode) of every file the build may read
+(site.yaml, terms/, content/, templates/, static/, and this package with its theme) is
+saved with the config's digest, the list of output files and the build's diagnostics.
+The next `build` stats the same files; if nothing differs and every output file is still
+there, the output is already right: the diagnostics are printed again and nothing else
+runs, not even the loading of the build cache. Anything that differs takes the full
+(incremental) build, which is always correct.
+
+A file changed within the filesystem's timestamp resolution of the snapshot could keep
+its mtime (git calls this "racily clean"), so a snapshot taken less than two seconds
+after any input's mtime is never trusted.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+
+MANIFEST = "inputs.pickle"
+INPUT_DIRS = ("terms", "content", "templates", "static")
+RACY_NS = 2_000_000_000
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    taken_ns: int
+    files: dict[str, tuple[int, int, int]]
+    """Path -> (mtime_ns, size, inode) of every input file."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str
+    config: str
+    """Digest of the config (flags included) the output was built with."""
+    inputs: Snapshot
+    outputs: tuple[str, ...]
+    pages: int
+    diagnostics: tuple
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Taken before the build reads anything: a file changed during the build then differs next time."""
+    taken = time.time_ns()
+    files: dict[str, tuple[int, int, int]] = {}
+    for name in ("site.yaml",):
+        _stat_into(files, str(root / name))
+    for name in INPUT_DIRS:
+        _walk_into(files, str(root / name))
+    _walk_into(files, _PACKAGE)  # the templates and code that render: an upgrade or an edited theme
+    return Snapshot(taken, files)
+
+
+def _stat_into(files: dict, path: str) -> None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    files[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _walk_into(files: dict, folder: str) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _walk_into(files, entry.path)
+        else:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            files[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def record(folder: Path, config_key: str, inputs: Snapshot, outputs, pages: int, diagnostics) -> None:
+    """Save the manifest of a successful build (atomically: a crash leaves the old one or none)."""
+    manifest = Manifest(__version__, config_key, inputs, tuple(sorted(outputs)), pages, tuple(diagnostics))
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f"{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_bytes(pickle.dumps(manifest, protocol=5))
+    os.replace(tmp, folder / MANIFEST)
+
+
+def forget(folder: Path) -> None:
+    """Before a build changes the output: if it is killed, the next one must not trust the old manifest."""
+    try:
+        os.unlink(folder / MANIFEST)
+    except FileNotFoundError:
+        pass
+
+
+def check(folder: Path, root: Path, output: Path, config_key: str) -> Manifest | None:
+    """The last build's manifest when the output is still that build of the same inputs; else None."""
+    try:
+        manifest = pickle.loads((folder / MANIFEST).read_bytes())
+    except Exception:  # missing or unreadable: build
+        return None
+    if not isinstance(manifest, Manifest) or manifest.version != __version__ or manifest.config != config_key:
+        return None
+    newest = max((m for m, _, _ in manifest.inputs.files.values()), default=0)
+    if newest >= manifest.inputs.taken_ns - RACY_NS:
+        return None
+    if snapshot(root).files != manifest.inputs.files:
+        return None
+    out = str(output)
+    if not all(os.path.isfile(f"{out}/{rel}") for rel in manifest.outputs):
+        return None
+    return manifest

@@ -1,0 +1,89 @@
+"""`build` with nothing changed answers from a stat check, without loading the cache or
+rendering; any change to an input, a flag or the output takes the full build."""
+
+import os
+import time
+from pathlib import Path
+
+from conftest import make_site, run_cli
+
+TERM = "---\ntitle: GPU\nsummary: A parallel processor.\ncategory: Hardware\ndepth: basics\n{extra}---\nA GPU runs maths.\n"
+ARTICLE = "---\ntitle: Notes\ndate: 2026-01-02\nsummary: About GPUs.\n---\nThe GPU was busy.\n"
+FILES = {
+    "site.yaml": "search: false\n",
+    "terms/gpu.md": TERM.format(extra=""),
+    "content/notes.md": ARTICLE,
+    "templates/footer.html": "<footer>plain</footer>\n",
+}
+
+
+def age_inputs(site: Path, seconds: int = 60) -> None:
+    """Every input written a minute ago, as on a real checkout: outside the racy window."""
+    past = time.time() - seconds
+    for path in site.rglob("*"):
+        if ".glossary-cache" not in path.parts and "public" not in path.parts:
+            os.utime(path, (past, past))
+
+
+def build(capsys, site: Path, *flags: str) -> str:
+    code, out, err = run_cli(capsys, "build", site, *flags)
+    assert code == 0, err
+    return out + err
+
+
+def test_nothing_changed_is_up_to_date_and_touches_nothing(tmp_path, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    age_inputs(site)
+    assert "up to date" not in build(capsys, site)
+    page = site / "public/articles/notes/index.html"
+    before = page.stat().st_mtime_ns, (site / ".glossary-cache/build.pickle").stat().st_mtime_ns
+    assert "(0 written, 0 removed; up to date)" in build(capsys, site)
+    assert (page.stat().st_mtime_ns, (site / ".glossary-cache/build.pickle").stat().st_mtime_ns) == before
+
+
+def test_every_kind_of_change_takes_the_full_build(tmp_path, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    age_inputs(site)
+    build(capsys, site)
+    changes = [
+        lambda: (site / "content/notes.md").write_text(ARTICLE.replace("busy", "idle")),  # same size
+        lambda: (site / "terms/gpu.md").write_text(TERM.format(extra="aliases: [graphics card]\n")),
+        lambda: (site / "templates/footer.html").write_text("<footer>changed</footer>\n"),
+        lambda: (site / "site.yaml").write_text("search: false\ntitle: Renamed\n"),
+        lambda: (site / "content/new.md").write_text(ARTICLE.replace("Notes", "More")),
+        lambda: (site / "content/new.md").unlink(),
+        lambda: (site / "public/terms/gpu/index.html").unlink(),  # a page deleted by hand is restored
+    ]
+    for change in changes:
+        change()
+        age_inputs(site)
+        assert "up to date" not in build(capsys, site)
+        assert "up to date" in build(capsys, site)
+    assert (site / "public/terms/gpu/index.html").is_file()
+    assert "changed" in (site / "public/articles/notes/index.html").read_text()
+    assert "up to date" not in build(capsys, site, "--base-url", "/sub/")  # a flag is an input too
+
+
+def test_a_file_changed_within_the_racy_window_is_not_trusted(tmp_path, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    build(capsys, site)  # the inputs were written just now: the snapshot cannot vouch for them
+    assert "up to date" not in build(capsys, site)
+
+
+def test_warnings_are_printed_again_and_strict_still_fails(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {**FILES, "terms/gpu.md": TERM.format(extra="colour: green\n")})
+    age_inputs(site)
+    first = build(capsys, site)
+    again = build(capsys, site)
+    assert "up to date" in again and "unknown key 'colour'" in first and "unknown key 'colour'" in again
+    code, _, err = run_cli(capsys, "build", site, "--strict")
+    assert code == 1 and "unknown key 'colour'" in err
+
+
+def test_an_unreadable_manifest_means_a_full_build(tmp_path, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    age_inputs(site)
+    build(capsys, site)
+    (site / ".glossary-cache/inputs.pickle").write_bytes(b"\x80garbage")
+    assert "up to date" not in build(capsys, site)
+    assert "up to date" in build(capsys, site)
