@@ -98,5 +98,5 @@ def test_link_text_keeps_the_authors_casing():
 def test_generated_tokens_are_marked_for_later_rules():
     md = make_markdown(context())
     tokens = md.parse("A GPU.", {"glossary": LinkState()})
-    links = [t for t in tokens[1].children if t.type == "link_open"]
-    assert [(t.markup, t.meta) for t in links] == [("term", {"term": "gpu"})]
+    links = [t for t in tokens[1].children if t.type == "term_link"]
+    assert [(t.meta, [c.content for c in t.children]) for t in links] == [({"term": "gpu"}, ["GPU"])]

@@ -4,7 +4,8 @@ Two rules. An inline rule turns `[[kv-cache]]` / `[[kv-cache|the cache]]` into a
 `term_ref` token. A core rule, registered after `text_join` so escapes are already
 folded into plain text, rewrites the `text` children of paragraph-level `inline` tokens:
 it joins text across soft line breaks, asks the TermMatcher for mentions, and splices
-link tokens in. It never looks inside headings, code, links, raw `<a>` or image alt text.
+one `term_link` token per link in. It never looks inside headings, code, links, raw `<a>`
+or image alt text.
 Every mention (linked or not) is recorded in the per-document `LinkState` in `env`.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .diagnostics import did_you_mean
@@ -45,9 +47,19 @@ class LinkContext:
     describe: bool = False
     """Point each link at its term's preview (`aria-describedby="term-tip-<slug>"`); the page
     template holds the preview, so the body never carries a summary."""
+    _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def url_for(self, slug: str) -> str:
         return f"{self.base_path}terms/{slug}/"
+
+    def open_tag(self, slug: str) -> str:
+        """`<a ...>` of a link to the term, built once per term and build."""
+        tag = self._tags.get(slug)
+        if tag is None:
+            href, term = escapeHtml(self.url_for(slug)), escapeHtml(slug)
+            tip = f' aria-describedby="term-tip-{term}"' if self.describe else ""
+            tag = self._tags[slug] = f'<a href="{href}" class="term-link" data-term="{term}"{tip}>'
+        return tag
 
     def title_for(self, slug: str) -> str:
         return self.titles[slug]
@@ -83,21 +95,12 @@ class LinkState:
 def autolink_plugin(md: MarkdownIt, context: LinkContext) -> None:
     md.inline.ruler.before("link", "term_ref", _term_ref_rule)
     md.core.ruler.after("text_join", "term_autolink", lambda state: _link_document(state, context))
-    # An article links about a hundred terms: rendering each opening tag once per build
-    # (instead of escaping its attributes every time) saves a tenth of the render.
-    opened: dict[tuple, str] = {}
 
-    def link_open(self, tokens, idx, options, env):
+    def render_term_link(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
-        if token.markup != "term":
-            return self.renderToken(tokens, idx, options, env)
-        key = tuple(token.attrs.items())
-        html = opened.get(key)
-        if html is None:
-            html = opened[key] = self.renderToken(tokens, idx, options, env)
-        return html
+        return context.open_tag(token.meta["term"]) + self.renderInline(token.children, options, env) + "</a>"
 
-    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("term_link", render_term_link)
 
 
 _REF = re.compile(r"\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]+))?\]\]")
@@ -186,14 +189,18 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState) -> 
     doc.linked.add(slug)
     if slug == doc.self_slug:
         return [_text(label)]
-    return _link_tokens(slug, [_text(label)], ctx)
+    return [_link_token(slug, [_text(label)])]
 
 
 def _link_run(run: list[Token], line: int, skip: str, ctx: LinkContext, doc: LinkState) -> list[Token]:
-    if len(run) == 1 and run[0].type == "text":  # the common case, a run without soft breaks: no offsets to map back
-        joined, breaks = run[0].content, []
+    if len(run) == 1 and run[0].type == "text":  # the common case, a run without soft breaks
+        joined = text = run[0].content
+        breaks: list[int] = []
     else:
+        # Matched with each soft break as a space (a name may wrap), re-emitted as the "\n" a
+        # softbreak renders to (the `breaks` option is never on), so offsets agree.
         joined = "".join(" " if t.type == "softbreak" else t.content for t in run)
+        text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
         breaks = _break_offsets(run)
     if skip or not doc.enabled:
         if doc.explain:
@@ -214,20 +221,14 @@ def _link_run(run: list[Token], line: int, skip: str, ctx: LinkContext, doc: Lin
             continue
         doc.mentions.append((m.slug, at))
         doc.linked.add(m.slug)
-        if breaks:
-            out += _pieces(joined, pos, m.start, breaks)
-            out += _link_tokens(m.slug, _pieces(joined, m.start, m.end, breaks), ctx)
-        else:
-            if m.start > pos:
-                out.append(_text(joined[pos : m.start]))
-            out += _link_tokens(m.slug, [_text(joined[m.start : m.end])], ctx)
+        if m.start > pos:
+            out.append(_text(text[pos : m.start]))
+        out.append(_link_token(m.slug, [_text(text[m.start : m.end])]))
         pos = m.end
     if pos == 0:
         return run  # nothing linked: keep the original tokens untouched
-    if breaks:
-        return out + _pieces(joined, pos, len(joined), breaks)
-    if pos < len(joined):
-        out.append(_text(joined[pos:]))
+    if pos < len(text):
+        out.append(_text(text[pos:]))
     return out
 
 
@@ -262,34 +263,18 @@ def _line_at(line: int, breaks, offset: int) -> int:
     return line + bisect_left(breaks, offset)  # breaks are ascending offsets
 
 
-def _pieces(joined: str, start: int, end: int, breaks: list[int]) -> list[Token]:
-    """Tokens for joined[start:end], turning the soft-break positions back into softbreaks."""
-    tokens: list[Token] = []
-    pos = start
-    for b in breaks:
-        if start <= b < end:
-            if b > pos:
-                tokens.append(_text(joined[pos:b]))
-            tokens.append(Token("softbreak", "br", 0))
-            pos = b + 1
-    if pos < end:
-        tokens.append(_text(joined[pos:end]))
-    return tokens
-
-
 def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token
 
 
-def _link_tokens(slug: str, inner: list[Token], ctx: LinkContext) -> list[Token]:
-    # markup/meta mark generated links so later rules and renderers can recognise them.
-    # No summary here: a body then depends only on where links go, so a summary edit
-    # re-assembles the pages that show it from their cached bodies (the page carries it).
-    open_ = Token("link_open", "a", 1, markup="term", meta={"term": slug})
-    open_.attrs = {"href": ctx.url_for(slug), "class": "term-link", "data-term": slug}
-    if ctx.describe:
-        open_.attrs["aria-describedby"] = f"term-tip-{slug}"
-    close = Token("link_close", "a", -1, markup="term", meta={"term": slug})
-    return [open_, *inner, close]
+def _link_token(slug: str, inner: list[Token]) -> Token:
+    """One `term_link` token (meta: the term's slug) around the linked text: a third of the
+    tokens of link_open/text/link_close, and the opening tag is rendered once per term
+    (LinkContext.open_tag); an article links about a hundred terms.
+    No summary here: a body then depends only on where links go, so a summary edit
+    re-assembles the pages that show it from their cached bodies (the page carries it)."""
+    token = Token("term_link", "a", 0, meta={"term": slug})
+    token.children = inner
+    return token
