@@ -8,7 +8,7 @@
 import shutil
 from html.parser import HTMLParser
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -19,6 +19,7 @@ from glossary_site.cache import BuildCache
 from glossary_site.config import load_config
 from glossary_site.diagnostics import Diagnostics
 from glossary_site.markdown import _anchor_slug, _highlight, make_markdown, render_markdown
+from glossary_site.matcher import TermMatcher, inflections, make_form
 from glossary_site.pipeline import build_site
 
 from conftest import in_ci, make_site
@@ -132,3 +133,23 @@ def test_a_build_of_any_content_never_raises_and_is_deterministic(tmp_path_facto
         if rel.endswith(".html"):
             assert b"<script>alert(1)" not in data and b"onerror=alert(1)>" not in data, rel
     shutil.rmtree(root, ignore_errors=True)
+
+
+MATCH_NAMES = ["GPU", "KV cache", "k-means", "k means", "C++", ".NET", "naïve", "Q4_K_M", "ai", "x", "İstanbul", "GPUs'",
+               "AND", "and", "Kv Cache", "vLLM"]
+MATCH_PIECES = ["gpu", "GPU", "kv", "cache", "k-means", "k means", "k—means", "c++", "C+++", ".net", "x.net", "naïve",
+                "naive", "q4_k_m", "ai", "x", "İstanbul", "istanbul", "'s", "’s", "s'", " ", " ", "\u00a0", "-", "—", "_",
+                "é", "ß", "1", "🚀", "(", ")", ",", ".", "\t", "and", "AND", "And", "KV cache", "Kv Cache", "vllm", "vLLM"]  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(MATCH_PIECES), max_size=30).map("".join),
+       st.lists(st.tuples(st.sampled_from(MATCH_NAMES), st.sampled_from([None, True, False])), unique_by=lambda t: t[0]))
+@example("x AND and And y", [("AND", None), ("and", None)])  # both automata find one span: the first form wins
+@example("x AND y", [("and", None), ("AND", None)])
+def test_framed_whole_word_scan_finds_exactly_what_checking_each_candidate_finds(text, names):
+    # The fast scan (word boundaries found by the automata, acronyms looked for as written)
+    # against the explained scan (every candidate checked in Python): the same matches.
+    forms = [make_form(f, f"{name.lower()}-{i}", case) for i, (name, case) in enumerate(names) for f in inflections(name)]
+    matcher = TermMatcher(forms)
+    assert matcher.scan(text)[0] == matcher.scan(text, explain=True)[0]
