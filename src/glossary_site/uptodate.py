@@ -85,19 +85,23 @@ def _walk_into(files: dict, folder: str) -> None:
 
 
 def record(folder: Path, config_key: str, inputs: Snapshot, outputs, pages: int, diagnostics) -> None:
-    """Save the manifest of a successful build (atomically: a crash leaves the old one or none)."""
+    """Save the manifest of a successful build (atomically: a crash leaves the old one or none).
+    A folder that cannot be written only costs the next build its shortcut."""
     manifest = Manifest(__version__, config_key, inputs, tuple(sorted(outputs)), pages, tuple(diagnostics))
-    folder.mkdir(exist_ok=True)
     tmp = folder / f"{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_bytes(pickle.dumps(manifest, protocol=5))
-    os.replace(tmp, folder / MANIFEST)
+    try:
+        folder.mkdir(exist_ok=True)
+        tmp.write_bytes(pickle.dumps(manifest, protocol=5))
+        os.replace(tmp, folder / MANIFEST)
+    except OSError:
+        pass
 
 
 def forget(folder: Path) -> None:
     """Before a build changes the output: if it is killed, the next one must not trust the old manifest."""
     try:
         os.unlink(folder / MANIFEST)
-    except FileNotFoundError:
+    except OSError:  # none there (or a folder this process cannot change: then nothing was saved either)
         pass
 
 
