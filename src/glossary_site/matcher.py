@@ -1,9 +1,10 @@
 """Find term mentions in plain text: surface forms, case rules, whole words, longest match.
 
-One Aho-Corasick pass over the lower-cased text finds every candidate, so the cost
-grows with the text, not with the number of terms (ARCHITECTURE.md measured 51 MB/s
-for pyahocorasick against 0.26 MB/s for a plain regex alternation). Casing is then
-checked on each candidate, and the longest leftmost candidates win.
+Aho-Corasick passes find every candidate (one over the lower-cased text, one over the
+text as written for acronyms), so the cost grows with the text, not with the number of
+terms (ARCHITECTURE.md measured 51 MB/s for pyahocorasick against 0.26 MB/s for a plain
+regex alternation). Mixed casing ("KV cache") is then checked on each candidate, and the
+longest leftmost candidates win.
 
 Whole words are found by the automaton itself: in the scanned copy every non-word
 character becomes NUL (same length, so offsets agree) and every pattern is framed by
@@ -118,8 +119,9 @@ class TermMatcher:
             by_key.setdefault(_lower_same_length(form.text), []).append(form)  # as the text is lowered
         self._groups = sorted((key, tuple(group)) for key, group in by_key.items())
         self.empty = not by_key
-        self._folded = _automaton((_lower_same_length(f.text), rank, f) for rank, f in enumerate(forms) if not all(f.exact_words))
-        self._exact = _automaton((f.text, rank, f) for rank, f in enumerate(forms) if all(f.exact_words))
+        exact = [all(f.exact_words) for f in forms]
+        self._folded = _automaton((_lower_same_length(f.text), r, f) for r, f in enumerate(forms) if not exact[r])
+        self._exact = _automaton((f.text, r, f) for r, f in enumerate(forms) if exact[r])
         self._unframed = None
 
     def _plain(self):
