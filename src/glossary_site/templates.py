@@ -27,6 +27,9 @@ def make_environment(root: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One build, one version of each template (their digests are taken at its start);
+        # an edited template makes a new environment. Saves a stat per template per page.
+        auto_reload=False,
     )
     return env
 
