@@ -30,7 +30,7 @@ from .markdown import make_markdown
 from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
 from .search_index import BUNDLE, build_index, index_key, indexed
-from .render import spec_key, OutputFile, category_feed_specs, graph_json, listing_specs, render_page, term_items, term_spec
+from .render import OutputFile, category_feed_specs, graph_json, listing_specs, render_page, spec_key, term_items, term_spec
 from .sources import read_source
 from .write import overwrite_in_place
 

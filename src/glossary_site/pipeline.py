@@ -40,7 +40,6 @@ from .templates import THEME, make_environment, template_digests
 from .write import OutputWriter, check_output_dir, write_new
 
 
-
 @dataclass
 class BuildResult:
     ok: bool
@@ -80,8 +79,8 @@ def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache
     parse_key_ = parse_key(config)
     digests = {source.rel: text_digest(parse_key_, source.text) for source in sources}
     misses = [s for s in sources if (hit := cache.parsed.get(s.rel)) is None or hit[0] != digests[s.rel]]
-    for source, entry in zip(misses, fork_map(lambda source: _parse_one(source, config), misses, jobs)):
-        cache.parsed[source.rel] = (digests[source.rel], entry)
+    for source, (doc, ok, items) in zip(misses, fork_map(lambda source: _parse_one(source, config), misses, jobs)):
+        cache.remember_parse(source.rel, digests[source.rel], doc, ok, items)
         cache.dirty = True
     parsed = []
     for source in sources:
@@ -100,7 +99,7 @@ def _parse_one(source: SourceFile, config: SiteConfig) -> tuple:
     """A parsed document without its body (workers send less back), ok, its diagnostics."""
     local = Diagnostics()
     doc, ok = parse_source(source, config, local)
-    return (with_body(doc, "") if doc is not None else None, ok, tuple(local.items))
+    return (with_body(doc, "") if doc is not None else None, ok, local.items)
 
 
 def _body_from(text: str, body_line: int) -> str:
@@ -203,6 +202,7 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     # with the same text and templates, keeps its page key without hashing ~100 term digests.
     last_base, last_refs = cache.units
     changed = {s for s, d in inputs.ref_digests.items() if last_refs.get(s) != d} | (last_refs.keys() - inputs.ref_digests.keys())
+    body_keys: dict[str, str] = {}
     for article in articles:
         source_digest = digests[article.source]
         rel = f"articles/{article.slug}/index.html"
@@ -216,14 +216,14 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
             if cache.pages.get(rel) == key and os.path.isfile(f"{inputs.config.output}/{rel}"):
                 results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False)
                 continue
-        body_key = digest(names, source_digest)
+        body_key = body_keys[article.source] = digest(names, source_digest)
         todo.append((article, source_digest, cache.bodies.get(article.source, body_key), body_key))
     for result in render_units(todo, inputs, jobs, progress, env):
         cache.dirty = True
         results[result.source] = result
         cache.docs[result.source] = (digests[result.source], result.terms)
         if result.body is not None or inputs.body_dir is not None:
-            cache.bodies.put(result.source, digest(names, digests[result.source]), result.body)
+            cache.bodies.put(result.source, body_keys[result.source], result.body)
     cache.bodies.retain(digests)
     return [results[a.source] for a in articles]
 
