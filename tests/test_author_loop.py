@@ -163,7 +163,7 @@ def test_safe_request_path():
     ("content/post.md", "content/post.md"), ("terms/a/b.md", "terms/a/b.md"), ("site.yaml", "site.yaml"),
     ("templates/base.html", "templates/base.html"), ("static/x.css", "static/x.css"),
     ("content/.#post.md", None), ("content/post.md~", None), ("content/.post.md.swp", None),
-    ("public/index.html", None), (".glossary-cache/build.pickle", None), ("notes.txt", None),
+    ("public/index.html", None), (".glossary-cache/cache.sqlite", None), ("notes.txt", None),
     ("content/#post.md#", None), ("content/.git/x", None),
 ])
 def test_watcher_classifies_paths(tmp_path, path, expected):

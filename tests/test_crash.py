@@ -34,7 +34,7 @@ def test_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path):
     site = make_site(tmp_path / "site", {**TERMS, **{f"content/p{i}.md": article(i) for i in range(150)}})
     out = tmp_path / "out"
     assert build(site, out).wait() == 0
-    old, old_cache = tree(out), (site / CACHE_DIR / "build.pickle").read_bytes()
+    old, old_cache = tree(out), (site / CACHE_DIR / "cache.sqlite").read_bytes()
     for i in range(150):  # every article page and most term pages change
         (site / f"content/p{i}.md").write_text(article(i, "A new closing line."))
     started = time.perf_counter()
@@ -46,7 +46,7 @@ def test_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path):
     for trial in range(10):
         shutil.rmtree(out)
         _restore(out, old)
-        (site / CACHE_DIR / "build.pickle").write_bytes(old_cache)
+        (site / CACHE_DIR / "cache.sqlite").write_bytes(old_cache)
         process = build(site, out)
         time.sleep(duration * (0.3 + 0.08 * trial))  # from start-up to the last file
         process.kill()

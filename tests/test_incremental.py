@@ -232,7 +232,7 @@ def test_term_summary_edit_rerenders_pages_that_link_it(tmp_path):
 def test_corrupt_cache_is_ignored_with_a_note(tmp_path):
     site = make_site(tmp_path / "site", BASE)
     (site / ".glossary-cache").mkdir()
-    (site / ".glossary-cache/build.pickle").write_bytes(b"not a pickle")
+    (site / ".glossary-cache/cache.sqlite").write_bytes(b"not a database, not at all" * 40)
     diags = Diagnostics()
     cache = BuildCache.load(site, diags)
     assert cache.pages == {} and "ignoring an unreadable build cache" in str(diags.items[0])

@@ -36,9 +36,9 @@ def test_nothing_changed_is_up_to_date_and_touches_nothing(tmp_path, capsys):
     age_inputs(site)
     assert "up to date" not in build(capsys, site)
     page = site / "public/articles/notes/index.html"
-    before = page.stat().st_mtime_ns, (site / ".glossary-cache/build.pickle").stat().st_mtime_ns
+    before = page.stat().st_mtime_ns, (site / ".glossary-cache/cache.sqlite").stat().st_mtime_ns
     assert "(0 written, 0 removed; up to date)" in build(capsys, site)
-    assert (page.stat().st_mtime_ns, (site / ".glossary-cache/build.pickle").stat().st_mtime_ns) == before
+    assert (page.stat().st_mtime_ns, (site / ".glossary-cache/cache.sqlite").stat().st_mtime_ns) == before
 
 
 def test_every_kind_of_change_takes_the_full_build(tmp_path, capsys):

@@ -42,7 +42,7 @@ class BodyStore:
     def __init__(self, folder: Path | None = None, index: dict[str, str] | None = None):
         self.folder = folder
         """None: bodies are kept in memory (the dev server), or not at all."""
-        self.index: dict[str, str] = dict(index or {})
+        self.index = index if index is not None else {}
         """Article source -> key of its kept body."""
         self._memory: dict[str, bytes] = {}
 

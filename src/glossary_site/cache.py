@@ -1,8 +1,9 @@
 """The build cache: what earlier builds computed, keyed by content digests.
 
 It lives in SITE/.glossary-cache/ (safe to delete at any time) and is keyed by the engine
-version, so an upgrade starts fresh. A cache that cannot be read is ignored with a note;
-it is written to a temporary file and renamed, so a crash never leaves it half-written.
+version, so an upgrade starts fresh. A cache that cannot be read is ignored with a note.
+It is saved as rows of a SQLite file (store.py), only those that changed, in one
+transaction: a crash never leaves it half-written.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from typing import Any
 from . import __version__
 from .bodies import BodyStore
 from .diagnostics import Diagnostics, SourcePos
+from .store import BLOB, Rows, Store
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 6
+FORMAT = 7
 
 
 def digest(*parts: Any) -> str:
@@ -70,9 +72,15 @@ class BuildCache:
     bodies: BodyStore = field(default_factory=BodyStore, repr=False, compare=False)
     """Rendered article bodies: in memory for the dev server, in CACHE_DIR/bodies/ for `build`."""
     live: Any = field(default=None, repr=False, compare=False)
+    """The last build's state (live.Live): the dev server's fast paths start from it, and `build`
+    saves it for its own edit path."""
     dirty: bool = field(default=False, repr=False, compare=False)
     """Set by a build that changed anything saved: an unchanged cache is not written again."""
-    """The last build's in-memory state (delta.Live) for the dev server; never saved."""
+    store: Any = field(default=None, repr=False, compare=False)
+    """The Store this cache was loaded from (None: in memory only, or not saved yet)."""
+    root: Path | None = field(default=None, repr=False, compare=False)
+    _loaded: dict = field(default_factory=dict, repr=False, compare=False)
+    """Shallow copies of the sections as loaded or last saved: save() writes the difference."""
 
     def remember_parse(self, rel: str, key: str, doc, ok: bool, items: tuple = ()) -> None:
         """Keep a parsed document without its body (the body is the text after the front matter,
@@ -80,34 +88,92 @@ class BuildCache:
         self.parsed[rel] = (key, (with_body(doc, "") if doc is not None else None, ok, tuple(items)))
 
     @classmethod
-    def load(cls, root: Path, diags: Diagnostics) -> "BuildCache":
-        path = root / CACHE_DIR / "build.pickle"
-        fresh = cls(bodies=BodyStore(root / CACHE_DIR / "bodies"))
-        if not path.exists():
-            return fresh
-        try:
-            with path.open("rb") as handle:
-                version, payload = pickle.load(handle)
-            if version != (FORMAT, __version__):
-                return fresh
-            index = payload.pop("bodies")
-            return cls(**payload, bodies=BodyStore(root / CACHE_DIR / "bodies", index))
-        except Exception as exc:  # any unreadable cache is the same problem: start fresh
-            diags.note(SourcePos(f"{CACHE_DIR}/build.pickle"), f"ignoring an unreadable build cache ({type(exc).__name__})")
-            return fresh
-
-    def save(self, root: Path) -> None:
-        if not self.dirty and (root / CACHE_DIR / "build.pickle").exists():
-            return
+    def load(cls, root: Path, diags: Diagnostics, lazy: bool = False, create: bool = False) -> "BuildCache":
+        """The saved cache, whole (a full build), or `lazy`: rows read as they are used (an edit).
+        `create`: a new, empty store when there is none (a site that cannot be written gets none)."""
         folder = root / CACHE_DIR
-        folder.mkdir(exist_ok=True)
-        (folder / ".gitignore").write_text("*\n")
-        tmp = folder / f"build.pickle.{os.getpid()}.tmp"
-        payload = {"parsed": self.parsed, "docs": self.docs, "pages": self.pages, "entries": self.entries,
-                   "output": self.output, "units": self.units, "search": self.search,
-                   "bodies": self.bodies.index if self.bodies.folder is not None else {}}
-        with tmp.open("wb") as handle:
-            pickle.dump(((FORMAT, __version__), payload), handle, protocol=5)
-        os.replace(tmp, folder / "build.pickle")
-        self.bodies.sweep()
+        try:
+            return cls._read(open_store(folder, create), root, lazy)
+        except Exception as exc:  # any unreadable cache is the same problem: start fresh
+            diags.note(SourcePos(f"{CACHE_DIR}/{STORE}"), f"ignoring an unreadable build cache ({type(exc).__name__})")
+            _discard(folder / STORE)
+        try:
+            return cls._read(open_store(folder, create), root, lazy)
+        except Exception:
+            return cls(bodies=BodyStore(folder / "bodies"), root=root)
+
+    @classmethod
+    def _read(cls, store: Store | None, root: Path, lazy: bool) -> "BuildCache":
+        folder = root / CACHE_DIR
+        if store is None:
+            return cls(bodies=BodyStore(folder / "bodies"), root=root)
+        if lazy:
+            cache = cls(**{name: Rows(store, name) for name in SECTIONS},
+                        bodies=BodyStore(folder / "bodies", Rows(store, "bodies")))  # fmt: skip
+        else:
+            cache = cls(**{name: store.section(name) for name in SECTIONS},
+                        bodies=BodyStore(folder / "bodies", store.section("bodies")))  # fmt: skip
+            cache._loaded = {name: dict(getattr(cache, name)) for name in SECTIONS}
+            cache._loaded["bodies"] = dict(cache.bodies.index)
+        cache.output, cache.units, cache.search = store.get("meta", BLOB, ("", ("", {}), ""))
+        cache.store, cache.root = store, root
+        return cache
+
+    def changes(self, extra: dict | None = None) -> dict:
+        """What differs from the saved cache: changed rows of every section, and the blobs."""
+        changes = dict(extra or {})
+        for name in (*SECTIONS, "bodies"):
+            value = self.bodies.index if name == "bodies" else getattr(self, name)
+            if isinstance(value, Rows):
+                changes[name] = value.changes()
+                continue
+            old = self._loaded.get(name, {})
+            rows = {k: v for k, v in value.items() if (o := old.get(k, _MISSING)) is not v and o != v}
+            changes[name] = (rows, old.keys() - value.keys())
+        changes["meta"] = ({BLOB: (self.output, self.units, self.search)}, ())
+        return changes
+
+    def save(self, root: Path, extra: dict | None = None) -> None:
+        """Write what changed (and `extra`: more sections, e.g. the state edits start from)."""
+        if not self.dirty and not extra and self.store is not None:
+            return
+        store = self.store if self.store is not None else open_store(root / CACHE_DIR, create=True)
+        if store is None:
+            return
+        store.write(self.changes(extra))
+        self.store = store
         self.dirty = False
+        if isinstance(self.pages, Rows):  # an edit: old bodies are left to the next full build
+            return
+        self._loaded = {name: dict(getattr(self, name)) for name in SECTIONS}
+        self._loaded["bodies"] = dict(self.bodies.index)
+        self.bodies.sweep()
+
+
+SECTIONS = ("parsed", "docs", "pages", "entries")
+"""The dict fields saved as rows (with the body index, saved as "bodies")."""
+STORE = "cache.sqlite"
+_MISSING = object()
+
+
+def open_store(folder: Path, create: bool = False) -> Store | None:
+    """The cache's store, or None when there is none yet (and `create` is not asked) or it
+    cannot be created (a read-only site builds without a cache)."""
+    path = folder / STORE
+    if not path.exists():
+        if not create:
+            return None
+        try:
+            folder.mkdir(exist_ok=True)
+            (folder / ".gitignore").write_text("*\n")
+        except OSError:
+            return None
+    return Store(path, (FORMAT, __version__))
+
+
+def _discard(path: Path) -> None:
+    for name in (path, path.with_name(path.name + "-journal")):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass

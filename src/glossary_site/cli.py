@@ -101,36 +101,58 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     config_key = digest(config, args.clean, args.strict)
     folder = root / CACHE_DIR
-    last = None if args.no_cache else uptodate.check(folder, root, config.output, config_key)
-    if last is not None:
-        diags.extend(last.diagnostics)
-        _print(diags, args.format)
-        elapsed = (time.perf_counter() - started) * 1000
-        print(f"built {last.pages} pages into {config.output} in {elapsed:.0f} ms (0 written, 0 removed; up to date)")
-        return 0
-    from .pipeline import build_site, default_jobs
+    verdict = None if args.no_cache else uptodate.compare(folder, root, config.output, config_key)
+    if verdict is not None and not verdict.changed:
+        return _done(diags, args, config, started, verdict.manifest.pages, [], [], verdict.manifest.diagnostics, " up to date")
+    from .pipeline import default_jobs
 
-    inputs = uptodate.snapshot(root)
+    jobs = args.jobs or default_jobs()
     if not args.no_cache:
         uptodate.forget(folder)
-    cache = BuildCache() if args.no_cache else BuildCache.load(root, diags)
+    if verdict is not None:  # only edits of existing terms or articles: try the edit path
+        from .edit_build import edit_build
+
+        result = edit_build(config, verdict.changed, jobs)
+        if result is not None:
+            kept = [d for d in verdict.manifest.diagnostics if d.pos.path not in verdict.changed]
+            outputs = (set(verdict.manifest.outputs) - set(result.removed)) | set(result.rendered)
+            uptodate.record(folder, config_key, verdict.snapshot, outputs, result.pages, kept)
+            return _done(diags, args, config, started, result.pages, result.rendered, result.removed, kept, "")
+    return _full_build(args, root, config, config_key, diags, started, jobs)
+
+
+def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, started: float, jobs: int) -> int:
+    from .edit_build import forget_staging, save_full_build
+    from .pipeline import build_site
+
+    inputs = uptodate.snapshot(root)
+    folder = root / CACHE_DIR
+    cache = BuildCache() if args.no_cache else BuildCache.load(root, diags, create=True)
+    staged = forget_staging(folder, cache)  # this build may change the staging directory
     progress = (lambda line: print(line, file=sys.stderr, flush=True)) if sys.stderr.isatty() else None
-    result = build_site(config, diags, clean=args.clean, cache=cache, jobs=args.jobs or default_jobs(),
-                        progress=progress, strict=args.strict)  # fmt: skip
-    _print(diags, args.format)
+    result = build_site(config, diags, clean=args.clean, cache=cache, jobs=jobs, progress=progress,
+                        strict=args.strict)  # fmt: skip
     if not result.ok:
+        _print(diags, args.format)
         why = " (--strict: warnings count as errors)" if args.strict and not diags.has_errors else ""
         print(f"build failed{why}; the previous output was left untouched", file=sys.stderr)
         return 1
-    if not args.no_cache:
-        cache.save(root)
+    if cache.store is not None:
+        save_full_build(cache, result, staged)
         uptodate.record(folder, config_key, inputs, result.sources, result.pages, diags.items)
-    elapsed = (time.perf_counter() - started) * 1000
-    print(f"built {result.pages} pages into {config.output} in {elapsed:.0f} ms "
-          f"({len(result.rendered)} written, {len(result.removed)} removed)")
+    code = _done(diags, args, config, started, result.pages, result.rendered, result.removed, [], "")
     if args.profile:
         for stage, seconds in result.timings.items():
             print(f"  {stage:<20} {seconds * 1000:8.1f} ms")
+    return code
+
+
+def _done(diags: Diagnostics, args, config, started: float, pages: int, rendered, removed, kept, note: str) -> int:
+    diags.extend(kept)
+    _print(diags, args.format)
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"built {pages} pages into {config.output} in {elapsed:.0f} ms "
+          f"({len(rendered)} written, {len(removed)} removed;{note})".replace(";)", ")"))
     return 0
 
 

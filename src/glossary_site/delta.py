@@ -19,6 +19,7 @@ both paths against clean builds.
 from __future__ import annotations
 
 import dataclasses
+from collections import ChainMap
 
 from .article_unit import ArticleRenderer, ArticleResult
 from .cache import BuildCache, digest, text_digest
@@ -35,14 +36,16 @@ from .sources import read_source
 from .write import overwrite_in_place
 
 
-def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1) -> BuildResult | None:
-    """Apply edits to existing articles or existing terms (not both); None: run a full rebuild."""
+def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1, write=None) -> BuildResult | None:
+    """Apply edits to existing articles or existing terms (not both); None: run a full rebuild.
+    `write(files, removed) -> bool` publishes the pages (default: over the output in place)."""
     if live is None or not changed:
         return None
+    write = write or write_in_place(live.config.output)
     if all(rel in live.articles for rel in changed):
-        return update_articles(live, cache, changed)
+        return update_articles(live, cache, changed, write)
     if all(rel in live.term_sources for rel in changed):
-        return update_terms(live, cache, changed, jobs)
+        return update_terms(live, cache, changed, jobs, write)
     return None
 
 
@@ -59,7 +62,7 @@ def _reparse(live: Live, rel: str):
     return doc, key
 
 
-def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildResult | None:
+def update_articles(live: Live, cache: BuildCache, changed: list[str], write) -> BuildResult | None:
     edits: list[tuple[Article, str]] = []
     for rel in changed:
         parsed = _reparse(live, rel)
@@ -68,26 +71,27 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str]) -> BuildR
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
             edits.append(parsed)
     if live.renderer is None:
-        live.renderer = ArticleRenderer(dataclasses.replace(live.inputs, in_memory=True), live.env)
+        live.renderer = ArticleRenderer(_unit_inputs(live.inputs), live.env)
     results = [live.renderer.run(doc, key) for doc, key in edits]
-    article_terms = dict(live.backlinks.article_terms)
+    # Only the edited articles' rows and the "used by" lists of terms they stopped or started
+    # linking change: read just those (`build` reads them from the store row by row).
+    base = live.backlinks
+    article_terms = {doc.slug: result.terms for (doc, _), result in zip(edits, results)}
     touched: set[str] = set()
-    for (doc, _), result in zip(edits, results):
-        new = result.terms
-        touched |= set(new) ^ set(article_terms.get(doc.slug, ()))
-        article_terms[doc.slug] = new
-    by_term = dict(live.backlinks.articles)
+    for slug, new in article_terms.items():
+        touched |= set(new) ^ set(base.article_terms.get(slug, ()))
+    order = {slug: i for i, slug in enumerate(live.article_order)} if touched else {}
+    used_by: dict[str, tuple[str, ...]] = {}
     for term in touched:
-        users = tuple(a for a in live.article_order if term in article_terms.get(a, ()))
-        by_term[term] = users
-        if not users:
-            del by_term[term]
-    backlinks = Backlinks(dict(sorted(by_term.items())), live.backlinks.terms, article_terms)
-    files = _render_pages(live, cache.pages, results, backlinks, touched, listings=False)
-    return _publish(live, cache, files, edits, results, backlinks=backlinks)
+        users = {a for a in base.articles.get(term, ()) if a not in article_terms}
+        users |= {a for a, terms in article_terms.items() if term in terms}
+        used_by[term] = tuple(sorted(users, key=order.__getitem__))
+    view = Backlinks(ChainMap(used_by, base.articles), base.terms, ChainMap(article_terms, base.article_terms))
+    files = _render_pages(live, cache.pages, results, view, touched, listings=False)
+    return _publish(live, cache, files, edits, results, write, used_by=used_by, article_terms=article_terms)
 
 
-def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -> BuildResult | None:
+def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, write) -> BuildResult | None:
     graph = live.graph
     terms = dict(graph.terms)
     edits: list[tuple[Term, str]] = []
@@ -129,7 +133,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
         if kept is None:
             return None
         todo.append((doc, key, kept))
-    results = render_units(todo, dataclasses.replace(inputs, in_memory=True), jobs, None, live.env)
+    results = render_units(todo, _unit_inputs(inputs), jobs, None, live.env)
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
     pages = {doc.slug for doc, _ in edits}
@@ -139,29 +143,14 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int) -
         pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
         pages |= set(backlinks.terms.get(doc.slug, ()))  # their previews show its summary
     files = _render_pages(updated, cache.pages, results, backlinks, pages, listings=True)
-    result = _publish(updated, cache, files, [item[:2] for item in todo], results, backlinks=backlinks)
+    updated.backlinks = backlinks
+    result = _publish(updated, cache, files, [item[:2] for item in todo], results, write)
     if result is not None:
         cache.units = (inputs.base_key, dict(inputs.ref_digests))
         for doc, key in edits:
             cache.remember_parse(doc.source, key, doc, True)
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
-
-
-def _reindex(config, cache: BuildCache) -> bool:
-    """The search bundle again, from the pages as now published (Pagefind has no partial update)."""
-    output = config.output
-    bundle = build_index(indexed(cache.pages), lambda rel: (output / rel).read_bytes(), config, Diagnostics())
-    if bundle is None:
-        return False
-    fresh = {file.rel for file in bundle}
-    overwrite_in_place(output, bundle)
-    for rel in [r for r in cache.pages if r.startswith(BUNDLE) and r not in fresh]:
-        (output / rel).unlink(missing_ok=True)
-        del cache.pages[rel]
-    cache.pages.update({file.rel: digest(file.data) for file in bundle})
-    cache.search = index_key(cache.pages, config)
-    return True
 
 
 def _shape(term: Term) -> tuple:
@@ -201,19 +190,57 @@ def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult
     return None if diags.has_errors else files
 
 
-def _publish(live: Live, cache: BuildCache, files, edits, results, backlinks) -> BuildResult | None:
+def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_by=None, article_terms=None) -> BuildResult | None:
+    """Write the pages (and a new search bundle if an indexed page changed) with `write`, then,
+    only once they are published, record them and the edits in the cache and in `live`."""
     if files is None:
         return None
-    overwrite_in_place(live.config.output, [file for file, _ in files])
+    removed: list[str] = []
+    config = live.config
+    if config.search and indexed(file.rel for file, _ in files):
+        pages = {**cache.pages, **{file.rel: key for file, key in files}}
+        fresh = {file.rel: file.data for file, _ in files}
+        bundle = build_index(indexed(pages), lambda rel: fresh[rel] if rel in fresh else (config.output / rel).read_bytes(),
+                             config, Diagnostics())  # fmt: skip
+        if bundle is None:
+            return None
+        new = {file.rel for file in bundle}
+        removed = [rel for rel in pages if rel.startswith(BUNDLE) and rel not in new]
+        files = files + [(file, digest(file.data)) for file in bundle]
+    if not write([file for file, _ in files], removed):
+        return None
     # Only a published result may update the cache: the next build trusts it.
     cache.pages.update({file.rel: key for file, key in files})
-    if live.config.search and indexed(file.rel for file, _ in files) and not _reindex(live.config, cache):
-        return None
+    for rel in removed:
+        del cache.pages[rel]
+    if removed or any(file.rel.startswith(BUNDLE) for file, _ in files):
+        cache.search = index_key(cache.pages, config)
     for (doc, key), result in zip(edits, results):
         cache.docs[doc.source] = (key, result.terms)
         cache.remember_parse(doc.source, key, doc, True)
         if result.body is not None:
             cache.bodies.put(doc.source, digest(live.names, key), result.body)
-    live.backlinks = backlinks
+    for term, users in (used_by or {}).items():
+        if users:
+            live.backlinks.articles[term] = users
+        else:
+            live.backlinks.articles.pop(term, None)
+    for slug, terms in (article_terms or {}).items():
+        live.backlinks.article_terms[slug] = terms
     cache.live = live
-    return BuildResult(True, live.pages, sorted(file.rel for file, _ in files), [])
+    return BuildResult(True, live.pages, sorted(file.rel for file, _ in files), removed)
+
+
+def _unit_inputs(inputs):
+    """Pages come back to be published together; bodies come back to be kept."""
+    return dataclasses.replace(inputs, in_memory=True, keep_bodies=True, body_dir=None)
+
+
+def write_in_place(output):
+    """The dev server's writer: its output is its own (see overwrite_in_place)."""
+    def write(files, removed) -> bool:
+        overwrite_in_place(output, files)
+        for rel in removed:
+            (output / rel).unlink(missing_ok=True)
+        return True
+    return write

@@ -1,7 +1,11 @@
-"""Live: what the last successful build in this process computed, for the dev server's fast paths."""
+"""Live: what the last successful build computed, which the fast paths apply edits to.
+
+The dev server keeps it in memory; `build` saves it with the cache and, when the files it
+finds changed are edits of existing articles or terms, applies them to it (edit_build.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,11 +15,12 @@ from .graph import TermGraph
 from .indexes import Backlinks
 from .refs import ArticleRef
 from .render import TermDoc
+from .store import BLOB, Rows, Store
 
 
 @dataclass
 class Live:
-    """What the last successful build in this process computed; never written to disk."""
+    """What the last successful build computed."""
 
     config: SiteConfig
     parse_key: str
@@ -44,3 +49,70 @@ class Live:
     term_sources: dict[str, str]
     """Term source path -> slug."""
     renderer: ArticleRenderer | None = None
+
+
+# --- saved for `build`'s edit path ---------------------------------------------------------
+# Blobs are read whole when first used; the per-article parts are rows, read one at a time:
+# an article edit reads the head (link context, term previews) and the edited article's rows.
+_BLOBS = {
+    "live.head": ("config", "parse_key", "config_key", "names", "templates", "pages", "term_sources", "inputs",
+                  "articles_key", "article_order"),
+    "live.graph": ("graph", "term_docs"),
+    "live.lists": ("article_refs", "tags"),
+}  # fmt: skip
+_ROWS = {"articles": "live.articles", "entry_keys": "live.entry_keys"}
+_BACKLINK_ROWS = {"articles": "live.used_by", "article_terms": "live.article_terms"}
+_WHERE = {name: section for section, names in _BLOBS.items() for name in names}
+
+
+class StoredLive(Live):
+    """A Live read from the cache's store as its attributes are used (never via __init__)."""
+
+    @classmethod
+    def open(cls, store: Store, entries) -> "StoredLive | None":
+        if store.get("live.head", BLOB) is None:
+            return None
+        live = cls.__new__(cls)
+        live.__dict__.update(_store=store, _loaded={}, entries=entries, env=None, renderer=None,
+                             articles=Rows(store, _ROWS["articles"]), entry_keys=Rows(store, _ROWS["entry_keys"]))  # fmt: skip
+        return live
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name == "backlinks":
+            head = self._blob("live.head")
+            self.__dict__["backlinks"] = Backlinks(Rows(self._store, _BACKLINK_ROWS["articles"]), head["term_backlinks"],
+                                                   Rows(self._store, _BACKLINK_ROWS["article_terms"]))  # fmt: skip
+        elif name in _WHERE:
+            self.__dict__.update({k: v for k, v in self._blob(_WHERE[name]).items() if k in _BLOBS[_WHERE[name]]})
+        else:
+            raise AttributeError(name)
+        return self.__dict__[name]
+
+    def _blob(self, section: str) -> dict:
+        if section not in self._loaded:
+            self._loaded[section] = self._store.get(section, BLOB)
+        return self._loaded[section]
+
+
+def live_changes(live: Live, store: Store, base: StoredLive | None = None) -> dict:
+    """The store changes that save `live`. `base`: the StoredLive an edit started from; then
+    only the blobs holding an object the edit replaced, and the rows it set, are written."""
+    changes = {}
+    for section, names in _BLOBS.items():
+        value = {name: getattr(live, name) for name in names}
+        if section == "live.head":
+            value["term_backlinks"] = live.backlinks.terms
+        if base is not None:
+            old = base._loaded.get(section)
+            if old is None or all(old.get(k) is v for k, v in value.items()):
+                continue  # never read (so not replaced), or nothing in it replaced
+        if section == "live.head":  # where this build kept bodies is not state
+            value = {**value, "inputs": dataclasses.replace(live.inputs, keep_bodies=False, body_dir=None)}
+        changes[section] = ({BLOB: value}, ())
+    mappings = {_ROWS[k]: getattr(live, k) for k in _ROWS}
+    mappings.update({section: getattr(live.backlinks, k) for k, section in _BACKLINK_ROWS.items()})
+    for section, mapping in mappings.items():
+        changes[section] = mapping.changes() if isinstance(mapping, Rows) else store.sync(section, mapping)
+    return changes

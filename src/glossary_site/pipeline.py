@@ -52,6 +52,10 @@ class BuildResult:
     """Seconds per stage, for --profile."""
     sources: dict[str, str] = field(default_factory=dict)
     """Output path -> the source (or 'index', 'theme/...') it was made from, for the link checker."""
+    swapped: bool = False
+    """The output was exchanged with the staging directory (which now holds the site before)."""
+    staged: set[str] | None = None
+    """Then: where the staging directory differs from the output (None: not known)."""
 
 
 class _Timer:
@@ -352,7 +356,9 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                       {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
                       pages, names, article_refs, articles_key, tags,
                       {t.source: s for s, t in graph.terms.items()})  # fmt: skip
-    return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners))
+    swapped = bool(writer.written or removed or not output_ok)
+    staged = set(writer.written) | set(removed) if output_ok else None
+    return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners), swapped, staged)
 
 
 def render_pages(specs: list[PageSpec], env, config: SiteConfig, writer: OutputWriter, diags: Diagnostics, jobs: int) -> None:

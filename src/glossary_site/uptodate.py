@@ -5,8 +5,9 @@ After a successful `build`, the (mtime, size, inode) of every file the build may
 saved with the config's digest, the list of output files and the build's diagnostics.
 The next `build` stats the same files; if nothing differs and every output file is still
 there, the output is already right: the diagnostics are printed again and nothing else
-runs, not even the loading of the build cache. Anything that differs takes the full
-(incremental) build, which is always correct.
+runs, not even the loading of the build cache. If only existing files in terms/ or
+content/ differ, their list goes to the edit path (edit_build.py); anything else takes
+the full (incremental) build, which is always correct.
 
 A file changed within the filesystem's timestamp resolution of the snapshot could keep
 its mtime (git calls this "racily clean"), so a snapshot taken less than two seconds
@@ -105,20 +106,37 @@ def forget(folder: Path) -> None:
         pass
 
 
-def check(folder: Path, root: Path, output: Path, config_key: str) -> Manifest | None:
-    """The last build's manifest when the output is still that build of the same inputs; else None."""
+@dataclass(frozen=True)
+class Verdict:
+    manifest: Manifest
+    snapshot: Snapshot
+    """The inputs as they are now (taken before anything is read), to record after the build."""
+    changed: list[str]
+    """Site-relative paths of edited files in terms/ and content/; empty: the output is up to date."""
+
+
+def compare(folder: Path, root: Path, output: Path, config_key: str) -> Verdict | None:
+    """What changed since the last build, when that is only edits of existing files in terms/ or
+    content/ (possibly none); None when anything else differs (the full build finds out what)."""
     try:
         manifest = pickle.loads((folder / MANIFEST).read_bytes())
     except Exception:  # missing or unreadable: build
         return None
     if not isinstance(manifest, Manifest) or manifest.version != __version__ or manifest.config != config_key:
         return None
-    newest = max((m for m, _, _ in manifest.inputs.files.values()), default=0)
-    if newest >= manifest.inputs.taken_ns - RACY_NS:
-        return None
-    if snapshot(root).files != manifest.inputs.files:
-        return None
+    now = snapshot(root)
+    if now.files.keys() != manifest.inputs.files.keys():
+        return None  # a file was added or deleted
+    racy = manifest.inputs.taken_ns - RACY_NS
+    bases = {f"{root / name}{os.sep}": name for name in ("terms", "content")}
+    changed = []
+    for path, stat in now.files.items():
+        if stat != manifest.inputs.files[path] or stat[0] >= racy:  # changed, or may have
+            rel = next((f"{name}/{path[len(base):]}" for base, name in bases.items() if path.startswith(base)), None)
+            if rel is None:
+                return None  # site.yaml, a template, static/, the package: the full build
+            changed.append(rel.replace(os.sep, "/"))
     out = str(output)
     if not all(os.path.isfile(f"{out}/{rel}") for rel in manifest.outputs):
         return None
-    return manifest
+    return Verdict(manifest, now, sorted(changed))

@@ -202,6 +202,33 @@ def _prune(root: str, prefix: str, wanted: set[str]) -> bool:
     return empty
 
 
+def publish_few(output: Path, files: list[OutputFile], removed: list[str], differing: set[str] | None) -> bool:
+    """`build`'s edit path: publish a few pages as atomically as a whole build, at their cost.
+
+    Staging holds the site before last (the last exchange left it there); `differing` is
+    where it can differ from the output (what the last publish wrote or removed; None:
+    unknown, then it is cloned from the output by hard links). Those paths are re-linked
+    from the output, the new pages written, and the two directories exchanged. False when
+    the exchange is unsupported: nothing was published."""
+    staging = output.parent / f".{output.name}.staging"
+    if _libc() is None or not output.is_dir():
+        return False
+    if differing is None or not staging.is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(output, staging, copy_function=os.link)
+        differing = set()
+    fresh = {file.rel for file in files}
+    for rel in sorted((differing | set(removed)) - fresh):
+        target = staging / rel
+        target.unlink(missing_ok=True)
+        if rel not in removed and (output / rel).is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(output / rel, target)
+    for file in files:
+        write_new(staging / file.rel, file.data)
+    return _exchange(staging, output)
+
+
 def write_new(target: Path, data: bytes) -> None:
     """Write a staged page as a new file: the path may be a hard link to a published page,
     which must never change under a reader."""

@@ -1,0 +1,138 @@
+"""The build cache on disk: one SQLite file of (section, key, pickled value) rows.
+
+A full build reads whole sections; an edit of a few files (`build` after saving one
+article) reads and rewrites only the rows it needs, which a single pickle of the whole
+cache cannot offer: at 10,000 articles loading that pickle alone took longer than the
+whole edit may. Every save is one SQLite transaction, so a build killed at any moment
+leaves the previous cache or the new one; a file that cannot be read is a fresh cache.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+BLOB = ""
+"""The key of a section stored as one value."""
+_MISSING = object()
+
+
+class Store:
+    def __init__(self, path: Path | None, version: tuple):
+        """`path` None: an in-memory store (nothing persists). A file written by another
+        version of the format is emptied: its rows could not be trusted."""
+        self.db = sqlite3.connect(":memory:" if path is None else str(path), isolation_level=None)
+        self.db.execute("PRAGMA synchronous=OFF")  # a cache: a crash loses at most a rebuild, never the site
+        self.db.execute("CREATE TABLE IF NOT EXISTS kv (section TEXT, key TEXT, value BLOB, PRIMARY KEY (section, key))")
+        if self.get("format", BLOB) != version:
+            self.db.execute("DELETE FROM kv")
+            self.write({"format": ({BLOB: version}, ())})
+
+    def get(self, section: str, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM kv WHERE section=? AND key=?", (section, key)).fetchone()
+        return default if row is None else pickle.loads(row[0])
+
+    def has(self, section: str, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM kv WHERE section=? AND key=?", (section, key)).fetchone() is not None
+
+    def raw(self, section: str) -> dict[str, bytes]:
+        return dict(self.db.execute("SELECT key, value FROM kv WHERE section=?", (section,)))
+
+    def section(self, section: str) -> dict[str, Any]:
+        return {key: pickle.loads(value) for key, value in self.db.execute(
+            "SELECT key, value FROM kv WHERE section=? ORDER BY key", (section,))}  # fmt: skip
+
+    def write(self, changes: dict[str, tuple[dict[str, Any], Any]]) -> None:
+        """Section -> (rows to set, keys to delete), all in one transaction."""
+        with self._transaction():
+            for section, (rows, deleted) in changes.items():
+                self.db.executemany("DELETE FROM kv WHERE section=? AND key=?", [(section, k) for k in deleted])
+                self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)",
+                                    [(section, k, pickle.dumps(v, protocol=5)) for k, v in rows.items()])  # fmt: skip
+
+    def sync(self, section: str, values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """The changes that make a section hold exactly `values` (by their pickled bytes:
+        nothing to compare them with is loaded when a full build saves state it computed anew)."""
+        old = self.raw(section)
+        rows = {}
+        for key, value in values.items():
+            if old.pop(key, None) != pickle.dumps(value, protocol=5):
+                rows[key] = value
+        return rows, list(old)
+
+    def _transaction(self):
+        return _Transaction(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Transaction:
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, *_):
+        self.db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+class Rows(MutableMapping):
+    """A section read row by row as it is used, remembering what was set or deleted.
+
+    Iterating (or len) reads the whole section once; lookups before that read one row."""
+
+    def __init__(self, store: Store, section: str):
+        self.store, self.section = store, section
+        self._values: dict[str, Any] = {}
+        self._absent: set[str] = set()
+        self._complete = False
+        self.changed: dict[str, Any] = {}
+        self.deleted: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._values.get(key, _MISSING)
+        if value is _MISSING:
+            if self._complete or key in self._absent:
+                raise KeyError(key)
+            value = self.store.get(self.section, key, _MISSING)
+            if value is _MISSING:
+                self._absent.add(key)
+                raise KeyError(key)
+            self._values[key] = value
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._values[key] = value
+        self._absent.discard(key)
+        self.changed[key] = value
+        self.deleted.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # KeyError when absent, as a dict
+        del self._values[key]
+        self._absent.add(key)
+        self.changed.pop(key, None)
+        self.deleted.add(key)
+
+    def _load(self) -> dict[str, Any]:
+        if not self._complete:
+            stored = self.store.section(self.section)
+            for key in self._absent | self.deleted:
+                stored.pop(key, None)
+            stored.update(self._values)
+            self._values, self._complete = stored, True
+        return self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def changes(self) -> tuple[dict[str, Any], set[str]]:
+        return self.changed, self.deleted
