@@ -123,6 +123,7 @@ def test_a_build_killed_while_staging_is_never_trusted_by_the_next_edit(tmp_path
     store = open_store(site / CACHE_DIR)
     assert "articles/a/index.html" in store.get(PUBLISHED, BLOB)  # what the exchange changed
     staging = tmp_path / ".out.staging"
+    (staging / "articles/b/index.html").unlink()  # a hard link to the published page: never written through
     (staging / "articles/b/index.html").write_text("junk a killed build left")  # as if killed mid-build
     store.write({PUBLISHED: ({}, [BLOB])})  # which is how the full build leaves the store until it succeeds
     (site / "content/c.md").write_text(article_text("Gamma", "2026-01-03", "A token, edited."))
