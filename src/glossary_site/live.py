@@ -70,7 +70,7 @@ class StoredLive(Live):
 
     @classmethod
     def open(cls, store: Store, entries) -> "StoredLive | None":
-        if store.get("live.head", BLOB) is None:
+        if not store.has("live.head", BLOB):
             return None
         live = cls.__new__(cls)
         live.__dict__.update(_store=store, _loaded={}, entries=entries, env=None, renderer=None,
