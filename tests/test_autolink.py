@@ -100,3 +100,10 @@ def test_generated_tokens_are_marked_for_later_rules():
     tokens = md.parse("A GPU.", {"glossary": LinkState()})
     links = [t for t in tokens[1].children if t.type == "term_link"]
     assert [(t.meta, [c.content for c in t.children]) for t in links] == [({"term": "gpu"}, ["GPU"])]
+
+
+def test_an_explicit_reference_in_a_heading_names_the_term_without_a_link():
+    for text in ("## About [[gpu]]\n", "[[gpu]]\n---\n"):
+        rendered = record(text)
+        assert 'class="term-link"' not in rendered.html and "GPU" in rendered.html, text
+        assert [slug for slug, _ in rendered.mentions] == ["gpu"]

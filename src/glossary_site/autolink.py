@@ -169,7 +169,7 @@ def _link_children(children: list[Token], line: int, in_heading: bool, ctx: Link
             elif re.match(r"</a\s*>", child.content, re.I):
                 link_depth = max(0, link_depth - 1)
         elif child.type == "term_ref":
-            out.extend(_explicit_ref(child, line, ctx, doc))
+            out.extend(_explicit_ref(child, line, ctx, doc, plain=in_heading or link_depth > 0))
             continue
         elif child.type == "code_inline" and doc.explain:
             _explain_only(child.content, line, "inside code", ctx, doc)
@@ -178,7 +178,9 @@ def _link_children(children: list[Token], line: int, in_heading: bool, ctx: Link
     return out
 
 
-def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState) -> list[Token]:
+def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState, plain: bool) -> list[Token]:
+    """`plain`: in a heading or inside a link, where no link may go (a heading's text is its
+    anchor's, and links do not nest): the reference still names the term, as its label."""
     ref, text = token.meta["ref"], token.meta["text"]
     slug = ctx.resolve(ref)
     if slug is None:
@@ -186,6 +188,8 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState) -> 
         return [_text(token.content)]
     label = text or ctx.title_for(slug)
     doc.mentions.append((slug, line))
+    if plain:
+        return [_text(label)]
     doc.linked.add(slug)
     if slug == doc.self_slug:
         return [_text(label)]
