@@ -153,6 +153,8 @@ class BuildCache:
 SECTIONS = ("parsed", "docs", "pages", "entries")
 """The dict fields saved as rows (with the body index, saved as "bodies")."""
 STORE = "cache.sqlite"
+COMPILED = "jinja"
+"""Jinja's bytecode cache (templates.make_environment)."""
 _MISSING = object()
 
 

@@ -27,21 +27,24 @@ from .diagnostics import Diagnostics
 from .documents import Article, Term, parse_source
 from .indexes import Backlinks, first_mentions, term_backlinks
 from .live import Live
-from .markdown import make_markdown
+from .bodies import unpack
+from .markdown import make_markdown, prime
 from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
 from .search_index import BUNDLE, build_index, index_key, indexed
 from .render import OutputFile, category_feed_specs, graph_json, listing_specs, render_page, spec_key, term_items, term_spec
 from .sources import read_source
+from .store import Rows
 from .write import overwrite_in_place
 
 
 def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1, write=None) -> BuildResult | None:
     """Apply edits to existing articles or existing terms (not both); None: run a full rebuild.
-    `write(files, removed) -> bool` publishes the pages (default: over the output in place)."""
+    `write(files, removed) -> bool` publishes the pages (default: InPlace, over the output);
+    if it has a `staging` folder, article pages are written straight into it by the workers."""
     if live is None or not changed:
         return None
-    write = write or write_in_place(live.config.output)
+    write = write or InPlace(live.config.output)
     if all(rel in live.articles for rel in changed):
         return update_articles(live, cache, changed, write)
     if all(rel in live.term_sources for rel in changed):
@@ -71,8 +74,11 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str], write) ->
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
             edits.append(parsed)
     if live.renderer is None:
-        live.renderer = ArticleRenderer(_unit_inputs(live.inputs), live.env)
-    results = [live.renderer.run(doc, key) for doc, key in edits]
+        live.renderer = ArticleRenderer(_unit_inputs(live.inputs, write), live.env)
+    results = []
+    for doc, key in edits:
+        _prime_from(cache, doc.source)
+        results.append(live.renderer.run(doc, key))
     # Only the edited articles' rows and the "used by" lists of terms they stopped or started
     # linking change: read just those (`build` reads them from the store row by row).
     base = live.backlinks
@@ -124,16 +130,19 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         live.backlinks, terms=term_backlinks({s: d.rendered.mentions for s, d in term_docs.items()}))
 
     # Articles that link a term whose summary changed show it: re-assemble them around their bodies.
-    by_slug = {ref.slug: rel for rel, ref in live.articles.items()}
     todo = []
-    for slug in sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())}):
-        rel = by_slug[slug]
+    showing = sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())})
+    for rows in (cache.parsed, cache.bodies.index):
+        if isinstance(rows, Rows):
+            rows.fetch([live.article_sources[slug] for slug in showing])
+    for slug in showing:
+        rel = live.article_sources[slug]
         key, (doc, _, _) = cache.parsed[rel]
         kept = cache.bodies.get(rel, digest(live.names, key))
         if kept is None:
             return None
         todo.append((doc, key, kept))
-    results = render_units(todo, _unit_inputs(inputs), jobs, None, live.env)
+    results = render_units(todo, _unit_inputs(inputs, write), jobs, None, live.env)
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
     pages = {doc.slug for doc, _ in edits}
@@ -142,6 +151,9 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         pages |= set(first_mentions(live.term_docs[doc.slug].rendered.mentions))
         pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
         pages |= set(backlinks.terms.get(doc.slug, ()))  # their previews show its summary
+    for rows in (live.entry_keys, live.entries, cache.pages, backlinks.articles):  # read by most pages
+        if isinstance(rows, Rows):
+            rows.load()
     files = _render_pages(updated, cache.pages, results, backlinks, pages, listings=True)
     updated.backlinks = backlinks
     result = _publish(updated, cache, files, [item[:2] for item in todo], results, write)
@@ -151,6 +163,16 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
             cache.remember_parse(doc.source, key, doc, True)
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
+
+
+def _prime_from(cache: BuildCache, source: str) -> None:
+    """The code blocks an edit left alone are highlighted as the article's kept body has them."""
+    last = cache.bodies.index.get(source)
+    body = cache.bodies.get(source, last) if last else None
+    try:
+        prime(unpack(body)) if body else None
+    except Exception:  # a damaged body only costs highlighting again
+        pass
 
 
 def _shape(term: Term) -> tuple:
@@ -163,9 +185,11 @@ def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult
                   terms: set[str], listings: bool) -> list[tuple[OutputFile, str]] | None:  # fmt: skip
     """The article results, then every term page (and listing) whose key changed, with their keys;
     None if anything failed (the full rebuild then reports it)."""
-    if any(r.errors or r.data is None for r in results):
+    if any(r.errors or (r.data is None and not r.written) for r in results):
         return None
     files = [(OutputFile(r.rel, r.data, r.source), r.page_key) for r in results]
+    if not terms and not listings:
+        return files  # an edit that moved no link shows only on its own page
     diags = Diagnostics()
     graph = live.graph
     specs = [term_spec(graph.terms[s], live.term_docs[s], graph, backlinks, live.inputs.term_refs, live.entries,
@@ -183,10 +207,9 @@ def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult
         key = spec_key(live.config_key, live.templates[spec.template], spec)
         if pages.get(spec.rel) != key:
             files.append((render_page(live.env, spec, live.config, diags), key))
-    if terms or listings:  # else no count or summary in graph.json changed
-        file = graph_json(live.config, graph, backlinks)
-        if pages.get(file.rel) != digest(file.data):
-            files.append((file, digest(file.data)))
+    file = graph_json(live.config, graph, backlinks)  # its counts and summaries
+    if pages.get(file.rel) != digest(file.data):
+        files.append((file, digest(file.data)))
     return None if diags.has_errors else files
 
 
@@ -200,8 +223,14 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_b
     if config.search and indexed(file.rel for file, _ in files):
         pages = {**cache.pages, **{file.rel: key for file, key in files}}
         fresh = {file.rel: file.data for file, _ in files}
-        bundle = build_index(indexed(pages), lambda rel: fresh[rel] if rel in fresh else (config.output / rel).read_bytes(),
-                             config, Diagnostics())  # fmt: skip
+        staged = getattr(write, "staging", None)
+
+        def read(rel: str) -> bytes:
+            if rel not in fresh:
+                return (config.output / rel).read_bytes()
+            return fresh[rel] if fresh[rel] is not None else (staged / rel).read_bytes()
+
+        bundle = build_index(indexed(pages), read, config, Diagnostics())
         if bundle is None:
             return None
         new = {file.rel for file in bundle}
@@ -231,16 +260,25 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_b
     return BuildResult(True, live.pages, sorted(file.rel for file, _ in files), removed)
 
 
-def _unit_inputs(inputs):
-    """Pages come back to be published together; bodies come back to be kept."""
+def _unit_inputs(inputs, write):
+    """Bodies come back to be kept; pages come back to be published together, or go straight
+    into the publisher's staging folder."""
+    staging = getattr(write, "staging", None)
+    if staging is not None:
+        return dataclasses.replace(inputs, in_memory=False, staging=staging, keep_bodies=True, body_dir=None)
     return dataclasses.replace(inputs, in_memory=True, keep_bodies=True, body_dir=None)
 
 
-def write_in_place(output):
-    """The dev server's writer: its output is its own (see overwrite_in_place)."""
-    def write(files, removed) -> bool:
-        overwrite_in_place(output, files)
+class InPlace:
+    """The dev server's publisher: its output is its own (see overwrite_in_place)."""
+
+    staging = None
+
+    def __init__(self, output):
+        self.output = output
+
+    def __call__(self, files, removed) -> bool:
+        overwrite_in_place(self.output, files)
         for rel in removed:
-            (output / rel).unlink(missing_ok=True)
+            (self.output / rel).unlink(missing_ok=True)
         return True
-    return write

@@ -10,15 +10,16 @@ written back. Anything else returns None and the full build runs, which is alway
 
 from __future__ import annotations
 
-from .cache import BuildCache, open_store
+from .cache import CACHE_DIR, COMPILED, BuildCache, open_store, text_digest
 from .delta import update
 from .diagnostics import Diagnostics
 from .live import StoredLive, live_changes
 from .pipeline import BuildResult
 from .render import install_globals
+from .sources import read_source
 from .store import BLOB
 from .templates import make_environment
-from .write import publish_few
+from .write import prepare_staging, swap_in
 
 PUBLISHED = "published"
 """Store section: the output paths where the staging directory may differ from the output
@@ -35,26 +36,47 @@ def edit_build(config, changed: list[str], jobs: int) -> BuildResult | None:
     if live is None or live.config != config:
         return None
     differing = store.get(PUBLISHED, BLOB)
-    live.env = make_environment(config.root)
+    live.env = make_environment(config.root, config.root / CACHE_DIR / COMPILED)
     install_globals(live.env, config)
     cache.bodies.prepare()
-    published: list[set[str]] = []
-
-    def write(files, removed) -> bool:
-        rels = [file.rel for file in files] + list(removed)
-        # From here until the final save, neither the staging directory nor these pages'
-        # cached keys may be trusted by another build: a kill leaves them forgotten.
-        store.write({PUBLISHED: ({}, [BLOB]), "pages": ({}, rels)})
-        if not publish_few(config.output, files, removed, differing):
-            return False
-        published.append(set(rels))
-        return True
-
-    result = update(live, cache, changed, jobs, write)
+    changed = [rel for rel in changed if _edited(config.root, rel, live.parse_key, cache)]
+    if not changed:  # only saved again, or within the up-to-date check's racy window: nothing to do
+        return BuildResult(True, live.pages, [], [])
+    publisher = Staged(config.output, differing, store)
+    if publisher.staging is None:
+        return None
+    result = update(live, cache, changed, jobs, publisher)
     if result is None:  # the full build runs (and, if anything was unpublishable, says so)
         return None
-    cache.save(config.root, {**live_changes(cache.live, store, base=live), PUBLISHED: ({BLOB: published[0]}, ())})
+    cache.save(config.root, {**live_changes(cache.live, store, base=live), PUBLISHED: ({BLOB: publisher.published}, ())})
     return result
+
+
+class Staged:
+    """Publishes through the staging directory: article pages are written into it by the
+    workers as they render, the rest at the end, then the two directories are exchanged."""
+
+    def __init__(self, output, differing, store):
+        self.output, self.store = output, store
+        # From here until the final save the staging directory may hold anything: a kill
+        # leaves it unknown (the next build clones it again).
+        store.write({PUBLISHED: ({}, [BLOB])})
+        self.staging = prepare_staging(output, differing)
+        self.published: set[str] = set()
+
+    def __call__(self, files, removed) -> bool:
+        rels = [file.rel for file in files] + list(removed)
+        # Nor may these pages' cached keys be trusted once the exchange may have happened.
+        self.store.write({"pages": ({}, rels)})
+        if not swap_in(self.output, self.staging, files, removed):
+            return False
+        self.published = set(rels)
+        return True
+
+
+def _edited(root, rel: str, parse_key: str, cache: BuildCache) -> bool:
+    source = read_source(root, rel, Diagnostics())
+    return source is None or text_digest(parse_key, source.text) != cache.parsed.get(rel, ("",))[0]
 
 
 def forget_staging(folder, cache: BuildCache):

@@ -48,6 +48,8 @@ class Live:
     """by_tag(article_refs)."""
     term_sources: dict[str, str]
     """Term source path -> slug."""
+    article_sources: dict[str, str] | None = None
+    """Article slug -> source path."""
     renderer: ArticleRenderer | None = None
 
 
@@ -56,7 +58,7 @@ class Live:
 # an article edit reads the head (link context, term previews) and the edited article's rows.
 _BLOBS = {
     "live.head": ("config", "parse_key", "config_key", "names", "templates", "pages", "term_sources", "inputs",
-                  "articles_key", "article_order"),
+                  "articles_key", "article_order", "article_sources"),
     "live.graph": ("graph", "term_docs"),
     "live.lists": ("article_refs", "tags"),
 }  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,16 @@ class Rendered:
     """(term slug, file line) of every linked mention, in document order."""
     errors: tuple[tuple[int, str, str, str], ...]
     """(file line, message, hint, reference) of bad explicit references."""
+    highlighted: tuple[tuple[str, int, int], ...] = ()
+    """(key, start, end): where each highlighted code block is in `html`, by the digest of its
+    language and code, so that the next rendering of an edited body reuses them (prime())."""
+
+
+# Pygments compiles a lexer's regular expressions when a process first uses it: a quarter of a
+# second for Python's. `build` after an edit renders one article in a new process; the code
+# blocks it did not change come from the article's last rendering instead (see prime()).
+_primed: dict[str, str] = {}
+_made: list[tuple[str, str]] = []
 
 
 @lru_cache(maxsize=256)
@@ -48,11 +59,25 @@ def _lexer(name: str):
 
 def _highlight(code: str, lang: str, _attrs) -> str:
     """Pygments highlighting; unknown languages fall back to markdown-it's plain block."""
-    lexer = _lexer(lang.split()[0]) if lang.strip() else None
-    if lexer is None:
+    if not lang.strip():
         return ""
-    lang_class = slugify(lang.split()[0]) or "text"
-    return f'<pre class="highlight"><code class="language-{lang_class}">{highlight(code, lexer, _FORMATTER)}</code></pre>'
+    key = hashlib.blake2b(f"{lang}\0{code}".encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    html = _primed.get(key)
+    if html is None:
+        lexer = _lexer(lang.split()[0])
+        if lexer is None:
+            return ""
+        lang_class = slugify(lang.split()[0]) or "text"
+        html = f'<pre class="highlight"><code class="language-{lang_class}">{highlight(code, lexer, _FORMATTER)}</code></pre>'
+    _made.append((key, html))
+    return html
+
+
+def prime(rendered: Rendered) -> None:
+    """Let the next renderings in this process reuse the highlighted code blocks of `rendered`."""
+    _primed.clear()
+    for key, start, end in rendered.highlighted:
+        _primed[key] = rendered.html[start:end]
 
 
 def make_markdown(context: LinkContext, unsafe_html: bool = False) -> MarkdownIt:
@@ -72,6 +97,7 @@ def _anchor_slug(title: str) -> str:
 def render_markdown(md: MarkdownIt, body: str, state: LinkState) -> Rendered:
     env = {"glossary": state}
     tokens = md.parse(body, env)
+    _made.clear()
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
         html=html,
@@ -79,7 +105,18 @@ def render_markdown(md: MarkdownIt, body: str, state: LinkState) -> Rendered:
         words=len(body.split()),  # for reading time: counting source words is close enough, and free
         mentions=tuple(state.mentions),
         errors=tuple(state.errors),
+        highlighted=_where(html, _made),
     )
+
+
+def _where(html: str, made: list[tuple[str, str]]) -> tuple[tuple[str, int, int], ...]:
+    found, pos = [], 0
+    for key, block in made:
+        start = html.find(block, pos)
+        if start >= 0:  # always, unless a plugin rewrote the block
+            found.append((key, start, start + len(block)))
+            pos = start + len(block)
+    return tuple(found)
 
 
 def render_inline(md: MarkdownIt, text: str, state: LinkState) -> str:

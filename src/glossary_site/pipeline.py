@@ -21,7 +21,7 @@ from pygments.formatters import HtmlFormatter
 
 from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key
 from .autolink import LinkContext, LinkState
-from .cache import BuildCache, digest, text_digest, with_body
+from .cache import CACHE_DIR, COMPILED, BuildCache, digest, text_digest, with_body
 from .config import SiteConfig
 from .live import Live
 from .diagnostics import Diagnostics, SourcePos
@@ -266,7 +266,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         _report_refs(graph.terms[slug].source, doc.rendered.errors, corpus, diags)
     timer.lap("link terms")
 
-    env = make_environment(config.root)
+    env = make_environment(config.root, cache.root / CACHE_DIR / COMPILED if cache.store is not None else None)
     install_globals(env, config)
     templates = template_digests(env, ["article.html"])
     config_key = digest(dataclasses.replace(config, root=None, output=None))
@@ -355,7 +355,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     cache.live = Live(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
                       {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
                       pages, names, article_refs, articles_key, tags,
-                      {t.source: s for s, t in graph.terms.items()})  # fmt: skip
+                      {t.source: s for s, t in graph.terms.items()}, {a.slug: a.source for a in articles})  # fmt: skip
     swapped = bool(writer.written or removed or not output_ok)
     staged = set(writer.written) | set(removed) if output_ok else None
     return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners), swapped, staged)

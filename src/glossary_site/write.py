@@ -202,30 +202,38 @@ def _prune(root: str, prefix: str, wanted: set[str]) -> bool:
     return empty
 
 
-def publish_few(output: Path, files: list[OutputFile], removed: list[str], differing: set[str] | None) -> bool:
-    """`build`'s edit path: publish a few pages as atomically as a whole build, at their cost.
+def prepare_staging(output: Path, differing: set[str] | None) -> Path | None:
+    """`build`'s edit path: make the staging directory a copy of the output, at the cost of
+    what differs, for a few pages to be written into it and swapped in (swap_in).
 
     Staging holds the site before last (the last exchange left it there); `differing` is
     where it can differ from the output (what the last publish wrote or removed; None:
     unknown, then it is cloned from the output by hard links). Those paths are re-linked
-    from the output, the new pages written, and the two directories exchanged. False when
-    the exchange is unsupported: nothing was published."""
+    from the output. None where the exchange is unsupported."""
     staging = output.parent / f".{output.name}.staging"
     if _libc() is None or not output.is_dir():
-        return False
+        return None
     if differing is None or not staging.is_dir():
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(output, staging, copy_function=os.link)
         differing = set()
-    fresh = {file.rel for file in files}
-    for rel in sorted((differing | set(removed)) - fresh):
+    for rel in sorted(differing):
         target = staging / rel
         target.unlink(missing_ok=True)
-        if rel not in removed and (output / rel).is_file():
+        if (output / rel).is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(output / rel, target)
+    return staging
+
+
+def swap_in(output: Path, staging: Path, files: list[OutputFile], removed: list[str]) -> bool:
+    """Write the pages not yet in staging, remove `removed`, and exchange it with the output in
+    one atomic rename, as a full build's commit does."""
+    for rel in removed:
+        (staging / rel).unlink(missing_ok=True)
     for file in files:
-        write_new(staging / file.rel, file.data)
+        if file.data is not None:  # else a worker wrote it there already
+            write_new(staging / file.rel, file.data)
     return _exchange(staging, output)
 
 
