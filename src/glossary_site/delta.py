@@ -151,7 +151,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         pages |= set(first_mentions(live.term_docs[doc.slug].rendered.mentions))
         pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
         pages |= set(backlinks.terms.get(doc.slug, ()))  # their previews show its summary
-    for rows in (live.entry_keys, live.entries, cache.pages, backlinks.articles):  # read by most pages
+    for rows in (live.entry_keys, live.entries, backlinks.articles):  # read by most pages
         if isinstance(rows, Rows):
             rows.load()
     files = _render_pages(updated, cache.pages, results, backlinks, pages, listings=True)

@@ -9,15 +9,10 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from .autolink import LinkContext, LinkState, autolink_plugin
 from .documents import slugify
 
-_FORMATTER = HtmlFormatter(nowrap=True)
 
 
 @dataclass(frozen=True)
@@ -50,11 +45,22 @@ _made: list[tuple[str, str]] = []
 
 @lru_cache(maxsize=256)
 def _lexer(name: str):
-    """Pygments looks lexers up by scanning its registry: a tenth of a millisecond per block."""
+    """Pygments looks lexers up by scanning its registry: a tenth of a millisecond per block.
+    Imported here, when a block first needs it: `build` after an edit often does not."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name, stripnl=False)
     except ClassNotFound:
         return None
+
+
+@lru_cache(maxsize=1)
+def _formatter():
+    from pygments.formatters.html import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
 
 
 def _highlight(code: str, lang: str, _attrs) -> str:
@@ -67,8 +73,10 @@ def _highlight(code: str, lang: str, _attrs) -> str:
         lexer = _lexer(lang.split()[0])
         if lexer is None:
             return ""
+        import pygments
+
         lang_class = slugify(lang.split()[0]) or "text"
-        html = f'<pre class="highlight"><code class="language-{lang_class}">{highlight(code, lexer, _FORMATTER)}</code></pre>'
+        html = f'<pre class="highlight"><code class="language-{lang_class}">{pygments.highlight(code, lexer, _formatter())}</code></pre>'
     _made.append((key, html))
     return html
 

@@ -17,8 +17,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pygments.formatters import HtmlFormatter
-
 from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key
 from .autolink import LinkContext, LinkState
 from .cache import CACHE_DIR, COMPILED, BuildCache, digest, text_digest, with_body
@@ -412,6 +410,8 @@ def _static_files(config: SiteConfig) -> list[OutputFile]:
 
 def pygments_css() -> bytes:
     """Highlighting colours for light and dark themes, following the system setting."""
+    from pygments.formatters.html import HtmlFormatter
+
     light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
     # friendly's comments (#60a0b0) and numbers (#40a070) fall below WCAG AA contrast on the
     # code background (axe-core flags them): darker shades of the same hues.
