@@ -74,7 +74,7 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str], write) ->
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
             edits.append(parsed)
     if live.renderer is None:
-        live.renderer = ArticleRenderer(_unit_inputs(live.inputs, write), live.env)
+        live.renderer = ArticleRenderer(_unit_inputs(live.inputs, write, [doc.slug for doc, _ in edits]), live.env)
     results = []
     for doc, key in edits:
         _prime_from(cache, doc.source)
@@ -142,7 +142,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         if kept is None:
             return None
         todo.append((doc, key, kept))
-    results = render_units(todo, _unit_inputs(inputs, write), jobs, None, live.env)
+    results = render_units(todo, _unit_inputs(inputs, write, showing), jobs, None, live.env)
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
     pages = {doc.slug for doc, _ in edits}
@@ -260,10 +260,10 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_b
     return BuildResult(True, live.pages, sorted(file.rel for file, _ in files), removed)
 
 
-def _unit_inputs(inputs, write):
+def _unit_inputs(inputs, write, slugs):
     """Bodies come back to be kept; pages come back to be published together, or go straight
-    into the publisher's staging folder."""
-    staging = getattr(write, "staging", None)
+    into the publisher's staging folder (the pages of `slugs` are about to be)."""
+    staging = write.prepare({f"articles/{slug}/index.html" for slug in slugs})
     if staging is not None:
         return dataclasses.replace(inputs, in_memory=False, staging=staging, keep_bodies=True, body_dir=None)
     return dataclasses.replace(inputs, in_memory=True, keep_bodies=True, body_dir=None)
@@ -276,6 +276,9 @@ class InPlace:
 
     def __init__(self, output):
         self.output = output
+
+    def prepare(self, coming) -> None:
+        return None
 
     def __call__(self, files, removed) -> bool:
         overwrite_in_place(self.output, files)

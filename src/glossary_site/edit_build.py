@@ -19,7 +19,7 @@ from .render import install_globals
 from .sources import read_source
 from .store import BLOB
 from .templates import make_environment
-from .write import prepare_staging, swap_in
+from .write import can_exchange, prepare_staging, swap_in
 
 PUBLISHED = "published"
 """Store section: the output paths where the staging directory may differ from the output
@@ -42,9 +42,9 @@ def edit_build(config, changed: list[str], jobs: int) -> BuildResult | None:
     changed = [rel for rel in changed if _edited(config.root, rel, live.parse_key, cache)]
     if not changed:  # only saved again, or within the up-to-date check's racy window: nothing to do
         return BuildResult(True, live.pages, [], [])
+    if not can_exchange():
+        return None  # no atomic exchange here: only the full build's commit is safe
     publisher = Staged(config.output, differing, store)
-    if publisher.staging is None:
-        return None
     result = update(live, cache, changed, jobs, publisher)
     if result is None:  # the full build runs (and, if anything was unpublishable, says so)
         return None
@@ -57,18 +57,25 @@ class Staged:
     workers as they render, the rest at the end, then the two directories are exchanged."""
 
     def __init__(self, output, differing, store):
-        self.output, self.store = output, store
-        # From here until the final save the staging directory may hold anything: a kill
-        # leaves it unknown (the next build clones it again).
-        store.write({PUBLISHED: ({}, [BLOB])})
-        self.staging = prepare_staging(output, differing)
+        self.output, self.store, self.differing = output, store, differing
+        self.staging = None
         self.published: set[str] = set()
+
+    def prepare(self, coming: set[str]):
+        """The staging folder the workers write `coming` into."""
+        if self.staging is None:
+            # From here until the final save the staging directory may hold anything: a kill
+            # leaves it unknown (the next build clones it again).
+            self.store.write({PUBLISHED: ({}, [BLOB])})
+            self.staging = prepare_staging(self.output, self.differing, coming)
+        return self.staging
 
     def __call__(self, files, removed) -> bool:
         rels = [file.rel for file in files] + list(removed)
+        staging = self.prepare(set())
         # Nor may these pages' cached keys be trusted once the exchange may have happened.
         self.store.write({"pages": ({}, rels)})
-        if not swap_in(self.output, self.staging, files, removed):
+        if staging is None or not swap_in(self.output, staging, files, removed):
             return False
         self.published = set(rels)
         return True

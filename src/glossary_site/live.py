@@ -15,7 +15,7 @@ from .graph import TermGraph
 from .indexes import Backlinks
 from .refs import ArticleRef
 from .render import TermDoc
-from .store import BLOB, Rows, Store
+from .store import BLOB, NameRows, Rows, Store
 
 
 @dataclass
@@ -84,8 +84,8 @@ class StoredLive(Live):
             raise AttributeError(name)
         if name == "backlinks":
             head = self._blob("live.head")
-            self.__dict__["backlinks"] = Backlinks(Rows(self._store, _BACKLINK_ROWS["articles"]), head["term_backlinks"],
-                                                   Rows(self._store, _BACKLINK_ROWS["article_terms"]))  # fmt: skip
+            self.__dict__["backlinks"] = Backlinks(NameRows(self._store, _BACKLINK_ROWS["articles"]), head["term_backlinks"],
+                                                   NameRows(self._store, _BACKLINK_ROWS["article_terms"]))  # fmt: skip
         elif name in _WHERE:
             self.__dict__.update({k: v for k, v in self._blob(_WHERE[name]).items() if k in _BLOBS[_WHERE[name]]})
         else:
@@ -113,8 +113,11 @@ def live_changes(live: Live, store: Store, base: StoredLive | None = None) -> di
         if section == "live.head":  # where this build kept bodies is not state
             value = {**value, "inputs": dataclasses.replace(live.inputs, keep_bodies=False, body_dir=None)}
         changes[section] = ({BLOB: value}, ())
-    mappings = {_ROWS[k]: getattr(live, k) for k in _ROWS}
-    mappings.update({section: getattr(live.backlinks, k) for k, section in _BACKLINK_ROWS.items()})
-    for section, mapping in mappings.items():
-        changes[section] = mapping.changes() if isinstance(mapping, Rows) else store.sync(section, mapping)
+    mappings = {_ROWS[k]: (getattr(live, k), Rows) for k in _ROWS}
+    mappings.update({section: (getattr(live.backlinks, k), NameRows) for k, section in _BACKLINK_ROWS.items()})
+    for section, (mapping, kind) in mappings.items():
+        if isinstance(mapping, Rows):
+            changes[section] = mapping.changes()
+        else:
+            changes[section] = store.sync(section, {key: kind.encode(value) for key, value in mapping.items()})
     return changes

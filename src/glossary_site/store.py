@@ -103,7 +103,7 @@ class Rows(MutableMapping):
             if value is _MISSING:
                 self._absent.add(key)
                 raise KeyError(key)
-            self._values[key] = value
+            value = self._values[key] = self.decode(value)
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -126,7 +126,7 @@ class Rows(MutableMapping):
             chunk = todo[i:i + 500]
             rows = self.store.db.execute(f"SELECT key, value FROM kv WHERE section=? AND key IN ({','.join('?' * len(chunk))})",
                                          (self.section, *chunk))  # fmt: skip
-            found = {key: pickle.loads(value) for key, value in rows}
+            found = {key: self.decode(pickle.loads(value)) for key, value in rows}
             self._values.update(found)
             self._absent.update(k for k in chunk if k not in found)
 
@@ -136,7 +136,7 @@ class Rows(MutableMapping):
 
     def _load(self) -> dict[str, Any]:
         if not self._complete:
-            stored = self.store.section(self.section)
+            stored = {key: self.decode(value) for key, value in self.store.section(self.section).items()}
             for key in self._absent | self.deleted:
                 stored.pop(key, None)
             stored.update(self._values)
@@ -150,4 +150,26 @@ class Rows(MutableMapping):
         return len(self._load())
 
     def changes(self) -> tuple[dict[str, Any], set[str]]:
-        return self.changed, self.deleted
+        return {key: self.encode(value) for key, value in self.changed.items()}, self.deleted
+
+    # How values are stored: as they are, unless a section says otherwise.
+    @staticmethod
+    def encode(value: Any) -> Any:
+        return value
+
+    @staticmethod
+    def decode(value: Any) -> Any:
+        return value
+
+
+class NameRows(Rows):
+    """Rows whose values are tuples of names, stored as one string: a thousand-name list
+    is read in microseconds instead of a thousand strings being unpickled."""
+
+    @staticmethod
+    def encode(value: tuple[str, ...]) -> str:
+        return "\n".join(value)
+
+    @staticmethod
+    def decode(value: str) -> tuple[str, ...]:
+        return tuple(value.split("\n")) if value else ()

@@ -202,14 +202,19 @@ def _prune(root: str, prefix: str, wanted: set[str]) -> bool:
     return empty
 
 
-def prepare_staging(output: Path, differing: set[str] | None) -> Path | None:
+def can_exchange() -> bool:
+    return _libc() is not None
+
+
+def prepare_staging(output: Path, differing: set[str] | None, coming: set[str] = frozenset()) -> Path | None:
     """`build`'s edit path: make the staging directory a copy of the output, at the cost of
     what differs, for a few pages to be written into it and swapped in (swap_in).
 
     Staging holds the site before last (the last exchange left it there); `differing` is
     where it can differ from the output (what the last publish wrote or removed; None:
     unknown, then it is cloned from the output by hard links). Those paths are re-linked
-    from the output. None where the exchange is unsupported."""
+    from the output, except those `coming` (about to be written anew). None where the
+    exchange is unsupported."""
     staging = output.parent / f".{output.name}.staging"
     if _libc() is None or not output.is_dir():
         return None
@@ -217,7 +222,7 @@ def prepare_staging(output: Path, differing: set[str] | None) -> Path | None:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(output, staging, copy_function=os.link)
         differing = set()
-    for rel in sorted(differing):
+    for rel in sorted(differing - coming):
         target = staging / rel
         target.unlink(missing_ok=True)
         if (output / rel).is_file():
