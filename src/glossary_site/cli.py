@@ -112,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     if verdict is not None:  # only edits of existing terms or articles: try the edit path
         from .edit_build import edit_build
 
-        result = edit_build(config, verdict.changed, jobs)
+        try:
+            result = edit_build(config, verdict.changed, jobs)
+        except Exception:  # a cache this version cannot use (or a bug): the full build is always right
+            result = None
         if result is not None:
             kept = [d for d in verdict.manifest.diagnostics if d.pos.path not in verdict.changed]
             outputs = (set(verdict.manifest.outputs) - set(result.removed)) | set(result.rendered)
