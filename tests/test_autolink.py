@@ -107,3 +107,14 @@ def test_an_explicit_reference_in_a_heading_names_the_term_without_a_link():
         rendered = record(text)
         assert 'class="term-link"' not in rendered.html and "GPU" in rendered.html, text
         assert [slug for slug, _ in rendered.mentions] == ["gpu"]
+
+
+def test_a_pickled_matcher_scans_as_the_original():
+    """`build`'s edit path loads the link context from the cache: the automata are rebuilt."""
+    import pickle
+
+    matcher = context("first-per-article").matcher
+    text = "The GPU and a KV cache, GPUs' memory, an OOM, the kv-cache's size; nothing else."
+    again = pickle.loads(pickle.dumps(matcher, protocol=5))
+    assert again.scan(text) == matcher.scan(text) and len(matcher.scan(text)[0]) >= 3
+    assert again.scan(text, explain=True) == matcher.scan(text, explain=True)
