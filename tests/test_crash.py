@@ -69,3 +69,47 @@ def _restore(out: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
+
+
+def test_an_edit_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_path):
+    """The edit path publishes through the staging directory too: a kill leaves the old site
+    or the new one, and the next build (edit path or full) ends at the new one."""
+    import os
+
+    site = make_site(tmp_path / "site", {**TERMS, **{f"content/p{i}.md": article(i) for i in range(150)}})
+    past = time.time() - 1000
+    for path in site.rglob("*.md"):
+        os.utime(path, (past, past))
+    out = tmp_path / "out"
+    assert build(site, out).wait() == 0
+    old, old_state = tree(out), tree(site / CACHE_DIR)
+    term = site / "terms/t3.md"
+    term.write_text(TERMS["terms/t3.md"].replace("Summary 3.", "A new summary for three."))
+    os.utime(term, (past + 10, past + 10))
+    reference = tmp_path / "reference"
+    shutil.copytree(site, reference / "site", ignore=shutil.ignore_patterns(CACHE_DIR))
+    assert build(reference / "site", reference / "out").wait() == 0  # the new site, built cleanly
+    new = tree(reference / "out")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "glossary_site", "build", str(site), "--output", str(out)],
+                          capture_output=True, text=True)  # the edit path: every article shows Term3's summary
+    duration = time.perf_counter() - started
+    assert done.returncode == 0 and "1 edited file applied to the last build" in done.stdout, done.stdout + done.stderr
+    assert tree(out) == new
+    outcomes = []
+    for trial in range(8):
+        shutil.rmtree(out)
+        _restore(out, old)
+        shutil.rmtree(site / CACHE_DIR)
+        _restore(site / CACHE_DIR, old_state)
+        process = build(site, out)
+        time.sleep(duration * (0.1 + 0.1 * trial) / 2)
+        process.kill()
+        process.wait()
+        now = tree(out)
+        assert now in (old, new), f"trial {trial}: a mix of two sites"
+        outcomes.append("new" if now == new else "old")
+        finish = build(site, out)
+        assert finish.wait() == 0, finish.stderr.read().decode()
+        assert tree(out) == new
+    assert "old" in outcomes

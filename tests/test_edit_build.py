@@ -90,7 +90,7 @@ def test_article_and_summary_edits_take_the_edit_path(tmp_path, capsys, full_bui
         (site / rel).write_text(text)
         age(site, [site / rel])
         code, output = cli_build(capsys, site)
-        assert code == 0 and full_builds == [], output
+        assert code == 0 and full_builds == [] and "1 edited file applied to the last build" in output, output
         assert_equals_clean(site, rel)
     assert "A processor of many small cores." in (tmp_path / "out/articles/c/index.html").read_text()
     code, output = cli_build(capsys, site)

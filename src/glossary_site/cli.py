@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             kept = [d for d in verdict.manifest.diagnostics if d.pos.path not in verdict.changed]
             outputs = (set(verdict.manifest.outputs) - set(result.removed)) | set(result.rendered)
             uptodate.record(folder, config_key, verdict.snapshot, outputs, result.pages, kept)
-            return _done(diags, args, config, started, result.pages, result.rendered, result.removed, kept, "")
+            files = len(verdict.changed)
+            note = f" {files} edited file{'s' if files != 1 else ''} applied to the last build"
+            return _done(diags, args, config, started, result.pages, result.rendered, result.removed, kept, note)
     return _full_build(args, root, config, config_key, diags, started, jobs)
 
 
