@@ -142,7 +142,6 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         if kept is None:
             return None
         todo.append((doc, key, kept))
-    results = render_units(todo, _unit_inputs(inputs, write, showing), jobs, None, live.env)
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
     pages = {doc.slug for doc, _ in edits}
@@ -151,10 +150,17 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         pages |= set(first_mentions(live.term_docs[doc.slug].rendered.mentions))
         pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
         pages |= set(backlinks.terms.get(doc.slug, ()))  # their previews show its summary
-    for rows in (live.entry_keys, live.entries, backlinks.articles):  # read by most pages
-        if isinstance(rows, Rows):
-            rows.load()
-    files = _render_pages(updated, cache.pages, results, backlinks, pages, listings=True)
+    others: list = []
+
+    def term_and_listing_pages() -> None:  # while the workers re-assemble the articles
+        for rows in (live.entry_keys, live.entries, backlinks.articles):  # read by most pages
+            if isinstance(rows, Rows):
+                rows.load()
+        others.append(_render_pages(updated, cache.pages, [], backlinks, pages, listings=True))
+
+    results = render_units(todo, _unit_inputs(inputs, write, showing), jobs, None, live.env, term_and_listing_pages)
+    files = _render_pages(updated, cache.pages, results, backlinks, set(), listings=False)
+    files = None if files is None or others[0] is None else files + others[0]
     updated.backlinks = backlinks
     result = _publish(updated, cache, files, [item[:2] for item in todo], results, write)
     if result is not None:
@@ -270,7 +276,10 @@ def _unit_inputs(inputs, write, slugs):
 
 
 class InPlace:
-    """The dev server's publisher: its output is its own (see overwrite_in_place)."""
+    """The dev server's publisher: its output is its own (see overwrite_in_place). Pages come
+    back from the workers to be written here once all of them rendered (workers writing into
+    a scratch folder, renamed into place after, measured no faster: 2.6-3.1 s against
+    2.5-3.2 s for a summary shown by 1,377 articles)."""
 
     staging = None
 

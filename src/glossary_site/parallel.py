@@ -22,11 +22,16 @@ def _run(indexes: range) -> list:
     return [fn(items[i]) for i in indexes]
 
 
-def fork_map(fn: Callable[[Any], Any], items: list, jobs: int, progress: Callable[[int, int], None] | None = None) -> list:
-    """`progress(done, total)` is called now and then with the number of results so far."""
+def fork_map(fn: Callable[[Any], Any], items: list, jobs: int, progress: Callable[[int, int], None] | None = None,
+             meanwhile: Callable[[], None] | None = None) -> list:  # fmt: skip
+    """`progress(done, total)` is called now and then with the number of results so far;
+    `meanwhile()` runs in this process while the workers work (after them, without any)."""
     global _WORK
     if jobs <= 1 or len(items) < THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(item) for item in items]
+        results = [fn(item) for item in items]
+        if meanwhile:
+            meanwhile()
+        return results
     # Small batches keep both workers busy to the end; large ones cost less to send.
     chunk = max(8, min(64, len(items) // (jobs * 8) or 1))
     batches = [range(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
@@ -34,7 +39,10 @@ def fork_map(fn: Callable[[Any], Any], items: list, jobs: int, progress: Callabl
     _WORK = (fn, items)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for done, batch in enumerate(pool.imap(_run, batches), start=1):
+            pending = pool.imap(_run, batches)
+            if meanwhile:
+                meanwhile()
+            for done, batch in enumerate(pending, start=1):
                 results += batch
                 if progress and (done % 20 == 0 or done == len(batches)):
                     progress(len(results), len(items))

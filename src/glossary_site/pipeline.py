@@ -230,13 +230,12 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     return [results[a.source] for a in articles]
 
 
-def render_units(todo, inputs: UnitInputs, jobs: int, progress, env=None) -> list[ArticleResult]:
-    """`env`: the build's Jinja environment, shared with (and inherited by) the renderers."""
-    if not todo:
-        return []
+def render_units(todo, inputs: UnitInputs, jobs: int, progress, env=None, meanwhile=None) -> list[ArticleResult]:
+    """`env`: the build's Jinja environment, shared with (and inherited by) the renderers;
+    `meanwhile()`: other work for this process while they render (see fork_map)."""
     renderer = ArticleRenderer(inputs, env)
     report = (lambda done, total: progress(f"articles: {done}/{total} rendered")) if progress else None
-    return fork_map(lambda item: renderer.run(*item), todo, jobs, report)
+    return fork_map(lambda item: renderer.run(*item), todo, jobs, report, meanwhile)
 
 
 # --- THE BUILD -------------------------------------------------------------------------

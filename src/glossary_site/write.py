@@ -219,8 +219,7 @@ def prepare_staging(output: Path, differing: set[str] | None, coming: set[str] =
     if _libc() is None or not output.is_dir():
         return None
     if differing is None or not staging.is_dir():
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(output, staging, copy_function=os.link)
+        _mirror(str(output), str(staging))
         differing = set()
     for rel in sorted(differing - coming):
         target = staging / rel
@@ -229,6 +228,29 @@ def prepare_staging(output: Path, differing: set[str] | None, coming: set[str] =
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(output / rel, target)
     return staging
+
+
+def _mirror(source: str, target: str) -> None:
+    """Make `target` hold hard links to exactly the files of `source`: a file already linked
+    (same inode) costs a directory entry read, anything else is linked anew or removed."""
+    os.makedirs(target, exist_ok=True)
+    with os.scandir(target) as it:
+        there = {entry.name: entry for entry in it}
+    with os.scandir(source) as it:
+        for entry in it:
+            have = there.pop(entry.name, None)
+            if entry.is_dir(follow_symlinks=False):
+                if have is not None and not have.is_dir(follow_symlinks=False):
+                    os.unlink(have.path)
+                _mirror(entry.path, f"{target}/{entry.name}")
+                continue
+            if have is not None:
+                if not have.is_dir(follow_symlinks=False) and have.inode() == entry.inode():
+                    continue
+                shutil.rmtree(have.path) if have.is_dir(follow_symlinks=False) else os.unlink(have.path)
+            os.link(entry.path, f"{target}/{entry.name}")
+    for entry in there.values():
+        shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
 
 
 def swap_in(output: Path, staging: Path, files: list[OutputFile], removed: list[str]) -> bool:
