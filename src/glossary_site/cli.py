@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             kept = [d for d in verdict.manifest.diagnostics if d.pos.path not in verdict.changed]
             outputs = (set(verdict.manifest.outputs) - set(result.removed)) | set(result.rendered)
             uptodate.record(folder, config_key, verdict.snapshot, outputs, result.pages, kept)
-            files = len(verdict.changed)
-            note = f" {files} edited file{'s' if files != 1 else ''} applied to the last build"
+            files = len(result.applied)
+            note = f" {files} edited file{'s' if files != 1 else ''} applied to the last build" if files else " up to date"
             return _done(diags, args, config, started, result.pages, result.rendered, result.removed, kept, note)
     return _full_build(args, root, config, config_key, diags, started, jobs)
 

@@ -49,6 +49,7 @@ def edit_build(config, changed: list[str], jobs: int) -> BuildResult | None:
     if result is None:  # the full build runs (and, if anything was unpublishable, says so)
         return None
     cache.save(config.root, {**live_changes(cache.live, store, base=live), PUBLISHED: ({BLOB: publisher.published}, ())})
+    result.applied = changed
     return result
 
 

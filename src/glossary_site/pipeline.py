@@ -54,6 +54,8 @@ class BuildResult:
     """The output was exchanged with the staging directory (which now holds the site before)."""
     staged: set[str] | None = None
     """Then: where the staging directory differs from the output (None: not known)."""
+    applied: list[str] = field(default_factory=list)
+    """The edited sources `build`'s edit path applied to the last build's state."""
 
 
 class _Timer:
