@@ -113,8 +113,7 @@ class BuildCache:
         else:
             cache = cls(**{name: store.section(name) for name in SECTIONS},
                         bodies=BodyStore(folder / "bodies", store.section("bodies")))  # fmt: skip
-            cache._loaded = {name: dict(getattr(cache, name)) for name in SECTIONS}
-            cache._loaded["bodies"] = dict(cache.bodies.index)
+            cache._remember_saved()
         cache.output, cache.units, cache.search = store.get("meta", BLOB, ("", ("", {}), ""))
         cache.store, cache.root = store, root
         return cache
@@ -145,9 +144,13 @@ class BuildCache:
         self.dirty = False
         if isinstance(self.pages, Rows):  # an edit: old bodies are left to the next full build
             return
+        self._remember_saved()
+        self.bodies.sweep()
+
+    def _remember_saved(self) -> None:
+        """Shallow copies of what the store now holds: the next save writes the difference."""
         self._loaded = {name: dict(getattr(self, name)) for name in SECTIONS}
         self._loaded["bodies"] = dict(self.bodies.index)
-        self.bodies.sweep()
 
 
 SECTIONS = ("parsed", "docs", "pages", "entries")

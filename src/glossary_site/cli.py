@@ -156,8 +156,8 @@ def _done(diags: Diagnostics, args, config, started: float, pages: int, rendered
     diags.extend(kept)
     _print(diags, args.format)
     elapsed = (time.perf_counter() - started) * 1000
-    print(f"built {pages} pages into {config.output} in {elapsed:.0f} ms "
-          f"({len(rendered)} written, {len(removed)} removed;{note})".replace(";)", ")"))
+    note = f";{note}" if note else ""
+    print(f"built {pages} pages into {config.output} in {elapsed:.0f} ms ({len(rendered)} written, {len(removed)} removed{note})")
     return 0
 
 

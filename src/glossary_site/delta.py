@@ -32,7 +32,7 @@ from .markdown import make_markdown, prime
 from .pipeline import BuildResult, link_term, render_units
 from .refs import ArticleRef, TermRef
 from .search_index import BUNDLE, build_index, index_key, indexed
-from .render import OutputFile, category_feed_specs, graph_json, listing_specs, render_page, spec_key, term_items, term_spec
+from .render import OutputFile, article_rel, category_feed_specs, graph_json, listing_specs, render_page, spec_key, term_items, term_spec
 from .sources import read_source
 from .store import Rows
 from .write import overwrite_in_place
@@ -175,8 +175,10 @@ def _prime_from(cache: BuildCache, source: str) -> None:
     """The code blocks an edit left alone are highlighted as the article's kept body has them."""
     last = cache.bodies.index.get(source)
     body = cache.bodies.get(source, last) if last else None
+    if body is None:
+        return
     try:
-        prime(unpack(body)) if body else None
+        prime(unpack(body))
     except Exception:  # a damaged body only costs highlighting again
         pass
 
@@ -269,7 +271,7 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_b
 def _unit_inputs(inputs, write, slugs):
     """Bodies come back to be kept; pages come back to be published together, or go straight
     into the publisher's staging folder (the pages of `slugs` are about to be)."""
-    staging = write.prepare({f"articles/{slug}/index.html" for slug in slugs})
+    staging = write.prepare({article_rel(slug) + "index.html" for slug in slugs})
     if staging is not None:
         return dataclasses.replace(inputs, in_memory=False, staging=staging, keep_bodies=True, body_dir=None)
     return dataclasses.replace(inputs, in_memory=True, keep_bodies=True, body_dir=None)

@@ -31,7 +31,7 @@ from .matcher import TermMatcher, inflections, make_form
 from .parallel import fork_map
 from .refs import ArticleRef, TermRef, ref_key
 from .search_index import BUNDLE, build_index, indexed, index_key
-from .render import (LISTING_TEMPLATES, OutputFile, PageSpec, TermDoc, spec_key, article_entries, category_feed_specs, graph_json, install_globals, listing_specs, render_page,
+from .render import (LISTING_TEMPLATES, article_rel, OutputFile, PageSpec, TermDoc, spec_key, article_entries, category_feed_specs, graph_json, install_globals, listing_specs, render_page,
                      term_items, term_spec)
 from .sources import SourceFile, load_sources
 from .templates import THEME, make_environment, template_digests
@@ -209,7 +209,7 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     body_keys: dict[str, str] = {}
     for article in articles:
         source_digest = digests[article.source]
-        rel = f"articles/{article.slug}/index.html"
+        rel = article_rel(article.slug) + "index.html"
         hit = cache.docs.get(article.source)
         if output_ok and hit and hit[0] == source_digest:
             last = cache.pages.get(rel)

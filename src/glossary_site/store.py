@@ -12,6 +12,7 @@ from __future__ import annotations
 import pickle
 import sqlite3
 from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,9 @@ _MISSING = object()
 
 
 class Store:
-    def __init__(self, path: Path | None, version: tuple):
-        """`path` None: an in-memory store (nothing persists). A file written by another
-        version of the format is emptied: its rows could not be trusted."""
-        self.db = sqlite3.connect(":memory:" if path is None else str(path), isolation_level=None)
+    def __init__(self, path: Path, version: tuple):
+        """A file written by another version of the format is emptied: its rows could not be trusted."""
+        self.db = sqlite3.connect(str(path), isolation_level=None)
         self.db.execute("PRAGMA synchronous=OFF")  # a cache: a crash loses at most a rebuild, never the site
         self.db.execute("CREATE TABLE IF NOT EXISTS kv (section TEXT, key TEXT, value BLOB, PRIMARY KEY (section, key))")
         if self.get("format", BLOB) != version:
@@ -47,7 +47,7 @@ class Store:
 
     def write(self, changes: dict[str, tuple[dict[str, Any], Any]]) -> None:
         """Section -> (rows to set, keys to delete), all in one transaction."""
-        with self._transaction():
+        with _transaction(self.db):
             for section, (rows, deleted) in changes.items():
                 self.db.executemany("DELETE FROM kv WHERE section=? AND key=?", [(section, k) for k in deleted])
                 self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)",
@@ -63,22 +63,16 @@ class Store:
                 rows[key] = value
         return rows, list(old)
 
-    def _transaction(self):
-        return _Transaction(self.db)
 
-    def close(self) -> None:
-        self.db.close()
-
-
-class _Transaction:
-    def __init__(self, db):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind, *_):
-        self.db.execute("ROLLBACK" if kind else "COMMIT")
+@contextmanager
+def _transaction(db):
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 class Rows(MutableMapping):
@@ -132,9 +126,6 @@ class Rows(MutableMapping):
 
     def load(self) -> dict[str, Any]:
         """Every row, in one query: cheaper than a thousand lookups one by one."""
-        return self._load()
-
-    def _load(self) -> dict[str, Any]:
         if not self._complete:
             stored = {key: self.decode(value) for key, value in self.store.section(self.section).items()}
             for key in self._absent | self.deleted:
@@ -144,10 +135,10 @@ class Rows(MutableMapping):
         return self._values
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
+        return iter(self.load())
 
     def __len__(self) -> int:
-        return len(self._load())
+        return len(self.load())
 
     def changes(self) -> tuple[dict[str, Any], set[str]]:
         return {key: self.encode(value) for key, value in self.changed.items()}, self.deleted
