@@ -56,7 +56,7 @@ def _site(tmp_path, capsys, files=BASE) -> Path:
     return site
 
 
-@settings(max_examples=40 if in_ci() else 15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20 if in_ci() else 15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(operation, min_size=1, max_size=6))
 def test_build_after_any_edits_equals_a_clean_build(tmp_path_factory, capsys, ops):
     root = tmp_path_factory.mktemp("edits")
