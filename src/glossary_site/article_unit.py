@@ -7,6 +7,7 @@ on a cold build and are skipped when their key is unchanged on a warm one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ from .documents import Article
 from .indexes import first_mentions
 from .markdown import Rendered, make_markdown, render_markdown
 from .refs import TermRef
-from .render import article_spec, install_globals, render_page
+from .render import article_rel, article_spec, install_globals, render_page
+from .splice import Slots, encoded, fill, markers, placed
 from .templates import make_environment
 from .write import write_new
 
@@ -42,6 +44,9 @@ class ArticleResult:
     body: bytes | None = None
     """The rendered body, packed (UnitInputs.keep_bodies): a later build can re-assemble
     the page around it when only what the page shows of other documents changed."""
+    slots: Slots | None = None
+    """Where the page shows term entries (splice.py), when it was rendered; a summary edit
+    re-fills them."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class ArticleRenderer:
     def __init__(self, inputs: UnitInputs, env=None):
         self.inputs = inputs
         self._md = None
+        self._markers = markers(inputs.term_items)
+        self._entries = encoded(inputs.term_items)
         if env is None:
             env = make_environment(inputs.config.root)
             install_globals(env, inputs.config)
@@ -115,11 +122,9 @@ class ArticleRenderer:
         diags = Diagnostics()
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(article.source, line), message, hint)
-        spec = article_spec(article, rendered, self.inputs.term_refs, self.inputs.term_items, self.inputs.config,
-                            self.inputs.depths)  # fmt: skip
-        written, data = False, None
+        written, data, slots = False, None, None
         if not diags.has_errors:
-            output = render_page(self.env, spec, self.inputs.config, diags)
+            output, slots = self._page(article, rendered, diags)
             if output is not None and self.inputs.in_memory:
                 data = output.data
             elif output is not None:
@@ -127,4 +132,20 @@ class ArticleRenderer:
                 written = True
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)
-        return ArticleResult(article.source, spec.rel, terms, tuple(diags.items), key, written, data, body)
+        return ArticleResult(article.source, article_rel(article.slug) + "index.html", terms, tuple(diags.items), key,
+                             written, data, body, slots)  # fmt: skip
+
+    def _page(self, article: Article, rendered: Rendered, diags: Diagnostics):
+        """The page (None if its template failed) and its slots: rendered with markers for
+        the term entries, then filled (splice.py); with the entries, if the markers did not
+        come back as placed."""
+        inputs = self.inputs
+        spec = article_spec(article, rendered, inputs.term_refs, self._markers, inputs.config, inputs.depths)
+        output = render_page(self.env, spec, inputs.config, diags)
+        if output is None:
+            return None, None
+        filled = fill(output.data, placed(spec.context["terms_by_depth"]), self._entries)
+        if filled is not None:
+            return dataclasses.replace(output, data=filled[0]), filled[1]
+        spec = article_spec(article, rendered, inputs.term_refs, inputs.term_items, inputs.config, inputs.depths)
+        return render_page(self.env, spec, inputs.config, diags), None

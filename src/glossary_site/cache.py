@@ -22,7 +22,7 @@ from .diagnostics import Diagnostics, SourcePos
 from .store import BLOB, Rows, Store
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 9
+FORMAT = 10
 
 
 def digest(*parts: Any) -> str:
@@ -63,6 +63,8 @@ class BuildCache:
     """Output path -> digest of every input of that page at the last successful build."""
     entries: dict[str, Any] = field(default_factory=dict)
     """Digest of an article's list entry inputs -> its rendered HTML."""
+    slots: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    """Article source path -> (page key, splice.Slots) of its page, when the page has slots."""
     output: str = ""
     """The output directory those pages were written to."""
     units: tuple[str, dict[str, str]] = ("", {})
@@ -153,7 +155,7 @@ class BuildCache:
         self._loaded["bodies"] = dict(self.bodies.index)
 
 
-SECTIONS = ("parsed", "docs", "pages", "entries")
+SECTIONS = ("parsed", "docs", "pages", "entries", "slots")
 """The dict fields saved as rows (with the body index, saved as "bodies")."""
 STORE = "cache.sqlite"
 COMPILED = "jinja"

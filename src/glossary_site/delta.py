@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections import ChainMap
 
-from .article_unit import ArticleRenderer, ArticleResult
+from .article_unit import ArticleRenderer, ArticleResult, page_key
 from .cache import BuildCache, digest, text_digest
 from .diagnostics import Diagnostics
 from .documents import Article, Term, parse_source
@@ -29,11 +29,12 @@ from .indexes import Backlinks, first_mentions, term_backlinks
 from .live import Live
 from .bodies import unpack
 from .markdown import make_markdown, prime
-from .pipeline import BuildResult, link_term, render_units
+from .pipeline import BuildResult, keep_slots, link_term, render_units
 from .refs import ArticleRef, TermRef
 from .search_index import BUNDLE, build_index, index_key, indexed
 from .render import OutputFile, article_rel, category_feed_specs, graph_json, listing_specs, render_page, spec_key, term_items, term_spec
 from .sources import read_source
+from .splice import encoded, splice
 from .store import Rows
 from .write import overwrite_in_place
 
@@ -129,9 +130,11 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
     backlinks = dataclasses.replace(
         live.backlinks, terms=term_backlinks({s: d.rendered.mentions for s, d in term_docs.items()}))
 
-    # Articles that link a term whose summary changed show it: re-assemble them around their bodies.
+    # Articles that link a term whose summary changed show it: re-fill their pages' slots
+    # (splice.py), or else re-assemble them around their bodies.
     todo = []
     showing = sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())})
+    spliced, slot_keys, showing = _splice_pages(live, cache, inputs, showing)
     for rows in (cache.parsed, cache.bodies.index):
         if isinstance(rows, Rows):
             rows.fetch([live.article_sources[slug] for slug in showing])
@@ -160,15 +163,42 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
 
     results = render_units(todo, _unit_inputs(inputs, write, showing), jobs, None, live.env, term_and_listing_pages)
     files = _render_pages(updated, cache.pages, results, backlinks, set(), listings=False)
-    files = None if files is None or others[0] is None else files + others[0]
+    files = None if files is None or others[0] is None else spliced + files + others[0]
     updated.backlinks = backlinks
     result = _publish(updated, cache, files, [item[:2] for item in todo], results, write)
     if result is not None:
+        cache.slots.update(slot_keys)
         cache.units = (inputs.base_key, dict(inputs.ref_digests))
         for doc, key in edits:
             cache.remember_parse(doc.source, key, doc, True)
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
+
+
+def _splice_pages(live: Live, cache: BuildCache, inputs, slugs: list[str]):
+    """The pages of these articles with the new term entries put in their slots, as
+    (file, key); their new slot rows; and the slugs of the pages that could not be."""
+    sources = [live.article_sources[slug] for slug in slugs]
+    rels = [article_rel(slug) + "index.html" for slug in slugs]
+    for rows, keys in ((cache.slots, sources), (cache.docs, sources), (cache.pages, rels)):
+        if isinstance(rows, Rows):
+            rows.fetch(keys)
+    old, new = encoded(live.inputs.term_items), encoded(inputs.term_items)
+    files, slot_keys, rest = [], {}, []
+    for slug, source, rel in zip(slugs, sources, rels):
+        row, hit, data = cache.slots.get(source), cache.docs.get(source), None
+        if row is not None and hit is not None and row[0] == cache.pages.get(rel):
+            try:
+                data = splice((live.config.output / rel).read_bytes(), row[1], old, new)
+            except OSError:
+                pass
+        if data is None:
+            rest.append(slug)
+            continue
+        key = page_key(inputs, hit[0], hit[1])
+        files.append((OutputFile(rel, data, source), key))
+        slot_keys[source] = (key, row[1])
+    return files, slot_keys, rest
 
 
 def _prime_from(cache: BuildCache, source: str) -> None:
@@ -254,6 +284,7 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_b
         cache.search = index_key(cache.pages, config)
     for (doc, key), result in zip(edits, results):
         cache.docs[doc.source] = (key, result.terms)
+        keep_slots(cache, result)
         cache.remember_parse(doc.source, key, doc, True)
         if result.body is not None:
             cache.bodies.put(doc.source, digest(live.names, key), result.body)

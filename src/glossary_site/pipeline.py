@@ -226,10 +226,21 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
         cache.dirty = True
         results[result.source] = result
         cache.docs[result.source] = (digests[result.source], result.terms)
+        keep_slots(cache, result)
         if result.body is not None or inputs.body_dir is not None:
             cache.bodies.put(result.source, body_keys[result.source], result.body)
     cache.bodies.retain(digests)
+    for source in cache.slots.keys() - digests.keys():
+        del cache.slots[source]
     return [results[a.source] for a in articles]
+
+
+def keep_slots(cache: BuildCache, result: ArticleResult) -> None:
+    """Where a rendered page shows term entries (splice.py), with the key of the page."""
+    if result.slots is not None:
+        cache.slots[result.source] = (result.page_key, result.slots)
+    else:
+        cache.slots.pop(result.source, None)
 
 
 def render_units(todo, inputs: UnitInputs, jobs: int, progress, env=None, meanwhile=None) -> list[ArticleResult]:
