@@ -10,7 +10,7 @@ from markupsafe import Markup
 import glossary_site.article_unit as article_unit
 from glossary_site.splice import encoded, fill, markers, splice
 
-from conftest import make_site
+from conftest import make_site, run_cli
 from test_edit_build import _site, age, assert_equals_clean, cli_build
 from test_incremental import BASE, article_text, term_text
 
@@ -98,3 +98,29 @@ def test_a_title_holding_a_marker_is_printed_as_written(tmp_path, capsys):
     age(site, [site / "terms/gpu.md"])
     assert cli_build(capsys, site)[0] == 0
     assert_equals_clean(site, "a marker in a title")
+
+
+def test_a_summary_shown_by_many_pages_is_spliced_by_worker_processes(tmp_path, capsys, monkeypatch):
+    files = dict(BASE)
+    files.update({f"content/n{i:02}.md": article_text(f"Note {i}", "2026-02-01", f"The GPU, note {i}.")
+                  for i in range(80)})  # over parallel.THRESHOLD: the pages are spliced by two workers
+    site = make_site(tmp_path / "site", files)
+    age(site)
+    code, out, err = run_cli(capsys, "build", site, "--output", tmp_path / "out", "--jobs", "2")
+    assert code == 0, err
+    log = tmp_path / "rendered"  # written by whichever process renders
+    real = article_unit.ArticleRenderer.run
+
+    def run(self, article, *rest):
+        with open(log, "a") as out:
+            out.write(article.slug + "\n")
+        return real(self, article, *rest)
+
+    monkeypatch.setattr(article_unit.ArticleRenderer, "run", run)
+    (site / "terms/gpu.md").write_text(term_text("GPU", "A processor of many small cores."))
+    age(site, [site / "terms/gpu.md"])
+    code, out, err = run_cli(capsys, "build", site, "--output", tmp_path / "out", "--jobs", "2")
+    assert code == 0 and "1 edited file applied" in out + err, out + err
+    assert not log.exists()
+    assert "A processor of many small cores." in (tmp_path / "out/articles/n79/index.html").read_text()
+    assert_equals_clean(site, "spliced by workers")

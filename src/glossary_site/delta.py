@@ -36,7 +36,8 @@ from .render import OutputFile, article_rel, category_feed_specs, graph_json, li
 from .sources import read_source
 from .splice import encoded, splice
 from .store import Rows
-from .write import overwrite_in_place
+from .parallel import fork_map
+from .write import overwrite_in_place, write_new
 
 
 def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1, write=None) -> BuildResult | None:
@@ -93,7 +94,8 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str], write) ->
         users = {a for a in base.articles.get(term, ()) if a not in article_terms}
         users |= {a for a, terms in article_terms.items() if term in terms}
         used_by[term] = tuple(sorted(users, key=order.__getitem__))
-    view = Backlinks(ChainMap(used_by, base.articles), base.terms, ChainMap(article_terms, base.article_terms))
+    counts = None if base.counts is None else ChainMap({t: len(users) for t, users in used_by.items()}, base.counts)
+    view = Backlinks(ChainMap(used_by, base.articles), base.terms, ChainMap(article_terms, base.article_terms), counts)
     files = _render_pages(live, cache.pages, results, view, touched, listings=False)
     return _publish(live, cache, files, edits, results, write, used_by=used_by, article_terms=article_terms)
 
@@ -130,21 +132,6 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
     backlinks = dataclasses.replace(
         live.backlinks, terms=term_backlinks({s: d.rendered.mentions for s, d in term_docs.items()}))
 
-    # Articles that link a term whose summary changed show it: re-fill their pages' slots
-    # (splice.py), or else re-assemble them around their bodies.
-    todo = []
-    showing = sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())})
-    spliced, slot_keys, showing = _splice_pages(live, cache, inputs, showing)
-    for rows in (cache.parsed, cache.bodies.index):
-        if isinstance(rows, Rows):
-            rows.fetch([live.article_sources[slug] for slug in showing])
-    for slug in showing:
-        rel = live.article_sources[slug]
-        key, (doc, _, _) = cache.parsed[rel]
-        kept = cache.bodies.get(rel, digest(live.names, key))
-        if kept is None:
-            return None
-        todo.append((doc, key, kept))
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
     # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
     pages = {doc.slug for doc, _ in edits}
@@ -155,13 +142,27 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         pages |= set(backlinks.terms.get(doc.slug, ()))  # their previews show its summary
     others: list = []
 
-    def term_and_listing_pages() -> None:  # while the workers re-assemble the articles
-        for rows in (live.entry_keys, live.entries, backlinks.articles):  # read by most pages
-            if isinstance(rows, Rows):
-                rows.load()
+    def term_and_listing_pages() -> None:  # while the workers handle the articles
+        _fetch_entries(live, backlinks, pages)
         others.append(_render_pages(updated, cache.pages, [], backlinks, pages, listings=True))
 
-    results = render_units(todo, _unit_inputs(inputs, write, showing), jobs, None, live.env, term_and_listing_pages)
+    # Articles that link a term whose summary changed show it: re-fill their pages' slots
+    # (splice.py), or else re-assemble them around their bodies.
+    showing = sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())})
+    unit_inputs = _unit_inputs(inputs, write, showing)
+    spliced, slot_keys, rest = _splice_pages(live, cache, unit_inputs, showing, jobs, term_and_listing_pages)
+    todo = []
+    for rows in (cache.parsed, cache.bodies.index):
+        if isinstance(rows, Rows):
+            rows.fetch([live.article_sources[slug] for slug in rest])
+    for slug in rest:
+        rel = live.article_sources[slug]
+        key, (doc, _, _) = cache.parsed[rel]
+        kept = cache.bodies.get(rel, digest(live.names, key))
+        if kept is None:
+            return None
+        todo.append((doc, key, kept))
+    results = render_units(todo, unit_inputs, jobs, None, live.env)
     files = _render_pages(updated, cache.pages, results, backlinks, set(), listings=False)
     files = None if files is None or others[0] is None else spliced + files + others[0]
     updated.backlinks = backlinks
@@ -175,30 +176,61 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
     return result
 
 
-def _splice_pages(live: Live, cache: BuildCache, inputs, slugs: list[str]):
-    """The pages of these articles with the new term entries put in their slots, as
-    (file, key); their new slot rows; and the slugs of the pages that could not be."""
+def _splice_pages(live: Live, cache: BuildCache, inputs, slugs: list[str], jobs: int, meanwhile):
+    """The pages of these articles with the new term entries put in their slots, as (file,
+    key) (by workers, which write them into the staging folder if there is one, while this
+    process runs `meanwhile`); their new slot rows; and the slugs of the pages that could not be."""
     sources = [live.article_sources[slug] for slug in slugs]
     rels = [article_rel(slug) + "index.html" for slug in slugs]
     for rows, keys in ((cache.slots, sources), (cache.docs, sources), (cache.pages, rels)):
         if isinstance(rows, Rows):
             rows.fetch(keys)
-    old, new = encoded(live.inputs.term_items), encoded(inputs.term_items)
-    files, slot_keys, rest = [], {}, []
-    for slug, source, rel in zip(slugs, sources, rels):
-        row, hit, data = cache.slots.get(source), cache.docs.get(source), None
+    todo = []
+    for source, rel in zip(sources, rels):
+        row, hit = cache.slots.get(source), cache.docs.get(source)
         if row is not None and hit is not None and row[0] == cache.pages.get(rel):
-            try:
-                data = splice((live.config.output / rel).read_bytes(), row[1], old, new)
-            except OSError:
-                pass
+            todo.append((rel, row[1], hit))
+        else:
+            todo.append(None)
+    old, new = encoded(live.inputs.term_items), encoded(inputs.term_items)
+    output, staging = live.config.output, None if inputs.in_memory else inputs.staging
+
+    def one(item):
+        if item is None:
+            return None
+        rel, slots, (source_digest, terms) = item
+        try:
+            data = splice((output / rel).read_bytes(), slots, old, new)
+        except OSError:
+            return None
         if data is None:
+            return None
+        if staging is not None:
+            write_new(staging / rel, data)
+            data = None  # written: not sent back
+        return data, page_key(inputs, source_digest, terms)
+
+    files, slot_keys, rest = [], {}, []
+    for slug, source, item, done in zip(slugs, sources, todo, fork_map(one, todo, jobs, None, meanwhile)):
+        if done is None:
             rest.append(slug)
             continue
-        key = page_key(inputs, hit[0], hit[1])
-        files.append((OutputFile(rel, data, source), key))
-        slot_keys[source] = (key, row[1])
+        data, key = done
+        files.append((OutputFile(item[0], data, source), key))
+        slot_keys[source] = (key, item[1])
     return files, slot_keys, rest
+
+
+def _fetch_entries(live: Live, backlinks: Backlinks, terms: set[str]) -> None:
+    """Read, in a few queries, the rows the pages of these terms show (their "used by" lists)."""
+    if not isinstance(backlinks.articles, Rows):
+        return
+    backlinks.articles.fetch(terms)
+    users = sorted({a for t in terms for a in backlinks.articles.get(t, ())})
+    if isinstance(live.entry_keys, Rows):
+        live.entry_keys.fetch(users)
+    if isinstance(live.entries, Rows):
+        live.entries.fetch({live.entry_keys[a] for a in users if a in live.entry_keys})
 
 
 def _prime_from(cache: BuildCache, source: str) -> None:
@@ -293,6 +325,8 @@ def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_b
             live.backlinks.articles[term] = users
         else:
             live.backlinks.articles.pop(term, None)
+        if live.backlinks.counts is not None:
+            live.backlinks.counts[term] = len(users)
     for slug, terms in (article_terms or {}).items():
         live.backlinks.article_terms[slug] = terms
     cache.live = live

@@ -18,6 +18,14 @@ class Backlinks:
     """Term slug -> slugs of other terms whose summary or body mention it."""
     article_terms: dict[str, tuple[str, ...]]
     """Article slug -> term slugs it mentions, in order of first mention."""
+    counts: dict[str, int] | None = None
+    """Term slug -> len(articles[slug]), when kept apart: `build`'s edit path reads the
+    counts graph.json shows without decoding every "used by" list."""
+
+    def count(self, slug: str) -> int:
+        if self.counts is not None:
+            return self.counts.get(slug, 0)
+        return len(self.articles.get(slug, ()))
 
 
 def first_mentions(mentions) -> tuple[str, ...]:

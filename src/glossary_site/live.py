@@ -64,6 +64,8 @@ _BLOBS = {
 }  # fmt: skip
 _ROWS = {"articles": "live.articles", "entry_keys": "live.entry_keys"}
 _BACKLINK_ROWS = {"articles": "live.used_by", "article_terms": "live.article_terms"}
+_COUNTS = "live.counts"
+"""Term slug -> how many articles use it (graph.json), apart from the lists themselves."""
 _WHERE = {name: section for section, names in _BLOBS.items() for name in names}
 
 
@@ -85,7 +87,8 @@ class StoredLive(Live):
         if name == "backlinks":
             head = self._blob("live.head")
             self.__dict__["backlinks"] = Backlinks(NameRows(self._store, _BACKLINK_ROWS["articles"]), head["term_backlinks"],
-                                                   NameRows(self._store, _BACKLINK_ROWS["article_terms"]))  # fmt: skip
+                                                   NameRows(self._store, _BACKLINK_ROWS["article_terms"]),
+                                                   self._store.get(_COUNTS, BLOB))  # fmt: skip
         elif name in _WHERE:
             self.__dict__.update({k: v for k, v in self._blob(_WHERE[name]).items() if k in _BLOBS[_WHERE[name]]})
         else:
@@ -113,6 +116,11 @@ def live_changes(live: Live, store: Store, base: StoredLive | None = None) -> di
         if section == "live.head":  # where this build kept bodies is not state
             value = {**value, "inputs": dataclasses.replace(live.inputs, keep_bodies=False, body_dir=None)}
         changes[section] = ({BLOB: value}, ())
+    used_by = live.backlinks.articles
+    if not isinstance(used_by, Rows):  # a full build's
+        changes[_COUNTS] = ({BLOB: {slug: len(users) for slug, users in used_by.items()}}, ())
+    elif (used_by.changed or used_by.deleted) and live.backlinks.counts is not None:  # kept up to date by the edit
+        changes[_COUNTS] = ({BLOB: dict(live.backlinks.counts)}, ())
     mappings = {_ROWS[k]: (getattr(live, k), Rows) for k in _ROWS}
     mappings.update({section: (getattr(live.backlinks, k), NameRows) for k, section in _BACKLINK_ROWS.items()})
     for section, (mapping, kind) in mappings.items():

@@ -299,7 +299,7 @@ def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks) -> Ou
     nodes = [
         {"slug": t.slug, "title": t.title, "category": t.category, "depth": t.depth,
          "summary": t.summary, "url": config.url(term_rel(t.slug)),
-         "articles": len(backlinks.articles.get(t.slug, ()))}
+         "articles": backlinks.count(t.slug)}
         for t in graph.terms.values()
     ]  # fmt: skip
     edges = [
