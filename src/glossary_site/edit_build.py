@@ -104,6 +104,6 @@ def save_full_build(cache: BuildCache, result: BuildResult, differing) -> None:
     if result.swapped:
         differing = result.staged
     extra = {PUBLISHED: ({BLOB: differing}, ()) if differing is not None else ({}, ())}
-    if cache.dirty or not cache.store.has("live.head", BLOB):
+    if cache.dirty or not StoredLive.saved(cache.store):
         extra.update(live_changes(cache.live, cache.store))
     cache.save(cache.root, extra)

@@ -72,9 +72,14 @@ _WHERE = {name: section for section, names in _BLOBS.items() for name in names}
 class StoredLive(Live):
     """A Live read from the cache's store as its attributes are used (never via __init__)."""
 
+    @staticmethod
+    def saved(store: Store) -> bool:
+        """Whether the store holds a whole state (one saved by an older build may lack a part)."""
+        return all(store.has(section, BLOB) for section in (*_BLOBS, _COUNTS))
+
     @classmethod
     def open(cls, store: Store, entries) -> "StoredLive | None":
-        if not store.has("live.head", BLOB):
+        if not cls.saved(store):
             return None
         live = cls.__new__(cls)
         live.__dict__.update(_store=store, _loaded={}, entries=entries, env=None, renderer=None,
@@ -106,13 +111,14 @@ def live_changes(live: Live, store: Store, base: StoredLive | None = None) -> di
     only the blobs holding an object the edit replaced, and the rows it set, are written."""
     changes = {}
     for section, names in _BLOBS.items():
+        old = base._loaded.get(section) if base is not None else None
+        if base is not None and old is None:
+            continue  # never read, so nothing in it replaced (and not to be read now)
         value = {name: getattr(live, name) for name in names}
         if section == "live.head":
             value["term_backlinks"] = live.backlinks.terms
-        if base is not None:
-            old = base._loaded.get(section)
-            if old is None or all(old.get(k) is v for k, v in value.items()):
-                continue  # never read (so not replaced), or nothing in it replaced
+        if old is not None and all(old.get(k) is v for k, v in value.items()):
+            continue  # nothing in it replaced
         if section == "live.head":  # where this build kept bodies is not state
             value = {**value, "inputs": dataclasses.replace(live.inputs, keep_bodies=False, body_dir=None)}
         changes[section] = ({BLOB: value}, ())
