@@ -19,6 +19,9 @@ from typing import Any
 BLOB = ""
 """The key of a section stored as one value."""
 _MISSING = object()
+WHOLE = 2000
+"""Rows.fetch of more keys than this reads the whole section: one scan is cheaper than
+chunks of key lookups (8,800 of 10,000 entries: 0.14 s against 0.24 s)."""
 
 
 class Store:
@@ -116,6 +119,9 @@ class Rows(MutableMapping):
     def fetch(self, keys) -> None:
         """Read these rows (those not read yet) in a few queries instead of one each."""
         todo = [k for k in keys if k not in self._values and k not in self._absent] if not self._complete else []
+        if len(todo) > WHOLE:
+            self.load()
+            return
         for i in range(0, len(todo), 500):
             chunk = todo[i:i + 500]
             rows = self.store.db.execute(f"SELECT key, value FROM kv WHERE section=? AND key IN ({','.join('?' * len(chunk))})",
