@@ -22,7 +22,7 @@ from .diagnostics import Diagnostics, SourcePos
 from .store import BLOB, Rows, Store
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 10
+FORMAT = 11
 
 
 def digest(*parts: Any) -> str:

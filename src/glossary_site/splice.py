@@ -25,10 +25,11 @@ MARK = b"\0"
 could occur (front matter strings), a page whose markers do not read back exactly as
 placed gets no slots and is rendered with its entries instead (`fill` returns None)."""
 
-Slots = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]
-"""(the length of each text between runs of entries, the term slugs of each run). The
-entries of one depth group are printed together: a page has a few runs, not a hundred
-entries to check one by one."""
+Slots = tuple[tuple[int, ...], tuple[str, ...]]
+"""(the length of each text between runs of entries, the term slugs of each run joined by
+spaces). The entries of one depth group are printed together: a page has a few runs, not a
+hundred entries to check one by one; and a few strings, not a hundred, to keep (slugs are
+[a-z0-9-]: ten thousand pages' slots held 80 MB as tuples of slugs)."""
 
 
 def markers(slugs) -> dict[str, Markup]:
@@ -62,7 +63,7 @@ def fill(page: bytes, placed: list[str], entries: dict[str, bytes]) -> tuple[byt
     whole = [texts[0]]
     for run, text in zip(runs, texts[1:]):
         whole += (b"".join(entries[slug] for slug in run), text)
-    return b"".join(whole), (tuple(map(len, texts)), tuple(map(tuple, runs)))
+    return b"".join(whole), (tuple(map(len, texts)), tuple(" ".join(run) for run in runs))
 
 
 def splice(page: bytes, slots: Slots, old: dict[str, bytes], new: dict[str, bytes]) -> bytes | None:
@@ -72,7 +73,8 @@ def splice(page: bytes, slots: Slots, old: dict[str, bytes], new: dict[str, byte
     out = [page[:lengths[0]]]
     at = lengths[0]
     try:
-        for run, length in zip(runs, lengths[1:]):
+        for joined, length in zip(runs, lengths[1:]):
+            run = joined.split(" ")
             entries = b"".join([old[slug] for slug in run])
             if page[at:at + len(entries)] != entries:
                 return None
