@@ -4,7 +4,7 @@ An article page shows each linked term's entry ("Terms in this article", render.
 Every other byte of the page depends on the article alone. So the page is rendered once
 with a marker in place of each entry (`markers`), and the markers are then filled with the
 entries (`fill`). What `fill` returns is the page; it also returns the page's *slots*: the
-length of each piece of text between entries, and which term fills each gap.
+length of each text between runs of entries, and which terms fill each run.
 
 When a term's summary changes, the pages showing it differ only in that entry. With the
 slots, the published page is checked piece by piece against the entries it was built with
@@ -45,12 +45,12 @@ def encoded(items: dict[str, str]) -> dict[str, bytes]:
     return {slug: item.encode("utf-8") for slug, item in items.items()}
 
 
-def fill(page: bytes, placed: list[str], entries: dict[str, bytes]) -> tuple[bytes, Slots] | None:
+def fill(page: bytes, expected: list[str], entries: dict[str, bytes]) -> tuple[bytes, Slots] | None:
     """The page rendered with markers, made whole; None unless its markers are exactly
-    `placed` (the slugs in the order the template was given them)."""
+    `expected` (the slugs in the order the template was given them: `placed`)."""
     parts = page.split(MARK)
     slugs = [part.decode("utf-8", "replace") for part in parts[1::2]]
-    if len(parts) % 2 == 0 or slugs != placed:
+    if len(parts) % 2 == 0 or slugs != expected:
         return None
     texts, runs = [parts[0]], []
     for slug, text in zip(slugs, parts[2::2]):
