@@ -82,15 +82,63 @@ def glossary_runs(site: Path, out: Path, runs: int, results: dict) -> None:
     article = site / "content" / "article-00001.md"
     original = article.read_text()
     edits = iter(range(1000))
-    results["glossary-site one-article edit"] = median_of(
-        runs, lambda: article.write_text(original + f"\nOne more paragraph, edit {next(edits)}.\n"), [PY, *build])
     term = hot_term(site)
     term_text = term.read_text()
-    results["glossary-site one-term-summary edit"] = median_of(
-        runs, lambda: term.write_text(term_text.replace("is generated term", f"(v{next(edits)}) is generated term")),
-        [PY, *build])  # fmt: skip
-    for key in ("no-change rebuild", "no-change, sources touched", "one-article edit", "one-term-summary edit"):
-        results[f"glossary-site {key}"]["pages"] = written(results[f"glossary-site {key}"]["stdout"])
+
+    def edit_article():
+        article.write_text(original + f"\nOne more paragraph, edit {next(edits)}.\n")
+
+    def edit_term():
+        term.write_text(term_text.replace("is generated term", f"(v{next(edits)}) is generated term"))
+
+    results["glossary-site one-article edit"] = median_of(runs, edit_article, [PY, *build])
+    results["glossary-site one-term-summary edit"] = median_of(runs, edit_term, [PY, *build])
+    with Daemon(site) as daemon:  # the same commands, handed to a running `glossary-site daemon`
+        results["daemon: no-change rebuild"] = median_of(runs, lambda: None, [PY, *build])
+        results["daemon: one-article edit"] = median_of(runs, edit_article, [PY, *build])
+        results["daemon: one-term-summary edit"] = median_of(runs, edit_term, [PY, *build])
+        for key in ("no-change rebuild", "one-article edit", "one-term-summary edit"):
+            result = results[f"daemon: {key}"]
+            result["peak_mb"] = max(result["peak_mb"], daemon.peak_mb())
+        assert len(daemon.builds()) == 3 * runs, "a build did not go to the daemon"
+    for key in ("glossary-site no-change rebuild", "glossary-site no-change, sources touched", "glossary-site one-article edit",
+                "glossary-site one-term-summary edit", "daemon: no-change rebuild", "daemon: one-article edit",
+                "daemon: one-term-summary edit"):  # fmt: skip
+        results[key]["pages"] = written(results[key]["stdout"])
+
+
+class Daemon:
+    """`glossary-site daemon SITE` running for the duration of a `with` block."""
+
+    def __init__(self, site: Path):
+        self.site = site
+        self.log = Path(tempfile.mkstemp(prefix="glossary-daemon-", suffix=".log")[1])
+
+    def __enter__(self):
+        with open(self.log, "wb") as sink:
+            self.proc = subprocess.Popen([PY, "-m", "glossary_site", "daemon", str(self.site)], stdout=sink, stderr=sink)
+        deadline = time.monotonic() + 60
+        while "runs here now" not in self.log.read_text():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the daemon did not start:\n{self.log.read_text()}")
+            time.sleep(0.05)
+        return self
+
+    def builds(self) -> list[str]:
+        return [line for line in self.log.read_text().splitlines() if line.startswith("build ")]
+
+    def peak_mb(self) -> float:
+        """The daemon's own peak RSS (the command that hands a build over is measured apart)."""
+        status = Path(f"/proc/{self.proc.pid}/status")
+        if not status.exists():
+            return 0.0
+        line = next(l for l in status.read_text().splitlines() if l.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+        self.log.unlink()
 
 
 def floor_runs(site: Path, work: Path, runs: int, results: dict) -> None:
@@ -284,6 +332,8 @@ def check_outputs(site: Path, out: Path, results: dict, terms: int, articles: in
     assert len(graph["nodes"]) == terms and sum(n["articles"] for n in graph["nodes"]) > articles
     assert sum(1 for _ in (out / "articles").glob("*/index.html")) == articles
     assert results["glossary-site no-change rebuild"]["pages"] == "0"
+    assert results["glossary-site one-article edit"]["pages"] == results["daemon: one-article edit"]["pages"] == "1"
+    assert results["glossary-site one-term-summary edit"]["pages"] == results["daemon: one-term-summary edit"]["pages"]
     assert broken_links(out) == []
     print(f"bench check ok: {terms} terms, {articles} articles, no-change rebuild wrote 0 pages")
 

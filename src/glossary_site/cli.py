@@ -5,7 +5,6 @@ Exit codes: 0 success, 1 content problems, 2 usage error (argparse) or a bug in 
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 import tempfile
@@ -13,52 +12,13 @@ import time
 from pathlib import Path
 
 from . import uptodate
+from .arguments import parser
 from .cache import CACHE_DIR, BuildCache, digest
 from .config import load_config
 from .diagnostics import Diagnostics, as_github, as_json
 
 # The pipeline (Jinja, markdown-it, Pygments) is imported by the commands that run it:
 # a `build` whose output is up to date finishes in the time those imports would take.
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="glossary-site", description="Build a glossary and the articles that use it.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="build the site into the output directory")
-    build.add_argument("site", nargs="?", default=".", help="site directory (default: .)")
-    build.add_argument("--output", "-o", help="output directory (default: SITE/public)")
-    build.add_argument("--drafts", action="store_true", help="include drafts")
-    build.add_argument("--base-url", help="base URL or path, e.g. /my-repo/")
-    build.add_argument("--clean", action="store_true", help="replace an output directory this tool did not write")
-    build.add_argument("--profile", action="store_true", help="print the time taken by each stage")
-    build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
-    build.add_argument("--no-cache", action="store_true", help="ignore and do not write the build cache")
-    build.add_argument("--strict", action="store_true", help="warnings fail the build (nothing is published)")
-    build.add_argument("--format", choices=["text", "github"], default="text", help="how problems are printed")
-    check = sub.add_parser("check", help="validate and build in a temporary directory, check every link; write nothing")
-    check.add_argument("site", nargs="?", default=".")
-    check.add_argument("--drafts", action="store_true")
-    check.add_argument("--base-url", help="check links as served under this base URL or path, e.g. /my-repo/")
-    check.add_argument("--strict", action="store_true", help="warnings fail the check")
-    check.add_argument("--format", choices=["text", "json", "github"], default="text", help="how problems are printed")
-    init = sub.add_parser("init", help="create a new site with an example term and article")
-    init.add_argument("directory")
-    serve = sub.add_parser("serve", help="build, serve and rebuild on change with live reload")
-    serve.add_argument("site", nargs="?", default=".")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: loopback only)")
-    serve.add_argument("--drafts", action="store_true")
-    new = sub.add_parser("new", help="create a term or an article with complete front matter")
-    new.add_argument("kind", choices=["term", "article"])
-    new.add_argument("title")
-    new.add_argument("--site", default=".")
-    new.add_argument("--category", default="")
-    new.add_argument("--depth", default="")
-    new.add_argument("--kind", dest="article_kind", default="")
-    explain = sub.add_parser("explain", help="show why each mention in an article was linked or not")
-    explain.add_argument("article", help="path of the article, e.g. content/post.md")
-    explain.add_argument("--site", default=".")
-    return parser
 
 
 def _print(diags: Diagnostics, fmt: str = "text") -> None:
@@ -70,7 +30,12 @@ def _print(diags: Diagnostics, fmt: str = "text") -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    return run(parser().parse_args(argv))
+
+
+def run(args) -> int:
+    """Run a parsed command line in this process (client.py may instead hand a `build` to the
+    site's daemon, which calls this in its own)."""
     if args.command == "init":
         return _init(Path(args.directory))
     if args.command == "new":
@@ -79,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         return _explain(args)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "daemon":
+        from .daemon import run_daemon
+
+        return run_daemon(Path(args.site))
     root = Path(args.site)
     if not root.is_dir():
         print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)

@@ -60,6 +60,14 @@ def snapshot(root: Path) -> Snapshot:
     return Snapshot(taken, files)
 
 
+def engine() -> dict[str, tuple[int, int, int]]:
+    """The stat of this package's files (its code and theme): a process that loaded them
+    (the daemon) is stale once these differ."""
+    files: dict[str, tuple[int, int, int]] = {}
+    _walk_into(files, _PACKAGE)
+    return files
+
+
 def _stat_into(files: dict, path: str) -> None:
     try:
         st = os.stat(path)
