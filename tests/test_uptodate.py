@@ -87,3 +87,27 @@ def test_an_unreadable_manifest_means_a_full_build(tmp_path, capsys):
     (site / ".glossary-cache/inputs.pickle").write_bytes(b"\x80garbage")
     assert "up to date" not in build(capsys, site)
     assert "up to date" in build(capsys, site)
+
+
+def test_a_reinstalled_library_rebuilds_everything_without_the_cache(tmp_path, capsys, monkeypatch):
+    """Upgrading markdown-it-py (or Pygments, Jinja2 ...) may change every page: the output
+    is no longer up to date and no cached row (bodies rendered by the old code) is trusted."""
+    from glossary_site import uptodate
+
+    library = tmp_path / "lib" / "markdown_it.py"
+    library.parent.mkdir()
+    library.write_text("version 1\n")
+    os.utime(library, (time.time() - 60,) * 2)
+    monkeypatch.setattr(uptodate, "_entry_files", [str(library)])
+    site = make_site(tmp_path / "site", FILES)
+    age_inputs(site)
+    first = build(capsys, site)
+    pages = first.split("(")[1].split(" written")[0]
+    assert "up to date" in build(capsys, site)
+    (site / "site.yaml").write_text("search: false\n")  # the same text: a cached build renders nothing
+    age_inputs(site)
+    assert "(0 written, 0 removed)" in build(capsys, site)
+    library.write_text("version 2\n")
+    os.utime(library, (time.time() - 30,) * 2)
+    again = build(capsys, site)
+    assert "up to date" not in again and f"({pages} written, 0 removed)" in again, (first, again)

@@ -1,7 +1,8 @@
 """The build cache: what earlier builds computed, keyed by content digests.
 
-It lives in SITE/.glossary-cache/ (safe to delete at any time) and is keyed by the engine
-version, so an upgrade starts fresh. A cache that cannot be read is ignored with a note.
+It lives in SITE/.glossary-cache/ (safe to delete at any time) and is keyed by the engine:
+the version, and the files of this package and of the libraries that render (uptodate.engine()),
+so an upgrade of any of them, or an edit of this package, starts fresh. A cache that cannot be read is ignored with a note.
 It is saved as rows of a SQLite file (store.py), only those that changed, in one
 transaction: a crash never leaves it half-written.
 """
@@ -20,6 +21,7 @@ from . import __version__
 from .bodies import BodyStore
 from .diagnostics import Diagnostics, SourcePos
 from .store import BLOB, Rows, Store
+from .uptodate import engine
 
 CACHE_DIR = ".glossary-cache"
 FORMAT = 11
@@ -175,7 +177,7 @@ def open_store(folder: Path, create: bool = False) -> Store | None:
             (folder / ".gitignore").write_text("*\n")
         except OSError:
             return None
-    return Store(path, (FORMAT, __version__))
+    return Store(path, (FORMAT, __version__, digest(sorted(engine().items()))))
 
 
 def _discard(path: Path) -> None:

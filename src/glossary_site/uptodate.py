@@ -1,8 +1,9 @@
 """Is the output already the build of these inputs? A stat-only check, as make and ninja do.
 
 After a successful `build`, the (mtime, size, inode) of every file the build may read
-(site.yaml, terms/, content/, templates/, static/, and this package with its theme) is
-saved with the config's digest, the list of output files and the build's diagnostics.
+(site.yaml, terms/, content/, templates/, static/, this package with its theme, and the
+entry files of the libraries that render) is saved with the config's digest, the list of
+output files and the build's diagnostics.
 The next `build` stats the same files; if nothing differs and every output file is still
 there, the output is already right: the diagnostics are printed again and nothing else
 runs, not even the loading of the build cache. If only existing files in terms/ or
@@ -16,6 +17,7 @@ after any input's mtime is never trusted.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pickle
 import time
@@ -28,6 +30,10 @@ MANIFEST = "inputs.pickle"
 INPUT_DIRS = ("terms", "content", "templates", "static")
 RACY_NS = 2_000_000_000
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
+DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick")
+"""The libraries whose code shapes the output: reinstalling one (an upgrade) rewrites its
+entry file, which is then a changed input like an edited template."""
+_entry_files: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,15 +62,22 @@ def snapshot(root: Path) -> Snapshot:
         _stat_into(files, str(root / name))
     for name in INPUT_DIRS:
         _walk_into(files, str(root / name))
-    _walk_into(files, _PACKAGE)  # the templates and code that render: an upgrade or an edited theme
+    files.update(engine())  # the templates and code that render: an upgrade or an edited theme
     return Snapshot(taken, files)
 
 
 def engine() -> dict[str, tuple[int, int, int]]:
-    """The stat of this package's files (its code and theme): a process that loaded them
-    (the daemon) is stale once these differ."""
+    """The stat of this package's files (its code and theme) and of the entry file of each
+    library in DEPENDENCIES: what renders. A process that loaded them (the daemon) is stale
+    once these differ, and so is the build cache (cache.open_store)."""
+    global _entry_files
+    if _entry_files is None:  # found without importing them: `build` with nothing to do imports none
+        specs = [importlib.util.find_spec(name) for name in DEPENDENCIES]
+        _entry_files = [spec.origin for spec in specs if spec is not None and spec.origin]
     files: dict[str, tuple[int, int, int]] = {}
     _walk_into(files, _PACKAGE)
+    for path in _entry_files:
+        _stat_into(files, path)
     return files
 
 
