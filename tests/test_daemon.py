@@ -172,3 +172,25 @@ def test_a_daemon_declines_another_site_and_other_commands(tmp_path):
     fresh, replies = ask(site, {"argv": ["build", "site"], "cwd": str(tmp_path), "tty": False}, engine())
     assert replies[-1] == {"exit": 0} and any("built" in r.get("out", "") for r in replies)
     assert os.getcwd() != str(tmp_path)  # the daemon went back to its own directory
+
+
+def test_a_build_on_workers_leaves_the_daemon_quiet_and_serving(tmp_path, daemon, capsys):
+    """The pool's workers are forked from the daemon and ended with SIGTERM, which in the
+    daemon itself means "stop": in a worker it must only end the worker."""
+    files = dict(FILES, **{f"content/n{i}.md": ARTICLE.replace("Notes", f"Notes {i}") for i in range(80)})
+    site = make_site(tmp_path / "site", files)
+    running = daemon(site)
+    for _ in range(2):
+        code, out, err = via_client(capsys, "build", site, "--jobs", "2", "--no-cache")
+        assert code == 0 and "(107 written" in out, out + err
+    assert running.proc.poll() is None and len(running.builds()) == 2
+    assert "Traceback" not in running.log.read_text() and "KeyboardInterrupt" not in running.log.read_text()
+
+
+def test_a_client_that_says_nothing_or_garbage_is_ignored(tmp_path, daemon, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    running = daemon(site)
+    with client.connect(str(site / client.SOCKET)) as conn:
+        conn.sendall(b"not json\n")
+        assert conn.recv(100) == b""  # closed without an answer
+    assert via_client(capsys, "build", site)[0] == 0 and len(running.builds()) == 1

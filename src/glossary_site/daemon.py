@@ -34,6 +34,10 @@ from .cache import CACHE_DIR
 from .cli import run
 from .client import SOCKET, at_socket, connect
 
+REQUEST_TIMEOUT = 10.0
+"""Seconds a client has to send its request once connected."""
+_PID = os.getpid()
+
 
 def run_daemon(site: Path) -> int:
     root = site.resolve()
@@ -66,9 +70,15 @@ def run_daemon(site: Path) -> int:
 
 def serve_one(conn: socket.socket, root: Path, engine: dict) -> bool:
     """Run the build one client asked for; False when this process is stale (nothing run)."""
-    request = json.loads(conn.makefile("rb").readline() or b"{}")
-    out = _Channel(conn, "out", bool(request.get("tty")))
-    err = _Channel(conn, "err", out.tty, out)
+    conn.settimeout(REQUEST_TIMEOUT)  # a client that connects and says nothing holds up no build
+    try:
+        request = json.loads(conn.makefile("rb").readline())
+        tty = bool(request.get("tty"))
+    except (OSError, ValueError, AttributeError):  # not a request (or no longer a client): ignored
+        return True
+    conn.settimeout(None)
+    out = _Channel(conn, "out", tty)
+    err = _Channel(conn, "err", tty, out)
     if uptodate.engine() != engine:
         out.send({"exit": None})
         return False
@@ -81,7 +91,7 @@ def serve_one(conn: socket.socket, root: Path, engine: dict) -> bool:
         if args.command == "build" and Path(args.site).resolve() == root:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 code = _build(args)
-    except (KeyError, OSError, SystemExit):  # a request this daemon cannot run: the client builds itself
+    except (KeyError, TypeError, OSError, SystemExit):  # a request this daemon cannot run: the client builds itself
         code = None
     finally:
         os.chdir(here)
@@ -154,4 +164,6 @@ def _close(listener: socket.socket, path: str, inode: int) -> None:
 
 
 def _interrupt(signum, frame):
+    if os.getpid() != _PID:  # a forked worker its pool is ending: go, as without this handler
+        os._exit(128 + signum)
     raise KeyboardInterrupt
