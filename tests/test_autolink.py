@@ -97,9 +97,12 @@ def test_link_text_keeps_the_authors_casing():
 
 def test_generated_tokens_are_marked_for_later_rules():
     md = make_markdown(context())
-    tokens = md.parse("A GPU.", {"glossary": LinkState()})
+    tokens = md.parse("A GPU and\nits GPU.", {"glossary": LinkState()})
+    runs = [t for t in tokens[1].children if t.type == "term_run"]
+    assert [(t.content, t.meta) for t in runs] == [("A GPU and\nits GPU.", {"links": [(2, 5, "gpu")]})]
+    tokens = md.parse("See [[gpu|the card]].", {"glossary": LinkState()})
     links = [t for t in tokens[1].children if t.type == "term_link"]
-    assert [(t.meta, [c.content for c in t.children]) for t in links] == [({"term": "gpu"}, ["GPU"])]
+    assert [(t.meta, [c.content for c in t.children]) for t in links] == [({"term": "gpu"}, ["the card"])]
 
 
 def test_an_explicit_reference_in_a_heading_names_the_term_without_a_link():

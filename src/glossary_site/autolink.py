@@ -4,7 +4,8 @@ Two rules. An inline rule turns `[[kv-cache]]` / `[[kv-cache|the cache]]` into a
 `term_ref` token. A core rule, registered after `text_join` so escapes are already
 folded into plain text, rewrites the `text` children of paragraph-level `inline` tokens:
 it joins text across soft line breaks, asks the TermMatcher for mentions, and splices
-one `term_link` token per link in. It never looks inside headings, code, links, raw `<a>`
+one `term_run` token per run with links in (an explicit reference is a `term_link` token).
+It never looks inside headings, code, links, raw `<a>`
 or image alt text.
 Every mention (linked or not) is recorded in the per-document `LinkState` in `env`.
 """
@@ -100,7 +101,17 @@ def autolink_plugin(md: MarkdownIt, context: LinkContext) -> None:
         token = tokens[idx]
         return context.open_tag(token.meta["term"]) + self.renderInline(token.children, options, env) + "</a>"
 
+    def render_term_run(self, tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        text, parts, pos = token.content, [], 0
+        for start, end, slug in token.meta["links"]:
+            parts += (escapeHtml(text[pos:start]), context.open_tag(slug), escapeHtml(text[start:end]), "</a>")
+            pos = end
+        parts.append(escapeHtml(text[pos:]))
+        return "".join(parts)
+
     md.add_render_rule("term_link", render_term_link)
+    md.add_render_rule("term_run", render_term_run)
 
 
 _REF = re.compile(r"\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]+))?\]\]")
@@ -214,8 +225,7 @@ def _link_run(run: list[Token], line: int, skip: str, ctx: LinkContext, doc: Lin
     matches, rejected = ctx.matcher.scan(joined, explain=doc.explain)
     for r in rejected:
         doc.decisions.append((_line_at(line, breaks, r.start), joined[r.start : r.end], r.slug, r.reason))
-    out: list[Token] = []
-    pos = 0
+    links: list[tuple[int, int, str]] = []
     for m in matches:
         at = _line_at(line, breaks, m.start) if breaks else line
         reason = _why_not(m.slug, ctx, doc)
@@ -225,15 +235,10 @@ def _link_run(run: list[Token], line: int, skip: str, ctx: LinkContext, doc: Lin
             continue
         doc.mentions.append((m.slug, at))
         doc.linked.add(m.slug)
-        if m.start > pos:
-            out.append(_text(text[pos : m.start]))
-        out.append(_link_token(m.slug, [_text(text[m.start : m.end])]))
-        pos = m.end
-    if pos == 0:
+        links.append((m.start, m.end, m.slug))
+    if not links:
         return run  # nothing linked: keep the original tokens untouched
-    if pos < len(text):
-        out.append(_text(text[pos:]))
-    return out
+    return [_run_token(text, links)]
 
 
 def _why_not(slug: str, ctx: LinkContext, doc: LinkState) -> str:
@@ -271,6 +276,14 @@ def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token
+
+
+def _run_token(text: str, links: list[tuple[int, int, str]]) -> Token:
+    """One `term_run` token for a run of text and the automatic links in it (meta: start,
+    end and slug of each), rendered straight to HTML: an article makes about a hundred
+    links, and a text token before each and a term_link token with a child for each cost
+    more to make and render than the linking itself (the same bytes: escaping is per character)."""
+    return Token("term_run", "", 0, content=text, meta={"links": links})
 
 
 def _link_token(slug: str, inner: list[Token]) -> Token:

@@ -24,7 +24,7 @@ from .store import BLOB, Rows, Store
 from .uptodate import engine
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 11
+FORMAT = 12
 
 
 def digest(*parts: Any) -> str:

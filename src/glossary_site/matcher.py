@@ -187,11 +187,12 @@ class TermMatcher:
 
 
 def _automaton(entries):
-    """Framed patterns -> (key length, ((key, ((rank, form), ...)), ...)); None when empty.
-    Keys that differ only in punctuation or spacing ("k-means", "k means") frame alike."""
+    """Framed patterns -> (key length, ((key, ((rank, form, any exact word), ...)), ...)); None
+    when empty. Keys that differ only in punctuation or spacing ("k-means", "k means") frame
+    alike. any_exact is stored, not asked of each form found: a scan finds thousands."""
     framed: dict[str, dict[str, list]] = {}
     for key, rank, form in entries:
-        framed.setdefault(f"\0{_frame(key)}\0", {}).setdefault(key, []).append((rank, form))
+        framed.setdefault(f"\0{_frame(key)}\0", {}).setdefault(key, []).append((rank, form, form.any_exact))
     return _compiled((pattern, (len(pattern) - 2, tuple((key, tuple(group)) for key, group in keys.items())))
                      for pattern, keys in framed.items())  # fmt: skip
 
@@ -219,8 +220,8 @@ def _collect(automaton, scanned: str, text: str, out: list) -> None:
         else:
             continue
         found = text[start:end]
-        for rank, form in group:
-            if not form.any_exact or _case_matches(found, form):
+        for rank, form, exact in group:
+            if not exact or _case_matches(found, form):
                 out.append((start, -end, rank, form.slug, form.text))
                 break
 
