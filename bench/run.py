@@ -99,12 +99,10 @@ def glossary_runs(site: Path, out: Path, runs: int, results: dict) -> None:
     results["glossary-site one-article edit"] = median_of(runs, edit_article, [PY, *build])
     results["glossary-site one-term-summary edit"] = median_of(runs, edit_term, [PY, *build])
     with Daemon(site) as daemon:  # the same commands, handed to a running `glossary-site daemon`
-        results["daemon: no-change rebuild"] = median_of(runs, lambda: None, [PY, *build])
-        results["daemon: one-article edit"] = median_of(runs, edit_article, [PY, *build])
-        results["daemon: one-term-summary edit"] = median_of(runs, edit_term, [PY, *build])
-        for key in ("no-change rebuild", "one-article edit", "one-term-summary edit"):
-            result = results[f"daemon: {key}"]
-            result["peak_mb"] = max(result["peak_mb"], daemon.peak_mb())
+        for key, prepare in (("no-change rebuild", lambda: None), ("one-article edit", edit_article),
+                             ("one-term-summary edit", edit_term)):  # fmt: skip
+            result = results[f"daemon: {key}"] = median_of(runs, prepare, [PY, *build])
+            result["peak_mb"] = max(result["peak_mb"], daemon.peak_mb())  # its peak so far (it only grows)
         assert len(daemon.builds()) == 3 * runs, "a build did not go to the daemon"
     for key in ("glossary-site no-change rebuild", "glossary-site no-change, sources touched", "glossary-site one-article edit",
                 "glossary-site one-term-summary edit", "daemon: no-change rebuild", "daemon: one-article edit",

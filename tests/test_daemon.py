@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -95,14 +96,24 @@ def test_the_daemon_builds_byte_for_byte_what_a_process_builds(tmp_path, daemon,
 def test_the_console_command_hands_the_build_over(tmp_path, daemon):
     site = make_site(tmp_path / "site", FILES)
     running = daemon(site)
-    done = subprocess.run([sys.executable, "-m", "glossary_site", "build", "site", "--output", "../out"],
-                          cwd=site, capture_output=True, text=True)  # fmt: skip
-    assert done.returncode == 2 and "does not exist" in done.stderr  # `site` is relative to the client's cwd
+    assert (site / client.SOCKET).stat().st_mode & 0o777 == 0o600  # its user's alone
     done = subprocess.run([sys.executable, "-m", "glossary_site", "build", "site", "--output", "out"],
                           cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out/terms/gpu/index.html").is_file() and not (site / "public").exists()
-    assert "into out in" in done.stdout and len(running.builds()) == 1
+    assert "into out in" in done.stdout and len(running.builds()) == 1  # paths as the client's cwd has them
+
+
+def test_files_are_created_with_the_clients_umask(tmp_path, daemon, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    running = daemon(site)
+    old = os.umask(0o027)
+    try:
+        code, _, err = via_client(capsys, "build", site)
+    finally:
+        os.umask(old)
+    assert code == 0 and len(running.builds()) == 1, err
+    assert (site / "public/terms/gpu/index.html").stat().st_mode & 0o777 == 0o640
 
 
 def test_problems_come_back_as_lines_and_the_output_stays(tmp_path, daemon, capsys):
@@ -154,9 +165,13 @@ def ask(root: Path, request: dict, engine_state: dict) -> tuple[bool, list[dict]
     return fresh, replies
 
 
+def request_for(argv, cwd) -> dict:
+    return {**client.request(argv), "cwd": str(cwd)}
+
+
 def test_a_daemon_whose_code_changed_declines_and_stops(tmp_path):
     site = make_site(tmp_path / "site", FILES)
-    request = {"argv": ["build", str(site)], "cwd": str(tmp_path), "tty": False}
+    request = request_for(["build", str(site)], tmp_path)
     stale = {**engine(), "/gone/module.py": (1, 2, 3)}
     assert ask(site, request, stale) == (False, [{"exit": None}])
     assert not (site / "public").exists()
@@ -165,13 +180,68 @@ def test_a_daemon_whose_code_changed_declines_and_stops(tmp_path):
 def test_a_daemon_declines_another_site_and_other_commands(tmp_path):
     site = make_site(tmp_path / "site", FILES)
     other = make_site(tmp_path / "other", FILES)
-    for argv in (["build", str(other)], ["check", str(site)], ["build", "--bogus"]):
-        fresh, replies = ask(site, {"argv": argv, "cwd": str(tmp_path), "tty": False}, engine())
-        assert fresh and replies[-1] == {"exit": None}, argv
+    elsewhere = {**request_for(["build", "site"], tmp_path), "engine": ["/other/install/glossary_site", "/usr/bin/python"]}
+    requests = [request_for(argv, tmp_path) for argv in (["build", str(other)], ["check", str(site)], ["build", "--bogus"])]
+    for request in [*requests, elsewhere, {**request_for(["build", "site"], tmp_path / "gone")}]:
+        fresh, replies = ask(site, request, engine())
+        assert fresh and replies == [{"exit": None}], request
     assert not (site / "public").exists() and not (other / "public").exists()
-    fresh, replies = ask(site, {"argv": ["build", "site"], "cwd": str(tmp_path), "tty": False}, engine())
-    assert replies[-1] == {"exit": 0} and any("built" in r.get("out", "") for r in replies)
+    fresh, replies = ask(site, request_for(["build", "site"], tmp_path), engine())
+    assert replies[0] == {"accepted": True} and replies[-1] == {"exit": 0}
+    assert any("built" in r.get("out", "") for r in replies)
     assert os.getcwd() != str(tmp_path)  # the daemon went back to its own directory
+
+
+class FakeDaemon:
+    """A socket that answers a client with the given frames, then closes (a daemon that
+    declines, or that dies in the middle of a build)."""
+
+    def __init__(self, site: Path, frames: list[bytes]):
+        (site / ".glossary-cache").mkdir(parents=True, exist_ok=True)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.at_socket(str(site / client.SOCKET), self.listener.bind)
+        self.listener.listen(1)
+        self.frames = frames
+        self.thread = threading.Thread(target=self._answer, daemon=True)
+        self.thread.start()
+
+    def _answer(self):
+        conn, _ = self.listener.accept()
+        with conn:
+            conn.makefile("rb").readline()
+            for frame in self.frames:
+                conn.sendall(frame + b"\n")
+        self.listener.close()
+
+
+def test_a_client_never_builds_once_the_daemon_has_accepted(tmp_path, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    FakeDaemon(site, [b'{"accepted": true}', b'{"out": "half a build"}'])
+    code, out, err = via_client(capsys, "build", site)
+    assert code == 1 and "the daemon stopped during the build" in err and out == "half a build"
+    assert not (site / "public").exists()  # this process did not build as well
+
+
+def test_a_client_whose_output_is_closed_still_gets_the_exit_code(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site", FILES)
+    FakeDaemon(site, [b'{"accepted": true}', b'{"out": "built"}', b'{"err": "warning"}', b'{"exit": 0}'])
+
+    class Closed:
+        def write(self, text):
+            raise BrokenPipeError
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(sys, "stdout", Closed())
+    assert client.via_daemon(str(site), ["build", str(site)]) == 0 and not (site / "public").exists()
+
+
+def test_a_declining_daemon_leaves_the_build_to_the_client(tmp_path, capsys):
+    site = make_site(tmp_path / "site", FILES)
+    FakeDaemon(site, [b'{"exit": null}'])
+    code, out, _ = via_client(capsys, "build", site)
+    assert code == 0 and (site / "public/terms/gpu/index.html").is_file()
 
 
 def test_a_build_on_workers_leaves_the_daemon_quiet_and_serving(tmp_path, daemon, capsys):
@@ -183,14 +253,16 @@ def test_a_build_on_workers_leaves_the_daemon_quiet_and_serving(tmp_path, daemon
     for _ in range(2):
         code, out, err = via_client(capsys, "build", site, "--jobs", "2", "--no-cache")
         assert code == 0 and "(107 written" in out, out + err
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert running.proc.poll() is None and len(running.builds()) == 2
     assert "Traceback" not in running.log.read_text() and "KeyboardInterrupt" not in running.log.read_text()
 
 
-def test_a_client_that_says_nothing_or_garbage_is_ignored(tmp_path, daemon, capsys):
+def test_a_garbled_request_is_dropped_and_the_daemon_goes_on(tmp_path, daemon, capsys):
     site = make_site(tmp_path / "site", FILES)
     running = daemon(site)
     with client.connect(str(site / client.SOCKET)) as conn:
+        conn.settimeout(30)
         conn.sendall(b"not json\n")
         assert conn.recv(100) == b""  # closed without an answer
     assert via_client(capsys, "build", site)[0] == 0 and len(running.builds()) == 1

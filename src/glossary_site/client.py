@@ -31,24 +31,72 @@ def main(argv: list[str] | None = None) -> int:
 
 def via_daemon(site: str, argv: list[str]) -> int | None:
     """The exit code of the build the site's daemon ran for `argv` (its output printed here),
-    or None when no daemon took it: none runs, it declined, or it died before finishing."""
+    or None when no daemon took it: none answers, it declined, or it went before starting.
+
+    Once the daemon has said it is building, this process never builds too (two builds of
+    one site at once would share its staging directory): whatever happens next, the
+    answer is the daemon's exit code or a failure."""
     path = os.path.join(site, SOCKET)
     if not os.path.exists(path):
         return None
-    request = {"argv": argv, "cwd": os.getcwd(), "tty": sys.stderr.isatty()}
     try:
-        with connect(path) as conn:
-            conn.sendall(json.dumps(request).encode() + b"\n")
-            for line in conn.makefile("rb"):
-                message = json.loads(line)
-                if "exit" in message:
-                    return message["exit"]
-                stream = sys.stdout if "out" in message else sys.stderr
-                stream.write(message.get("out", message.get("err", "")))
-                stream.flush()
-    except (OSError, ValueError):  # a socket left by a daemon that died (refused), or it died mid-build
-        pass
-    return None
+        conn = connect(path)
+    except OSError:  # a socket left by a daemon that died: nothing answers on it
+        return None
+    with conn:
+        frames = _frames(conn, request(argv))
+        first = next(frames, None)
+        if first is None or first.get("exit", 0) is None:
+            return None  # it declined (another site, stale code), or went before starting
+        output = _Output()
+        for message in frames:
+            if "exit" in message:
+                return message["exit"]
+            output.write(message)
+    print("glossary-site: error: the daemon stopped during the build (run it again)", file=sys.stderr)
+    return 1
+
+
+def request(argv: list[str]) -> dict:
+    """What the daemon needs to run the build this process would: where, how, and with
+    which code (a daemon of another install or interpreter declines)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return {"argv": argv, "cwd": os.getcwd(), "tty": sys.stderr.isatty(), "umask": umask, "cores": cores,
+            "engine": engine_id()}  # fmt: skip
+
+
+def engine_id() -> list[str]:
+    return [os.path.dirname(os.path.abspath(__file__)), sys.executable]
+
+
+def _frames(conn: socket.socket, message: dict):
+    """The daemon's answer as messages; ends at the end of the stream or a garbled frame."""
+    try:
+        conn.sendall(json.dumps(message).encode() + b"\n")
+        for line in conn.makefile("rb"):
+            yield json.loads(line)
+    except (OSError, ValueError):
+        return
+
+
+class _Output:
+    """Prints the daemon's output here; once this process's own output fails (a closed
+    pipe), the rest is dropped and the build still finishes, as it would in the daemon."""
+
+    def __init__(self):
+        self.broken = False
+
+    def write(self, message: dict) -> None:
+        if self.broken:
+            return
+        stream = sys.stdout if "out" in message else sys.stderr
+        try:
+            stream.write(message.get("out", message.get("err", "")))
+            stream.flush()
+        except (OSError, ValueError):
+            self.broken = True
 
 
 def at_socket(path: str, act) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 
 import traceback
 from pathlib import Path
@@ -72,16 +71,22 @@ def report_template_error(exc: TemplateError, root: Path, diags: Diagnostics, pa
     diags.error(pos, f"template error while rendering {page}: {exc}")
 
 
-@functools.lru_cache(maxsize=512)
-def _references_cached(source: str, env: Environment) -> tuple[str, ...]:
-    from jinja2 import meta
-
-    return tuple(ref for ref in meta.find_referenced_templates(env.parse(source)) if ref)
+_REFERENCES: dict[str, tuple[str, ...]] = {}
+"""Template source -> the templates it pulls in. Keyed by the source alone (every build's
+environment parses alike): keyed by the environment too, a long-lived process (the daemon)
+kept the environments of its last 512 builds."""
 
 
 def _references(source: str, env: Environment) -> tuple[str, ...]:
     """Templates a template pulls in; parsing is the cost, so each source is parsed once per process."""
-    return _references_cached(source, env)
+    refs = _REFERENCES.get(source)
+    if refs is None:
+        from jinja2 import meta
+
+        if len(_REFERENCES) >= 512:
+            _REFERENCES.clear()
+        refs = _REFERENCES[source] = tuple(ref for ref in meta.find_referenced_templates(env.parse(source)) if ref)
+    return refs
 
 
 def template_digests(env: Environment, names: list[str]) -> dict[str, str]:

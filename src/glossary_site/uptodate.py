@@ -30,7 +30,7 @@ MANIFEST = "inputs.pickle"
 INPUT_DIRS = ("terms", "content", "templates", "static")
 RACY_NS = 2_000_000_000
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
-DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick")
+DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "mdurl", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick")
 """The libraries whose code shapes the output: reinstalling one (an upgrade) rewrites its
 entry file, which is then a changed input like an edited template."""
 _entry_files: list[str] | None = None
