@@ -153,3 +153,22 @@ def test_framed_whole_word_scan_finds_exactly_what_checking_each_candidate_finds
     forms = [make_form(f, f"{name.lower()}-{i}", case) for i, (name, case) in enumerate(names) for f in inflections(name)]
     matcher = TermMatcher(forms)
     assert matcher.scan(text)[0] == matcher.scan(text, explain=True)[0]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(PIECES + ["^[an inline note]", "[^x]:\n", "a|b"]), max_size=40).map("".join), glossary,
+       st.booleans())  # fmt: skip
+def test_the_renderer_without_tables_and_footnotes_gives_the_same_bytes(text, names, unsafe):
+    """render_markdown renders a text with no `|`, `[^` or `^[` without the table and footnote
+    rules (they cannot match it); the result is what the full instance renders."""
+    md = make_markdown(context(names), unsafe_html=unsafe)
+    env = {"glossary": LinkState()}
+    full = md.renderer.render(md.parse(text, env), md.options, env)
+    assert render_markdown(md, text, LinkState()).html == full
+
+
+def test_a_text_without_tables_or_footnotes_takes_the_lean_renderer():
+    md = make_markdown(context(["GPU"]))
+    assert render_markdown(md, "A GPU | B", LinkState()).html.count("term-link") == 1 and md.glossary_lean[0] is not None
+    assert render_markdown(md, "A GPU, twice: GPU.", LinkState()).html.count("term-link") == 1
+    assert md.glossary_lean.glossary_lean is None and "table" not in md.glossary_lean.block.ruler.get_active_rules()
