@@ -1,9 +1,10 @@
-"""The command line's grammar, apart from what runs it: the client (client.py) parses a
+"""The command line's grammar and defaults, apart from what runs it: the client (client.py) parses a
 `build` with it before deciding where the build runs, and imports nothing else."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,3 +47,8 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("article", help="path of the article, e.g. content/post.md")
     explain.add_argument("--site", default=".")
     return parser
+
+
+def default_jobs() -> int:
+    """`--jobs` when not given: the cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

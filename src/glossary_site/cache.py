@@ -1,8 +1,9 @@
 """The build cache: what earlier builds computed, keyed by content digests.
 
 It lives in SITE/.glossary-cache/ (safe to delete at any time) and is keyed by the engine:
-the version, and the files of this package and of the libraries that render (uptodate.engine()),
-so an upgrade of any of them, or an edit of this package, starts fresh. A cache that cannot be read is ignored with a note.
+the version, and the files of this package and of the libraries that render
+(uptodate.engine()), so an upgrade of any of them, or an edit of this package, starts
+fresh. A cache that cannot be read is ignored with a note.
 It is saved as rows of a SQLite file (store.py), only those that changed, in one
 transaction: a crash never leaves it half-written.
 """

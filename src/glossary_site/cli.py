@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from . import uptodate
-from .arguments import parser
+from .arguments import default_jobs, parser
 from .cache import CACHE_DIR, BuildCache, digest
 from .config import load_config
 from .diagnostics import Diagnostics, as_github, as_json
@@ -73,8 +73,6 @@ def run(args) -> int:
     verdict = None if args.no_cache else uptodate.compare(folder, root, config.output, config_key)
     if verdict is not None and not verdict.changed:
         return _done(diags, args, config, started, verdict.manifest.pages, [], [], verdict.manifest.diagnostics, " up to date")
-    from .pipeline import default_jobs
-
     jobs = args.jobs or default_jobs()
     if not args.no_cache:
         uptodate.forget(folder)
@@ -133,7 +131,7 @@ def _done(diags: Diagnostics, args, config, started: float, pages: int, rendered
 def _check_links(config, diags: Diagnostics) -> bool:
     """Build into a temporary directory (the real output is not touched) and check every link."""
     from .linkcheck import report_broken
-    from .pipeline import build_site, default_jobs
+    from .pipeline import build_site
 
     with tempfile.TemporaryDirectory(prefix="glossary-check-") as tmp:
         out = Path(tmp) / "site"

@@ -10,7 +10,7 @@ import os
 import socket
 import sys
 
-from .arguments import parser
+from .arguments import default_jobs, parser
 
 SOCKET = os.path.join(".glossary-cache", "daemon.sock")
 """Where a site's daemon listens, relative to the site (in the cache folder: the site's
@@ -62,8 +62,7 @@ def request(argv: list[str]) -> dict:
     which code (a daemon of another install or interpreter declines)."""
     umask = os.umask(0o022)
     os.umask(umask)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return {"argv": argv, "cwd": os.getcwd(), "tty": sys.stderr.isatty(), "umask": umask, "cores": cores,
+    return {"argv": argv, "cwd": os.getcwd(), "tty": sys.stderr.isatty(), "umask": umask, "cores": default_jobs(),
             "engine": engine_id()}  # fmt: skip
 
 

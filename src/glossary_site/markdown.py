@@ -104,8 +104,8 @@ def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = 
 def _for(md: MarkdownIt, body: str) -> MarkdownIt:
     """The instance to render `body` with: the lean one when the text has no `|` (every
     table row has one), `[^` or `^[` (every footnote reference, definition and inline note
-    starts so). Their rules are then tried at every line and inline position for nothing:
-    0.14x of markdown-it-py's own time on the bench corpus. The output is the same bytes."""
+    starts so). Their rules would be tried at every line and inline position for nothing:
+    0.15 ms of 2.06 ms per bench article. The output is the same bytes."""
     lean = getattr(md, "glossary_lean", None)
     if lean is None or "|" in body or "[^" in body or "^[" in body:
         return md

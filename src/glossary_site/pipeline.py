@@ -434,10 +434,6 @@ def pygments_css() -> bytes:
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n".encode("utf-8")
 
 
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
     """Everything `build` validates up to rendering (sources, graph, references); writes nothing."""
     corpus, graph, _ = read_site(config, diags)

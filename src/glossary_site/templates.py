@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import traceback
 from pathlib import Path
 
