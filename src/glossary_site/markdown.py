@@ -12,6 +12,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .autolink import LinkContext, LinkState, autolink_plugin
 from .documents import slugify
+from .quickblock import quickblock_plugin
 
 
 
@@ -90,13 +91,15 @@ def prime(rendered: Rendered) -> None:
 
 def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = False) -> MarkdownIt:
     """CommonMark plus tables, strikethrough, footnotes, heading anchors and term links
-    (`lean`: without tables and footnotes, for a text that cannot hold either; see _for)."""
+    (`lean`: without tables and footnotes, for a text that cannot hold either; see _for), with
+    paragraphs parsed by quickblock (the same tokens, fewer rule calls)."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "highlight": _highlight})
     md.enable(["strikethrough"] if lean else ["table", "strikethrough"])
     if not lean:
         md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_anchor_slug)
     md.use(autolink_plugin, context=context)
+    md.use(quickblock_plugin)
     md.glossary_lean = None if lean else (context, unsafe_html)
     return md
 
