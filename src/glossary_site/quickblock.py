@@ -2,8 +2,8 @@
 
 markdown-it-py tries each rule that may interrupt a paragraph (fence, list, heading, ...) on
 every continuation line of every paragraph, and does so twice: once in `lheading` (looking for a
-setext underline) and again in `paragraph`. Hard-wrapped prose pays for it on every line: it
-was 40% of rendering a bench article. Every one of those rules first looks at the line's first
+setext underline) and again in `paragraph`. Hard-wrapped prose pays for it on every line:
+block parsing was 40% of rendering a bench article, most of it these calls. Every one of those rules first looks at the line's first
 non-space character and gives up unless it is its own marker (`>` for a block quote, `#` for a
 heading...), and a table needs a `|` in the line. So a line that starts with none of the markers
 and holds no `|` cannot interrupt, and this plugin skips the rules for it. Likewise a block
