@@ -156,6 +156,21 @@ def test_framed_whole_word_scan_finds_exactly_what_checking_each_candidate_finds
 
 
 @SETTINGS
+@given(st.lists(st.lists(st.sampled_from(MATCH_PIECES + ["\0", "Σ", "ΑΣ"]), max_size=8).map("".join), max_size=6),
+       st.lists(st.tuples(st.sampled_from(MATCH_NAMES + ["a\0b", "ασ"]), st.sampled_from([None, True, False])),
+                unique_by=lambda t: t[0]))  # fmt: skip
+@example(["KV", "cache", "foo.", "NET"], [("KV cache", None), (".NET", None)])  # a name across two texts is none
+@example(["a", "b"], [("a\0b", None)])
+@example(["ΑΣ", "İstanbul"], [("ασ", None)])  # lowered one by one: 'Σ' ends a word as 'ς' unless lowered char by char
+def test_scanning_many_texts_at_once_finds_what_scanning_each_finds(texts, names):
+    """A document's runs are scanned in one pass (joined by NUL); each run must get exactly
+    the matches a scan of it alone finds, whatever the names and texts hold (NUL included)."""
+    forms = [make_form(f, f"{name.lower()}-{i}", case) for i, (name, case) in enumerate(names) for f in inflections(name)]
+    matcher = TermMatcher(forms)
+    assert matcher.scan_many(texts) == [matcher.scan(text)[0] for text in texts]
+
+
+@SETTINGS
 @given(st.lists(st.sampled_from(PIECES + ["^[an inline note]", "[^x]:\n", "a|b"]), max_size=40).map("".join), glossary,
        st.booleans())  # fmt: skip
 def test_the_renderer_without_tables_and_footnotes_gives_the_same_bytes(text, names, unsafe):

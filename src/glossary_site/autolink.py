@@ -136,18 +136,30 @@ def _link_document(state: StateCore, ctx: LinkContext) -> None:
     if doc is None:
         return
     tokens = state.tokens
+    plans: dict[int, list[tuple]] = {}
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and token.children:
+            line = doc.body_line + (token.map[0] if token.map else 0)
+            in_heading = i > 0 and tokens[i - 1].type == "heading_open"
+            plans[i] = _steps(token.children, line, in_heading)
+    # Every run the matcher will read, scanned in one pass; the runs then take their matches
+    # in order. (`explain` also wants the rejects, so it scans run by run.)
+    found = None
+    if doc.enabled and not doc.explain:
+        runs = [step[4] for plan in plans.values() for step in plan if step[0] == "run" and not step[3]]
+        found = iter(ctx.matcher.scan_many(runs))
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and ctx.policy == "first-per-section":
             doc.linked.clear()
-        if token.type != "inline" or not token.children:
-            continue
-        line = doc.body_line + (token.map[0] if token.map else 0)
-        in_heading = i > 0 and tokens[i - 1].type == "heading_open"
-        token.children = _link_children(token.children, line, in_heading, ctx, doc)
+        if i in plans:
+            token.children = _apply(plans[i], ctx, doc, found)
 
 
-def _link_children(children: list[Token], line: int, in_heading: bool, ctx: LinkContext, doc: LinkState):
-    out: list[Token] = []
+def _steps(children: list[Token], line: int, in_heading: bool) -> list[tuple]:
+    """An inline token's children in order, as ("run", tokens, line, skip, joined, text,
+    breaks) for each run of text and soft breaks (`skip`: why nothing in it may link),
+    ("ref", token, line, plain), ("code", token, line) and ("keep", token)."""
+    steps: list[tuple] = []
     run: list[Token] = []
     link_depth = 0  # inside a Markdown link, autolink or raw <a>: never link again
 
@@ -155,7 +167,7 @@ def _link_children(children: list[Token], line: int, in_heading: bool, ctx: Link
         nonlocal run
         if run:
             skip = "in a heading" if in_heading else ("inside a link" if link_depth else "")
-            out.extend(_link_run(run, run_line, skip, ctx, doc))
+            steps.append(("run", run, run_line, skip, *_run_text(run)))
             run = []
 
     run_line = line
@@ -180,12 +192,44 @@ def _link_children(children: list[Token], line: int, in_heading: bool, ctx: Link
             elif re.match(r"</a\s*>", child.content, re.I):
                 link_depth = max(0, link_depth - 1)
         elif child.type == "term_ref":
-            out.extend(_explicit_ref(child, line, ctx, doc, plain=in_heading or link_depth > 0))
+            steps.append(("ref", child, line, in_heading or link_depth > 0))
             continue
-        elif child.type == "code_inline" and doc.explain:
-            _explain_only(child.content, line, "inside code", ctx, doc)
-        out.append(child)
+        elif child.type == "code_inline":
+            steps.append(("code", child, line))
+            continue
+        steps.append(("keep", child))
     flush()
+    return steps
+
+
+def _run_text(run: list[Token]) -> tuple[str, str, list[int]]:
+    """(joined, text, breaks): the run matched with each soft break as a space (a name may
+    wrap), re-emitted with the "\n" a softbreak renders to (the `breaks` option is never on),
+    so offsets agree; and where the breaks are."""
+    if len(run) == 1 and run[0].type == "text":  # the common case, a run without soft breaks
+        return run[0].content, run[0].content, []
+    joined = "".join(" " if t.type == "softbreak" else t.content for t in run)
+    text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
+    return joined, text, _break_offsets(run)
+
+
+def _apply(steps: list[tuple], ctx: LinkContext, doc: LinkState, found) -> list[Token]:
+    """The new children: runs linked (with their share of `found`, or scanned here when it is
+    None), references resolved, the rest kept."""
+    out: list[Token] = []
+    for step in steps:
+        kind = step[0]
+        if kind == "run":
+            matches = next(found) if found is not None and not step[3] else None
+            out.extend(_link_run(*step[1:], ctx, doc, matches))
+        elif kind == "ref":
+            out.extend(_explicit_ref(step[1], step[2], ctx, doc, plain=step[3]))
+        elif kind == "code":
+            if doc.explain:
+                _explain_only(step[1].content, step[2], "inside code", ctx, doc)
+            out.append(step[1])
+        else:
+            out.append(step[1])
     return out
 
 
@@ -207,22 +251,17 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState, pla
     return [_link_token(slug, [_text(label)])]
 
 
-def _link_run(run: list[Token], line: int, skip: str, ctx: LinkContext, doc: LinkState) -> list[Token]:
-    if len(run) == 1 and run[0].type == "text":  # the common case, a run without soft breaks
-        joined = text = run[0].content
-        breaks: list[int] = []
-    else:
-        # Matched with each soft break as a space (a name may wrap), re-emitted as the "\n" a
-        # softbreak renders to (the `breaks` option is never on), so offsets agree.
-        joined = "".join(" " if t.type == "softbreak" else t.content for t in run)
-        text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
-        breaks = _break_offsets(run)
+def _link_run(run: list[Token], line: int, skip: str, joined: str, text: str, breaks: list[int],
+              ctx: LinkContext, doc: LinkState, matches=None) -> list[Token]:
+    """`matches`: the run's share of the document's scan (None: scan it here)."""
     if skip or not doc.enabled:
         if doc.explain:
             reason = skip or "autolink is off for this document"
             _explain_only(joined, line, reason, ctx, doc, breaks)
         return run
-    matches, rejected = ctx.matcher.scan(joined, explain=doc.explain)
+    rejected: list = []
+    if matches is None:
+        matches, rejected = ctx.matcher.scan(joined, explain=doc.explain)
     for r in rejected:
         doc.decisions.append((_line_at(line, breaks, r.start), joined[r.start : r.end], r.slug, r.reason))
     links: list[tuple[int, int, str]] = []

@@ -16,6 +16,7 @@ slower than at 100. `explain`, which reports those rejections, scans without fra
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
@@ -165,6 +166,36 @@ class TermMatcher:
                 chosen.append(Match(start, -neg_end, slug, form))
                 taken_until = -neg_end
         return chosen, []
+
+    def scan_many(self, texts: list[str]) -> list[list[Match]]:
+        """scan() of each text, in one automaton pass over them all: an article's thirty runs
+        of text cost one pass instead of thirty (0.28 against 0.41 ms an article). Joined by
+        NUL, which frames words as a text's ends do; a candidate that reaches into the next
+        text (only a name holding NUL could: markdown-it turns NUL in a text into U+FFFD) is
+        dropped before choosing, so each text's matches are exactly scan()'s."""
+        if self.empty or not texts:
+            return [[] for _ in texts]
+        joined = "\0".join(texts)
+        candidates: list[tuple] = []
+        if self._folded is not None:  # lowered one by one, as scan() does (lower() reads context)
+            _collect(self._folded, "\0".join(map(_lower_same_length, texts)), joined, candidates)
+        if self._exact is not None:
+            _collect(self._exact, joined, joined, candidates)
+        starts, pos = [], 0
+        for text in texts:
+            starts.append(pos)
+            pos += len(text) + 1
+        found: list[list[Match]] = [[] for _ in texts]
+        taken_until = -1
+        for start, neg_end, _, slug, form in sorted(candidates):
+            if start >= taken_until:
+                i = bisect_right(starts, start) - 1
+                offset = starts[i]
+                if -neg_end > offset + len(texts[i]):
+                    continue
+                found[i].append(Match(start - offset, -neg_end - offset, slug, form))
+                taken_until = -neg_end
+        return found
 
     def _scan_explained(self, text: str, lowered: str) -> tuple[list[Match], list[Rejected]]:
         candidates: list[Match] = []
