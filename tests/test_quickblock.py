@@ -45,7 +45,8 @@ def test_every_commonmark_example_gives_the_same_tokens():
     assert not differ
 
 
-PREFIXES = ["", "", "", " ", "  ", "   ", "    ", "\t", "> ", ">", "- ", "* ", "1. ", "2) ", "  - ", "> - "]
+PREFIXES = ["", "", "", " ", "  ", "   ", "    ", "\t", "> ", ">", "- ", "* ", "1. ", "2) ", "  - ", "> - ", ">\t", "-\t",
+            "> > ", " > ", "- - ", "\t> ", "1.\t", "> 1. "]
 STARTS = ["word", "foo bar", "Foo", "#", "# h", "###### h", "####### h", "```", "```py", "~~~", "***", "---", "- - -",
           "___", "===", "--", "<div>", "<!-- c -->", "<x-y>", "</p>", "<a href='/'>", "[a]: /u", "[a]:", "[^1]: n",
           "[^x]", "| a | b |", "|---|---|", "a | b", "--- | ---", ":-:|", "| - |", "+ x", "* x", "10. x", "1) x", "0.",
@@ -60,6 +61,54 @@ document = st.lists(line, max_size=25).map("\n".join)
 def test_random_block_documents_give_the_same_tokens(text, variant):
     quick, stock = PAIRS[variant]
     assert tokens(quick, text) == tokens(stock, text)
+
+
+def test_the_skipping_is_on_in_the_sites_own_instances():
+    for (unsafe, lean), (quick, _) in PAIRS.items():
+        gate = quick.quickblock_gate
+        gate.update(quick.block.ruler)
+        assert gate.start is not None and gate.interrupt is not None and gate.pipes == (not lean)
+        assert "#" in gate.interrupt and "[" in gate.start
+
+
+@pytest.mark.parametrize("change", [
+    lambda md: md.disable("lheading"),
+    lambda md: md.disable(["lheading", "heading"]),
+    lambda md: md.block.ruler.at("heading", _bang, {"alt": ["paragraph"]}),
+    lambda md: md.block.ruler.at("paragraph", _bang_or_paragraph),
+])  # fmt: skip
+def test_rules_disabled_or_replaced_after_it_is_used_behave_as_without_it(change):
+    text = "para\n!! interrupts\n===\n\n!! starts\n# heading\nplain\n---"
+    quick, stock = _pair(unsafe=False, lean=False)
+    tokens(quick, text)  # the gate is computed for the rules as they were
+    change(quick)
+    change(stock)
+    assert tokens(quick, text) == tokens(stock, text)
+
+
+def test_with_the_paragraph_rule_disabled_it_fails_as_markdown_it_does():
+    quick, stock = _pair(unsafe=False, lean=False)
+    for md in (quick, stock):
+        md.disable("paragraph")
+        with pytest.raises(RuntimeError):
+            tokens(md, "a\nb")
+
+
+def _bang(state, start, end, silent):
+    if not state.src.startswith("!!", state.bMarks[start] + state.tShift[start]):
+        return False
+    if not silent:
+        state.push("bang", "hr", 0)
+        state.line = start + 1
+    return True
+
+
+def _bang_or_paragraph(state, start, end, silent):
+    """A replacement paragraph rule: one token per line."""
+    token = state.push("line", "", 0)
+    token.content = state.getLines(start, start + 1, state.blkIndent, False)
+    state.line = start + 1
+    return True
 
 
 def test_a_block_rule_it_does_not_know_turns_the_skipping_off():

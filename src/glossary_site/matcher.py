@@ -191,7 +191,7 @@ class TermMatcher:
             if start >= taken_until:
                 i = bisect_right(starts, start) - 1
                 offset = starts[i]
-                if -neg_end > offset + len(texts[i]):
+                if -neg_end > offset + len(texts[i]) or not texts[i]:  # scan('') finds nothing
                     continue
                 found[i].append(Match(start - offset, -neg_end - offset, slug, form))
                 taken_until = -neg_end

@@ -12,52 +12,59 @@ not walked for it either.
 
 The rules here are markdown-it-py's `paragraph` and `lheading` with that one check added; the
 tokens are the same (tests compare them on the CommonMark spec and on random documents). A rule
-this module does not know (another plugin's) could start on any character, so while one is
-enabled nothing is skipped.
+this module does not know (another plugin's, or a stock rule replaced under its name) could
+start on any character, so while one is enabled nothing is skipped; nor when one of these
+rules is disabled or replaced.
 """
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_block
 from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block import StateBlock
+from mdit_py_plugins.footnote.index import footnote_def
 
-# The characters each known rule can start on (a line's first non-space character). `table`
-# is special-cased (a header row can start with anything but must hold a `|`), and `code` by
-# indentation. `reference` and `footnote_def` only start blocks; they never interrupt.
+# The rules this module knows, by the function that does each (a rule replaced under the same
+# name is another rule), and the characters each can start on: a line's first non-space
+# character. `table` is special-cased (a header row can start with anything but must hold a
+# `|`), and `code` by indentation.
 STARTS = {
-    "fence": "`~",
-    "blockquote": ">",
-    "hr": "*-_",
-    "list": "*-+0123456789",
-    "html_block": "<",
-    "heading": "#",
-    "reference": "[",
-    "footnote_def": "[",
-    "table": "",
-    "code": "",
+    rules_block.fence: "`~",
+    rules_block.blockquote: ">",
+    rules_block.hr: "*-_",
+    rules_block.list_block: "*-+0123456789",
+    rules_block.html_block: "<",
+    rules_block.heading: "#",
+    rules_block.reference: "[",
+    footnote_def: "[",
+    rules_block.table: "",
+    rules_block.code: "",
 }
-OURS = ("quick_paragraph", "lheading", "paragraph")
 
 
 class _Gate:
-    """Which lines can start another block, from the rules enabled now (cached per rule set)."""
+    """Which lines can start another block, from the rules enabled now (cached per rule set).
+    None: skip nothing (a rule it does not know is enabled, or one of ours is not)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ours: dict) -> None:
+        self.ours = ours
         self._for: object = None
-        self.interrupt: frozenset[str] | None = frozenset()
-        self.start: frozenset[str] | None = frozenset()
+        self.interrupt: frozenset[str] | None = None
+        self.start: frozenset[str] | None = None
         self.pipes = False
 
     def update(self, ruler) -> None:
         chain = ruler.getRules("")
         if chain is self._for:  # the ruler makes new lists whenever a rule changes
             return
-        enabled = [rule for rule in ruler.__rules__ if rule.enabled and rule.name not in OURS]
-        known = all(rule.name in STARTS for rule in enabled)
-        self.interrupt = _chars(r.name for r in enabled if "paragraph" in r.alt) if known else None
-        self.start = _chars(r.name for r in enabled) if known else None
-        self.pipes = any(rule.name == "table" for rule in enabled)
+        enabled = [rule for rule in ruler.__rules__ if rule.enabled]
+        others = [rule for rule in enabled if rule.name not in self.ours]
+        known = {r.name: r.fn for r in enabled if r.name in self.ours} == self.ours and all(
+            r.fn in STARTS for r in others
+        )
+        self.interrupt = _chars(r.fn for r in others if "paragraph" in r.alt) if known else None
+        self.start = _chars(r.fn for r in others) if known else None
+        self.pipes = any(rule.fn is rules_block.table for rule in others)
         self._for = chain
 
     def may_start(self, state: StateBlock, line: int, chars: frozenset[str] | None) -> bool:
@@ -67,12 +74,11 @@ class _Gate:
         return pos >= end or src[pos] in chars or (self.pipes and "|" in src[pos:end])
 
 
-def _chars(names) -> frozenset[str]:
-    return frozenset("".join(STARTS[name] for name in names))
+def _chars(rules) -> frozenset[str]:
+    return frozenset("".join(STARTS[rule] for rule in rules))
 
 
 def quickblock_plugin(md: MarkdownIt) -> None:
-    gate = _Gate()
 
     def interrupted(state: StateBlock, line: int, end_line: int) -> bool:
         if not gate.may_start(state, line, gate.interrupt):
@@ -158,6 +164,8 @@ def quickblock_plugin(md: MarkdownIt) -> None:
         state.parentType = old_parent_type
         return True
 
+    gate = _Gate({"quick_paragraph": quick_paragraph, "lheading": lheading, "paragraph": paragraph})
+    md.quickblock_gate = gate  # for tests: whether the skipping is on
     md.block.ruler.at("paragraph", paragraph)
     md.block.ruler.at("lheading", lheading)
     md.block.ruler.before(md.block.ruler.__rules__[0].name, "quick_paragraph", quick_paragraph)
