@@ -75,7 +75,7 @@ def test_the_skipping_is_on_in_the_sites_own_instances():
     lambda md: md.disable("lheading"),
     lambda md: md.disable(["lheading", "heading"]),
     lambda md: md.block.ruler.at("heading", _bang, {"alt": ["paragraph"]}),
-    lambda md: md.block.ruler.at("paragraph", _bang_or_paragraph),
+    lambda md: md.block.ruler.at("paragraph", _line_per_token),
 ])  # fmt: skip
 def test_rules_disabled_or_replaced_after_it_is_used_behave_as_without_it(change):
     text = "para\n!! interrupts\n===\n\n!! starts\n# heading\nplain\n---"
@@ -95,6 +95,7 @@ def test_with_the_paragraph_rule_disabled_it_fails_as_markdown_it_does():
 
 
 def _bang(state, start, end, silent):
+    """Another plugin's block rule: a line starting `!!`, which may interrupt a paragraph."""
     if not state.src.startswith("!!", state.bMarks[start] + state.tShift[start]):
         return False
     if not silent:
@@ -103,7 +104,7 @@ def _bang(state, start, end, silent):
     return True
 
 
-def _bang_or_paragraph(state, start, end, silent):
+def _line_per_token(state, start, end, silent):
     """A replacement paragraph rule: one token per line."""
     token = state.push("line", "", 0)
     token.content = state.getLines(start, start + 1, state.blkIndent, False)
@@ -117,15 +118,6 @@ def test_a_block_rule_it_does_not_know_turns_the_skipping_off():
     md = make_markdown(context([]))
     assert [t.type for t in md.parse("para\n!! not yet", {"glossary": LinkState()})] == \
         ["paragraph_open", "inline", "paragraph_close"]  # fmt: skip
-
-    def bang(state, start, end, silent):
-        if not state.src.startswith("!!", state.bMarks[start] + state.tShift[start]):
-            return False
-        if not silent:
-            state.push("bang", "hr", 0)
-            state.line = start + 1
-        return True
-
-    md.block.ruler.before("paragraph", "bang", bang, {"alt": ["paragraph"]})
+    md.block.ruler.before("paragraph", "bang", _bang, {"alt": ["paragraph"]})
     types = [t.type for t in md.parse("para\n!! interrupts\n\n!! starts", {"glossary": LinkState()})]
     assert types == ["paragraph_open", "inline", "paragraph_close", "bang", "bang"]
