@@ -52,18 +52,25 @@ def main() -> None:
                                                             config, diags) for a, r in zip(articles, rendered)],
         "unpack a kept body": lambda: [unpack(p) for p in packed],
     }  # fmt: skip
-    best = dict.fromkeys(layers, float("inf"))
-    for _ in range(5):  # interleaved rounds, best of each: this machine is shared and noisy
-        for name, run in layers.items():
-            start = time.perf_counter()
-            run()
-            best[name] = min(best[name], (time.perf_counter() - start) * 1000 / len(articles))
+    best = best_ms(layers, len(articles))
     floor_ms = best["floor: CommonMark render"]
     links = sum(len(set(s for s, _ in r.mentions)) for r in rendered) / len(rendered)
     print(f"{len(articles)} articles, {links:.0f} linked terms each on average\n")
     print("| layer | ms per article | / floor |\n|---|---:|---:|")
     for name, ms in best.items():
         print(f"| {name} | {ms:.2f} | {ms / floor_ms:.2f}x |")
+
+
+def best_ms(ways: dict, count: int, rounds: int = 5) -> dict[str, float]:
+    """Milliseconds per item of each way: the best of `rounds` interleaved rounds (this
+    machine is shared and noisy; the best round is the least disturbed)."""
+    best = dict.fromkeys(ways, float("inf"))
+    for _ in range(rounds):
+        for name, run in ways.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], (time.perf_counter() - start) * 1000 / count)
+    return best
 
 
 if __name__ == "__main__":

