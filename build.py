@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "src"))
 
-from glossary_site.client import main  # noqa: E402
+from glossary_site.commands.entry_point import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(["build", str(Path(__file__).parent), *sys.argv[1:]]))

@@ -16,15 +16,15 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from glossary_site.autolink import LinkState
-from glossary_site.bodies import pack, unpack
-from glossary_site.config import load_config
-from glossary_site.diagnostics import Diagnostics
-from glossary_site.markdown import make_markdown, render_markdown
-from glossary_site.pipeline import link_context, read_site
-from glossary_site.refs import TermRef
-from glossary_site.render import article_spec, install_globals, render_page, term_items
-from glossary_site.templates import make_environment
+from glossary_site.build.kept_bodies import pack, unpack
+from glossary_site.build.pipeline import link_context, read_site
+from glossary_site.content.config import load_config
+from glossary_site.content.diagnostics import Diagnostics
+from glossary_site.content.refs import TermRef
+from glossary_site.linking.autolink import LinkState
+from glossary_site.linking.markdown import make_markdown, render_markdown
+from glossary_site.pages.render import article_spec, install_globals, render_page, term_items
+from glossary_site.pages.templates import make_environment
 
 
 def main() -> None:

@@ -22,9 +22,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 from generate import paragraph, slug, term_names  # noqa: E402
 
-from glossary_site.autolink import LinkContext, LinkState  # noqa: E402
-from glossary_site.markdown import make_markdown, render_markdown  # noqa: E402
-from glossary_site.matcher import TermMatcher, inflections, make_form  # noqa: E402
+from glossary_site.linking.autolink import LinkContext, LinkState  # noqa: E402
+from glossary_site.linking.markdown import make_markdown, render_markdown  # noqa: E402
+from glossary_site.linking.matcher import TermMatcher, inflections, make_form  # noqa: E402
 
 
 def context(names) -> LinkContext:

@@ -18,14 +18,14 @@ import argparse
 from html import escape
 from pathlib import Path
 
+from layers import best_ms  # bench/, beside this script
 from markdown_it import MarkdownIt
 
-from glossary_site.autolink import LinkState
-from glossary_site.config import load_config
-from glossary_site.diagnostics import Diagnostics
-from glossary_site.markdown import _highlight, make_markdown, render_markdown
-from glossary_site.pipeline import link_context, read_site
-from layers import best_ms  # bench/, beside this script
+from glossary_site.build.pipeline import link_context, read_site
+from glossary_site.content.config import load_config
+from glossary_site.content.diagnostics import Diagnostics
+from glossary_site.linking.autolink import LinkState
+from glossary_site.linking.markdown import _highlight, make_markdown, render_markdown
 
 SKIP = {"Heading", "Link", "CodeBlock", "Image"}
 """Containers whose text never links (as in autolink.py)."""

@@ -1,7 +1,7 @@
 """A small glossary shared by the linker tests: every linking rule has a term to exercise it."""
 
-from glossary_site.autolink import LinkContext
-from glossary_site.matcher import TermMatcher, inflections, make_form
+from glossary_site.linking.autolink import LinkContext
+from glossary_site.linking.matcher import TermMatcher, inflections, make_form
 
 # slug: (title, aliases, case_sensitive, autolink)
 TERMS = {

@@ -2,19 +2,17 @@
 
 import http.client
 import json
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
-
-from glossary_site.config import load_config
-from glossary_site.diagnostics import Diagnostics
-from glossary_site.serve import DevServer, _safe_request_path, describe_bind
-from glossary_site.watch import Watcher, relevant_path
-
 from conftest import make_site, run_cli
+
+from glossary_site.commands.dev_server import DevServer, _safe_request_path, describe_bind
+from glossary_site.commands.watch import Watcher, relevant_path
+from glossary_site.content.config import load_config
+from glossary_site.content.diagnostics import Diagnostics
 
 TERM = "---\ntitle: GPU\nsummary: A parallel processor.\ncategory: Hardware\ndepth: basics\n---\nBody.\n"
 SITE = {

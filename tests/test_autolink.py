@@ -3,12 +3,11 @@
 from pathlib import Path
 
 import pytest
+from glossary_fixture import context
 from markdown_it.utils import read_fixture_file
 
-from glossary_site.autolink import LinkState
-from glossary_site.markdown import make_markdown, render_markdown
-
-from glossary_fixture import context
+from glossary_site.linking.autolink import LinkState
+from glossary_site.linking.markdown import make_markdown, render_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "autolink.md"
 

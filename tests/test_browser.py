@@ -16,10 +16,9 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from glossary_site.cli import main
-
 from conftest import in_ci
+
+from glossary_site.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -3,9 +3,9 @@
 import json
 import xml.etree.ElementTree as ET
 
-from glossary_site.linkcheck import broken_links
-
 from conftest import run_cli
+
+from glossary_site.build.link_check import broken_links
 
 TERM = """---
 title: {title}

@@ -13,13 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import in_ci
 from markdown_it import MarkdownIt
 
-from glossary_site.autolink import LinkContext, LinkState
-from glossary_site.markdown import make_markdown, render_markdown
-from glossary_site.matcher import TermMatcher, inflections, make_form
-
-from conftest import in_ci
+from glossary_site.linking.autolink import LinkContext, LinkState
+from glossary_site.linking.markdown import make_markdown, render_markdown
+from glossary_site.linking.matcher import TermMatcher, inflections, make_form
 
 SPEC = Path(os.environ.get("COMMONMARK_SPEC", Path.home() / ".cache/glossary-site/npm/node_modules/commonmark-spec/spec.txt"))
 

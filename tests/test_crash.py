@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from glossary_site.cache import CACHE_DIR, BuildCache
-from glossary_site.diagnostics import Diagnostics
-
 from conftest import make_site
+
+from glossary_site.build.cache import CACHE_DIR, BuildCache
+from glossary_site.content.diagnostics import Diagnostics
 
 TERMS = {f"terms/t{i}.md": f"---\ntitle: Term{i}\nsummary: Summary {i}.\ncategory: General\ndepth: basics\n---\nBody {i}.\n"
          for i in range(20)}  # fmt: skip

@@ -14,13 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import make_site
 from test_uptodate import age_inputs
-from glossary_site import client
-from glossary_site.cli import main as build_here
-from glossary_site.daemon import serve_one
-from glossary_site.uptodate import engine
+
+from glossary_site.build.up_to_date import engine
+from glossary_site.commands import entry_point as client
+from glossary_site.commands.cli import main as build_here
+from glossary_site.commands.daemon import serve_one
+from glossary_site.commands.daemon_socket import at_socket
 
 TERM = "---\ntitle: GPU\nsummary: A parallel processor.\ncategory: Hardware\ndepth: basics\n{extra}---\nA GPU runs maths.\n"
 ARTICLE = "---\ntitle: Notes\ndate: 2026-01-02\nsummary: About GPUs.\n---\nThe GPU was busy.\n"
@@ -199,7 +200,7 @@ class FakeDaemon:
     def __init__(self, site: Path, frames: list[bytes]):
         (site / ".glossary-cache").mkdir(parents=True, exist_ok=True)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        client.at_socket(str(site / client.SOCKET), self.listener.bind)
+        at_socket(str(site / client.SOCKET), self.listener.bind)
         self.listener.listen(1)
         self.frames = frames
         self.thread = threading.Thread(target=self._answer, daemon=True)

@@ -7,16 +7,15 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import in_ci, make_site, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import glossary_site.pipeline as pipeline
-from glossary_site.cache import CACHE_DIR, BuildCache, open_store
-from glossary_site.edit_build import PUBLISHED
-from glossary_site.store import BLOB
-
-from conftest import in_ci, make_site, run_cli
 from test_incremental import BASE, apply, article_text, build, operation, term_text, tree
+
+import glossary_site.build.pipeline as pipeline
+from glossary_site.build.cache import CACHE_DIR, BuildCache, open_store
+from glossary_site.build.cache_store import BLOB
+from glossary_site.build.edit_path import PUBLISHED
 
 _clock = iter(range(10**9))
 

@@ -5,13 +5,12 @@ import subprocess
 import sys
 
 import pytest
-
-from glossary_site.config import load_config
-from glossary_site.diagnostics import Diagnostics
-from glossary_site.linkcheck import broken_links
-from glossary_site.pipeline import read_site
-
 from conftest import REPO, SHARED, in_ci, run_cli
+
+from glossary_site.build.link_check import broken_links
+from glossary_site.build.pipeline import read_site
+from glossary_site.content.config import load_config
+from glossary_site.content.diagnostics import Diagnostics
 
 SEED_ARTICLE = SHARED / "seeds" / "long-article-hugo.md"
 

@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from glossary_site.cli import main
 from pygments import highlight
 from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
+
+from glossary_site.commands.cli import main
 
 SITES_DIR = Path(__file__).parent / "sites"
 SITES = sorted(p.name for p in SITES_DIR.iterdir() if (p / "site.yaml").exists())

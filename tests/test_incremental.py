@@ -1,21 +1,19 @@
 """Incremental and parallel builds produce exactly the bytes of a clean one-process build."""
 
 import shutil
-
-import pytest
 from pathlib import Path
 
+import pytest
+from conftest import in_ci, make_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glossary_site.cache import BuildCache
-from glossary_site.config import load_config
-from glossary_site.diagnostics import Diagnostics
-from glossary_site.delta import update
-from glossary_site.parallel import THRESHOLD as PARALLEL_THRESHOLD
-from glossary_site.pipeline import build_site
-
-from conftest import in_ci, make_site
+from glossary_site.build.cache import BuildCache
+from glossary_site.build.fast_paths import update
+from glossary_site.build.pipeline import build_site
+from glossary_site.build.workers import THRESHOLD as PARALLEL_THRESHOLD
+from glossary_site.content.config import load_config
+from glossary_site.content.diagnostics import Diagnostics
 
 NAMES = ["KV cache", "GPU", "OOM", "token", "prompt engineering", "LoRA", "RAG", "embedding"]
 WORDS = ["the", "fast", "memory", "model", "runs", "on", "a", "small", "box", "tokens", "GPUs", "kv cache"]
@@ -267,7 +265,7 @@ def test_build_reassembles_pages_around_bodies_kept_on_disk(tmp_path, monkeypatc
     assert len(kept) == 3  # one body per article
     (site / "terms/token.md").write_text(term_text("token", "A new summary of a token."))
     calls = []
-    import glossary_site.article_unit as unit
+    import glossary_site.build.article_pages as unit
 
     monkeypatch.setattr(unit, "render_markdown", lambda *a: calls.append(a) or pytest.fail("re-rendered a kept body"))
     _cli_build(site, tmp_path / "out")  # a new process would find the same files

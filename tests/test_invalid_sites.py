@@ -4,7 +4,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 INVALID = Path(__file__).parent / "invalid"

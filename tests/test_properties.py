@@ -8,22 +8,21 @@
 import shutil
 from html.parser import HTMLParser
 
+from conftest import in_ci, make_site
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-
-from glossary_site.autolink import LinkState
-from glossary_site.cache import BuildCache
-from glossary_site.config import load_config
-from glossary_site.diagnostics import Diagnostics
-from glossary_site.markdown import _anchor_slug, _highlight, make_markdown, render_markdown
-from glossary_site.matcher import TermMatcher, inflections, make_form
-from glossary_site.pipeline import build_site
-
-from conftest import in_ci, make_site
 from test_commonmark import context
+
+from glossary_site.build.cache import BuildCache
+from glossary_site.build.pipeline import build_site
+from glossary_site.content.config import load_config
+from glossary_site.content.diagnostics import Diagnostics
+from glossary_site.linking.autolink import LinkState
+from glossary_site.linking.markdown import _anchor_slug, _highlight, make_markdown, render_markdown
+from glossary_site.linking.matcher import TermMatcher, inflections, make_form
 
 EXAMPLES = 500 if in_ci() else 60
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

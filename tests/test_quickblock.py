@@ -5,16 +5,15 @@ footnotes and raw HTML; and a block rule it does not know turns the skipping off
 from unittest import mock
 
 import pytest
+from conftest import in_ci
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from glossary_site import markdown as markdown_module
-from glossary_site.autolink import LinkState
-from glossary_site.markdown import make_markdown
-
-from conftest import in_ci
 from test_commonmark import EXAMPLES as SPEC_EXAMPLES
 from test_commonmark import SPEC, context
+
+from glossary_site.linking import markdown as markdown_module
+from glossary_site.linking.autolink import LinkState
+from glossary_site.linking.markdown import make_markdown
 
 VARIANTS = [(unsafe, lean) for unsafe in (False, True) for lean in (False, True)]
 

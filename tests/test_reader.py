@@ -5,10 +5,10 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from glossary_site.cache import BuildCache
-
 from conftest import make_site
 from test_incremental import BASE, build, tree
+
+from glossary_site.build.cache import BuildCache
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE = {**BASE, "site.yaml": "base_url: https://example.org/docs/\nsearch: false\n",
@@ -84,8 +84,8 @@ def test_reader_features_switch_off_in_site_yaml(tmp_path):
 def test_glossary_graph_at_1000_terms_gives_every_node_its_own_cell():
     import random
 
-    from glossary_site.refs import TermRef
-    from glossary_site.svg_graph import glossary_svg
+    from glossary_site.content.refs import TermRef
+    from glossary_site.pages.graph_drawing import glossary_svg
 
     rng = random.Random(7)
     categories = [f"Category {i}" for i in range(11)]

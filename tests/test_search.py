@@ -1,14 +1,14 @@
 """Search on: the Pagefind bundle is built, kept while no indexed page changes, rebuilt by
 both the build and the dev server's fast paths exactly as a clean build would make it."""
 
-from glossary_site.cache import BuildCache
-from glossary_site.config import load_config
-from glossary_site.delta import update
-from glossary_site.diagnostics import Diagnostics
-from glossary_site.pipeline import build_site
-
 from conftest import make_site
 from test_incremental import BASE, apply, build, tree
+
+from glossary_site.build.cache import BuildCache
+from glossary_site.build.fast_paths import update
+from glossary_site.build.pipeline import build_site
+from glossary_site.content.config import load_config
+from glossary_site.content.diagnostics import Diagnostics
 
 SEARCH_ON = {**BASE, "site.yaml": "search: true\n"}
 

@@ -1,18 +1,15 @@
 """Pages with slots (splice.py): a term's summary edit re-fills the pages showing it, and
 what it publishes is what rendering them again would."""
 
-from pathlib import Path
-
-from hypothesis import given
-from hypothesis import strategies as st
-from markupsafe import Markup
-
-import glossary_site.article_unit as article_unit
-from glossary_site.splice import encoded, fill, markers, splice
 
 from conftest import make_site, run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 from test_edit_build import _site, age, assert_equals_clean, cli_build
 from test_incremental import BASE, article_text, term_text
+
+import glossary_site.build.article_pages as article_unit
+from glossary_site.pages.entry_slots import encoded, fill, markers, splice
 
 SLUGS = ["gpu", "kv-cache", "token", "a"]
 text = st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)), max_size=12)

@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 import yaml
-
 from conftest import REPO, in_ci
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"

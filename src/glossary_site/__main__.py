@@ -1,5 +1,5 @@
 import sys
 
-from .client import main
+from .commands.entry_point import main
 
 sys.exit(main())

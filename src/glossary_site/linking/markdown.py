@@ -10,10 +10,9 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..content.documents import slugify
 from .autolink import LinkContext, LinkState, autolink_plugin
-from .documents import slugify
-from .quickblock import quickblock_plugin
-
+from .fast_paragraphs import quickblock_plugin
 
 
 @dataclass(frozen=True)

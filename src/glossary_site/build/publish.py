@@ -13,9 +13,9 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
-from .config import SiteConfig
-from .diagnostics import Diagnostics, SourcePos
-from .render import OutputFile
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics, SourcePos
+from ..pages.render import OutputFile
 
 MARKER = ".glossary-site"
 """Written into every output directory: proof that the tool owns (and may replace) it."""

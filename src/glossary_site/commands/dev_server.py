@@ -22,12 +22,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..build.cache import CACHE_DIR, BuildCache
+from ..build.fast_paths import update
+from ..build.pipeline import build_site
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics
 from .arguments import default_jobs
-from .cache import CACHE_DIR, BuildCache
-from .config import SiteConfig
-from .delta import update
-from .diagnostics import Diagnostics
-from .pipeline import build_site
 from .watch import Watcher
 
 EVENTS_PATH = "/__glossary/events"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from .refs import TermRef
+from ..content.refs import TermRef
 
 MAX_NEIGHBOURS = 16
 """More than this around one term stops being readable; the page lists them all anyway."""

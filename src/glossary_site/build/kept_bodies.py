@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only a type here: `build` must not import markdown-it to learn it is up to date
-    from .markdown import Rendered
+    from ..linking.markdown import Rendered
 
 
 def pack(rendered: Rendered) -> bytes:

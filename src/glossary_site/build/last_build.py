@@ -9,13 +9,13 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .article_unit import ArticleRenderer, UnitInputs
-from .config import SiteConfig
-from .graph import TermGraph
-from .indexes import Backlinks
-from .refs import ArticleRef
-from .render import TermDoc
-from .store import BLOB, NameRows, Rows, Store
+from ..content.config import SiteConfig
+from ..content.graph import TermGraph
+from ..content.refs import ArticleRef
+from ..pages.indexes import Backlinks
+from ..pages.render import TermDoc
+from .article_pages import ArticleRenderer, UnitInputs
+from .cache_store import BLOB, NameRows, Rows, Store
 
 
 @dataclass

@@ -14,15 +14,15 @@ from typing import Any, Callable
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
-from .cache import digest, text_digest
-from .config import SiteConfig
-from .diagnostics import Diagnostics
-from .documents import Article, Term, slugify
-from .graph import TermGraph
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics
+from ..content.digests import digest, text_digest
+from ..content.documents import Article, Term, slugify
+from ..content.graph import TermGraph
+from ..content.refs import ArticleRef, TermRef
+from ..linking.markdown import Rendered
+from .graph_drawing import glossary_svg, neighbourhood_svg
 from .indexes import Backlinks, by_category, by_depth, by_letter, by_tag, terms_by_depth
-from .markdown import Rendered
-from .refs import ArticleRef, TermRef
-from .svg_graph import glossary_svg, neighbourhood_svg
 from .templates import report_template_error
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .diagnostics import Diagnostics, SourcePos
+from ..content.diagnostics import Diagnostics, SourcePos
 
 FILES = {
     "site.yaml": """\
@@ -65,7 +65,7 @@ def init_site(directory: Path, diags: Diagnostics) -> None:
 def new_document(root: Path, config, kind: str, title: str, diags: Diagnostics, category: str = "",
                  depth: str = "", kind_label: str = "") -> Path | None:  # fmt: skip
     """`glossary-site new term|article TITLE`: a correctly named file with complete front matter."""
-    from .documents import slugify
+    from ..content.documents import slugify
 
     slug = slugify(title)
     if not slug:

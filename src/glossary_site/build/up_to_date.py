@@ -24,12 +24,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 MANIFEST = "inputs.pickle"
 INPUT_DIRS = ("terms", "content", "templates", "static")
 RACY_NS = 2_000_000_000
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "mdurl", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick")
 """The libraries whose code shapes the output: reinstalling one (an upgrade) rewrites its
 entry file, which is then a changed input like an edited template."""

@@ -17,12 +17,12 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
-from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from .diagnostics import did_you_mean
+from ..content.diagnostics import did_you_mean
 from .matcher import TermMatcher
 
 POLICIES = ("first-per-article", "first-per-section", "every")

@@ -1,4 +1,5 @@
-"""Command line: parse arguments, run the pipeline, print diagnostics, set the exit code.
+"""The `build` and `check` commands: the up-to-date check, then the edit path or the full build;
+problems printed as text, JSON or GitHub annotations; the summary line and the exit code.
 
 Exit codes: 0 success, 1 content problems, 2 usage error (argparse) or a bug in the tool.
 """
@@ -11,17 +12,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import uptodate
-from .arguments import default_jobs, parser
-from .cache import CACHE_DIR, BuildCache, digest
-from .config import load_config
-from .diagnostics import Diagnostics, as_github, as_json
+from ..build import up_to_date as uptodate
+from ..build.cache import CACHE_DIR, BuildCache
+from ..content.config import load_config
+from ..content.diagnostics import Diagnostics, as_github, as_json
+from ..content.digests import digest
+from .arguments import default_jobs
 
 # The pipeline (Jinja, markdown-it, Pygments) is imported by the commands that run it:
 # a `build` whose output is up to date finishes in the time those imports would take.
 
 
-def _print(diags: Diagnostics, fmt: str = "text") -> None:
+def print_diagnostics(diags: Diagnostics, fmt: str = "text") -> None:
     if fmt == "json":
         print(as_json(diags.sorted()))  # to stdout: the machine-readable result
         return
@@ -29,44 +31,28 @@ def _print(diags: Diagnostics, fmt: str = "text") -> None:
         print(as_github(diagnostic) if fmt == "github" else diagnostic, file=sys.stdout if fmt == "github" else sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
-    return run(parser().parse_args(argv))
-
-
-def run(args) -> int:
-    """Run a parsed command line in this process (client.py may instead hand a `build` to the
-    site's daemon, which calls this in its own)."""
-    if args.command == "init":
-        return _init(Path(args.directory))
-    if args.command == "new":
-        return _new(args)
-    if args.command == "explain":
-        return _explain(args)
-    if args.command == "serve":
-        return _serve(args)
-    if args.command == "daemon":
-        from .daemon import run_daemon
-
-        return run_daemon(Path(args.site))
+def run_build(args) -> int:
+    """`build` or `check` of a parsed command line, in this process (the site's daemon calls
+    this in its own)."""
     root = Path(args.site)
     if not root.is_dir():
         print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
         return 2
     diags = Diagnostics()
     if args.command == "check":
-        from .pipeline import check_site
+        from ..build.pipeline import check_site
 
         config = load_config(root, diags, drafts=args.drafts, base_url=args.base_url)
         ok = not diags.has_errors and check_site(config, diags) and _check_links(config, diags)
         ok = ok and not (args.strict and diags.warnings)
-        _print(diags, args.format)
+        print_diagnostics(diags, args.format)
         print(f"checked {root}: {'ok' if ok else 'problems found'}", file=sys.stderr)
         return 0 if ok else 1
     started = time.perf_counter()
     output = Path(args.output) if args.output else None
     config = load_config(root, diags, output=output, base_url=args.base_url, drafts=args.drafts)
     if diags.has_errors:
-        _print(diags)
+        print_diagnostics(diags)
         return 1
     config_key = digest(config, args.clean, args.strict)
     folder = root / CACHE_DIR
@@ -77,7 +63,7 @@ def run(args) -> int:
     if not args.no_cache:
         uptodate.forget(folder)
     if verdict is not None:  # only edits of existing terms or articles: try the edit path
-        from .edit_build import edit_build
+        from ..build.edit_path import edit_build
 
         try:
             result = edit_build(config, verdict.changed, jobs)
@@ -93,9 +79,11 @@ def run(args) -> int:
     return _full_build(args, root, config, config_key, diags, started, jobs)
 
 
+
+
 def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, started: float, jobs: int) -> int:
-    from .edit_build import forget_staging, save_full_build
-    from .pipeline import build_site
+    from ..build.edit_path import forget_staging, save_full_build
+    from ..build.pipeline import build_site
 
     inputs = uptodate.snapshot(root)
     folder = root / CACHE_DIR
@@ -105,7 +93,7 @@ def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, s
     result = build_site(config, diags, clean=args.clean, cache=cache, jobs=jobs, progress=progress,
                         strict=args.strict)  # fmt: skip
     if not result.ok:
-        _print(diags, args.format)
+        print_diagnostics(diags, args.format)
         why = " (--strict: warnings count as errors)" if args.strict and not diags.has_errors else ""
         print(f"build failed{why}; the previous output was left untouched", file=sys.stderr)
         return 1
@@ -121,7 +109,7 @@ def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, s
 
 def _done(diags: Diagnostics, args, config, started: float, pages: int, rendered, removed, kept, note: str) -> int:
     diags.extend(kept)
-    _print(diags, args.format)
+    print_diagnostics(diags, args.format)
     elapsed = (time.perf_counter() - started) * 1000
     note = f";{note}" if note else ""
     print(f"built {pages} pages into {config.output} in {elapsed:.0f} ms ({len(rendered)} written, {len(removed)} removed{note})")
@@ -130,8 +118,8 @@ def _done(diags: Diagnostics, args, config, started: float, pages: int, rendered
 
 def _check_links(config, diags: Diagnostics) -> bool:
     """Build into a temporary directory (the real output is not touched) and check every link."""
-    from .linkcheck import report_broken
-    from .pipeline import build_site
+    from ..build.link_check import report_broken
+    from ..build.pipeline import build_site
 
     with tempfile.TemporaryDirectory(prefix="glossary-check-") as tmp:
         out = Path(tmp) / "site"
@@ -139,72 +127,3 @@ def _check_links(config, diags: Diagnostics) -> bool:
         if result.ok:
             report_broken(out, config.base_path, result.sources, config.root, diags)
     return result.ok and not diags.has_errors
-
-
-def _init(directory: Path) -> int:
-    from .scaffold import init_site  # each command imports what only it needs: `build` starts faster
-
-    diags = Diagnostics()
-    init_site(directory, diags)
-    _print(diags)
-    if diags.has_errors:
-        return 1
-    print(f"created a new site in {directory}; build it with: glossary-site build {directory}")
-    return 0
-
-
-def _new(args) -> int:
-    from .scaffold import new_document
-
-    diags = Diagnostics()
-    root = Path(args.site)
-    config = load_config(root, diags)
-    path = new_document(root, config, args.kind, args.title, diags, category=args.category,
-                        depth=args.depth, kind_label=args.article_kind)
-    _print(diags)
-    if path is None:
-        return 1
-    print(f"created {path}")
-    return 0
-
-
-def _explain(args) -> int:
-    from .explain import explain_article
-
-    diags = Diagnostics()
-    root = Path(args.site)
-    config = load_config(root, diags)
-    lines = explain_article(config, Path(args.article), diags)
-    _print(diags)
-    if lines is None:
-        return 1
-    print("\n".join(lines))
-    return 0
-
-
-def _serve(args) -> int:
-    from .serve import DevServer, describe_bind
-
-    root = Path(args.site)
-    if not root.is_dir():
-        print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
-        return 2
-    diags = Diagnostics()
-    config = load_config(root, diags, drafts=args.drafts)
-    _print(diags)
-    warning = describe_bind(args.bind)
-    if warning:
-        print(warning, file=sys.stderr)
-    try:
-        server = DevServer(config, bind=args.bind, port=args.port)
-    except OSError as exc:
-        print(f"glossary-site: error: cannot listen on {args.bind}:{args.port}: {exc.strerror}", file=sys.stderr)
-        return 2
-    server.start()
-    print(f"serving {root} at {server.url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-    return 0

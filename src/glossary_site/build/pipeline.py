@@ -17,25 +17,40 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .article_unit import ArticleRenderer, ArticleResult, UnitInputs, page_key
-from .autolink import LinkContext, LinkState
-from .cache import CACHE_DIR, COMPILED, BuildCache, digest, text_digest, with_body
-from .config import SiteConfig
-from .live import Live
-from .diagnostics import Diagnostics, SourcePos
-from .documents import Article, Corpus, Term, assemble_corpus, parse_source, slugify
-from .graph import TermGraph, build_graph
-from .indexes import build_backlinks, by_tag, sort_articles
-from .markdown import make_markdown, render_inline, render_markdown
-from .matcher import TermMatcher, inflections, make_form
-from .parallel import fork_map
-from .refs import ArticleRef, TermRef, ref_key
-from .search_index import BUNDLE, build_index, indexed, index_key
-from .render import (LISTING_TEMPLATES, article_rel, OutputFile, PageSpec, TermDoc, spec_key, article_entries, category_feed_specs, graph_json, install_globals, listing_specs, render_page,
-                     term_items, term_spec)
-from .sources import SourceFile, load_sources
-from .templates import THEME, make_environment, template_digests
-from .write import OutputWriter, check_output_dir, write_new
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics, SourcePos
+from ..content.digests import digest, text_digest
+from ..content.documents import Article, Corpus, Term, assemble_corpus, parse_source, slugify
+from ..content.graph import TermGraph, build_graph
+from ..content.refs import ArticleRef, TermRef, ref_key
+from ..content.sources import SourceFile, load_sources
+from ..linking.autolink import LinkContext, LinkState
+from ..linking.markdown import make_markdown, render_inline, render_markdown
+from ..linking.matcher import TermMatcher, inflections, make_form
+from ..pages.indexes import build_backlinks, by_tag, sort_articles
+from ..pages.render import (
+    LISTING_TEMPLATES,
+    OutputFile,
+    PageSpec,
+    TermDoc,
+    article_entries,
+    article_rel,
+    category_feed_specs,
+    graph_json,
+    install_globals,
+    listing_specs,
+    render_page,
+    spec_key,
+    term_items,
+    term_spec,
+)
+from ..pages.search_index import BUNDLE, build_index, index_key, indexed
+from ..pages.templates import THEME, make_environment, template_digests
+from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_key
+from .cache import CACHE_DIR, COMPILED, BuildCache, with_body
+from .last_build import Live
+from .publish import OutputWriter, check_output_dir, write_new
+from .workers import fork_map
 
 
 @dataclass

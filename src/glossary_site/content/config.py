@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
-
-import yaml
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
 

@@ -10,16 +10,17 @@ written back. Anything else returns None and the full build runs, which is alway
 
 from __future__ import annotations
 
-from .cache import CACHE_DIR, COMPILED, BuildCache, open_store, text_digest
-from .delta import update
-from .diagnostics import Diagnostics
-from .live import StoredLive, live_changes
+from ..content.diagnostics import Diagnostics
+from ..content.digests import text_digest
+from ..content.sources import read_source
+from ..pages.render import install_globals
+from ..pages.templates import make_environment
+from .cache import CACHE_DIR, COMPILED, BuildCache, open_store
+from .cache_store import BLOB
+from .fast_paths import update
+from .last_build import StoredLive, live_changes
 from .pipeline import BuildResult
-from .render import install_globals
-from .sources import read_source
-from .store import BLOB
-from .templates import make_environment
-from .write import can_exchange, prepare_staging, swap_in
+from .publish import can_exchange, prepare_staging, swap_in
 
 PUBLISHED = "published"
 """Store section: the output paths where the staging directory may differ from the output

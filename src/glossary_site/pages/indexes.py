@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .documents import Article, slugify
+from ..content.documents import Article, slugify
 
 
 @dataclass(frozen=True)

@@ -21,23 +21,34 @@ from __future__ import annotations
 import dataclasses
 from collections import ChainMap
 
-from .article_unit import ArticleRenderer, ArticleResult, page_key
-from .cache import BuildCache, digest, text_digest
-from .diagnostics import Diagnostics
-from .documents import Article, Term, parse_source
-from .indexes import Backlinks, first_mentions, term_backlinks
-from .live import Live
-from .bodies import unpack
-from .markdown import make_markdown, prime
+from ..content.diagnostics import Diagnostics
+from ..content.digests import digest, text_digest
+from ..content.documents import Article, Term, parse_source
+from ..content.refs import ArticleRef, TermRef
+from ..content.sources import read_source
+from ..linking.markdown import make_markdown, prime
+from ..pages.entry_slots import encoded, splice
+from ..pages.indexes import Backlinks, first_mentions, term_backlinks
+from ..pages.render import (
+    OutputFile,
+    article_rel,
+    category_feed_specs,
+    graph_json,
+    listing_specs,
+    render_page,
+    spec_key,
+    term_items,
+    term_spec,
+)
+from ..pages.search_index import BUNDLE, build_index, index_key, indexed
+from .article_pages import ArticleRenderer, ArticleResult, page_key
+from .cache import BuildCache
+from .cache_store import Rows
+from .kept_bodies import unpack
+from .last_build import Live
 from .pipeline import BuildResult, keep_slots, link_term, render_units
-from .refs import ArticleRef, TermRef
-from .search_index import BUNDLE, build_index, index_key, indexed
-from .render import OutputFile, article_rel, category_feed_specs, graph_json, listing_specs, render_page, spec_key, term_items, term_spec
-from .sources import read_source
-from .splice import encoded, splice
-from .store import Rows
-from .parallel import fork_map
-from .write import overwrite_in_place, write_new
+from .publish import overwrite_in_place, write_new
+from .workers import fork_map
 
 
 def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1, write=None) -> BuildResult | None:

@@ -13,19 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .autolink import LinkContext, LinkState
-from .bodies import pack, unpack, write_body
-from .cache import digest
-from .config import SiteConfig
-from .diagnostics import Diagnostic, Diagnostics, SourcePos
-from .documents import Article
-from .indexes import first_mentions
-from .markdown import Rendered, make_markdown, render_markdown
-from .refs import TermRef
-from .render import article_rel, article_spec, install_globals, render_page
-from .splice import Slots, encoded, fill, markers, placed
-from .templates import make_environment
-from .write import write_new
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostic, Diagnostics, SourcePos
+from ..content.documents import Article
+from ..content.refs import TermRef
+from ..linking.autolink import LinkContext, LinkState
+from ..linking.markdown import Rendered, make_markdown, render_markdown
+from ..pages.entry_slots import Slots, encoded, fill, markers, placed
+from ..pages.indexes import first_mentions
+from ..pages.render import article_rel, article_spec, install_globals, render_page
+from ..pages.templates import make_environment
+from .kept_bodies import pack, unpack, write_body
+from .publish import write_new
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A `build` in a new process spends most of a one-article edit starting: the inter
 the libraries and our modules are 0.2-0.3 s of about 0.45 s. The daemon pays that once.
 The `glossary-site` command (client.py) finds its socket in SITE/.glossary-cache/ and
 hands it the command line and working directory; the daemon runs the very same build
-(cli.run) and streams back its output and exit code, as the daemons of Gradle and mypy do.
+(build_command.run_build) and streams back its output and exit code, as the daemons of Gradle and mypy do.
 Nothing is kept from one build to the next but the loaded code: each build reads the
 cache, stats the inputs and checks the output exactly as a new process would, so its
 result is the same. One build runs at a time (a second client waits), and the process
@@ -34,11 +34,11 @@ import time
 import traceback
 from pathlib import Path
 
-from . import uptodate
+from ..build import up_to_date as uptodate
+from ..build.cache import CACHE_DIR
 from .arguments import parser
-from .cache import CACHE_DIR
-from .cli import run
-from .client import SOCKET, at_socket, engine_id
+from .build_command import run_build
+from .daemon_socket import SOCKET, at_socket, engine_id
 
 REQUEST_TIMEOUT = 10.0
 """Seconds a client has to send its request once connected (a silent one holds up the builds
@@ -133,7 +133,7 @@ def serve_one(conn: socket.socket, root: Path, engine: dict) -> bool:
 
 def _build(args) -> int:
     try:
-        return run(args)
+        return run_build(args)
     except Exception:  # a bug: reported to the client as a new process would, and the daemon goes on
         traceback.print_exc()
         return 1

@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .cache import digest
-from .config import SiteConfig
-from .diagnostics import Diagnostics, SourcePos
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics, SourcePos
+from ..content.digests import digest
 from .render import OutputFile
 
 BUNDLE = "pagefind/"

@@ -11,12 +11,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .autolink import LinkState
-from .config import SiteConfig
-from .diagnostics import Diagnostics, SourcePos
-from .markdown import make_markdown, render_markdown
-from .matcher import inflections
-from .pipeline import link_context, read_site
+from ..build.pipeline import link_context, read_site
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics, SourcePos
+from ..linking.autolink import LinkState
+from ..linking.markdown import make_markdown, render_markdown
+from ..linking.matcher import inflections
 
 _CANDIDATE = re.compile(r"(?<![\w.])([A-Z][A-Za-z0-9]*(?:[.+-][A-Za-z0-9]+)*)")
 _COMMON = {"I", "A", "The", "This", "That", "It", "In", "On", "If", "When", "What", "Why", "How", "For", "And",

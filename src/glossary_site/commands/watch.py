@@ -16,7 +16,7 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .sources import is_ignored_name
+from ..content.sources import is_ignored_name
 
 WATCHED_DIRS = ("content", "terms", "templates", "static")
 WATCHED_FILES = ("site.yaml",)

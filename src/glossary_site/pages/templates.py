@@ -5,12 +5,19 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
-from jinja2 import TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 
-from .diagnostics import Diagnostics, SourcePos
+from ..content.diagnostics import Diagnostics, SourcePos
 
-THEME = Path(__file__).parent / "theme"
+THEME = Path(__file__).parent.parent / "theme"
 
 
 def make_environment(root: Path, compiled: Path | None = None) -> Environment:
@@ -91,9 +98,8 @@ def _references(source: str, env: Environment) -> tuple[str, ...]:
 def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
     """Per top-level template, a digest of its source and of every template it pulls in
     (extends, include, import), so editing one re-renders only the pages that use it."""
-    from jinja2 import meta
 
-    from .cache import digest
+    from ..content.digests import digest
 
     sources: dict[str, str] = {}
     refs: dict[str, list[str]] = {}

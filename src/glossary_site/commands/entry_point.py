@@ -11,10 +11,7 @@ import socket
 import sys
 
 from .arguments import default_jobs, parser
-
-SOCKET = os.path.join(".glossary-cache", "daemon.sock")
-"""Where a site's daemon listens, relative to the site (in the cache folder: the site's
-owner's permissions, and deleted with the cache)."""
+from .daemon_socket import SOCKET, connect, engine_id
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,10 +63,6 @@ def request(argv: list[str]) -> dict:
             "engine": engine_id()}  # fmt: skip
 
 
-def engine_id() -> list[str]:
-    return [os.path.dirname(os.path.abspath(__file__)), sys.executable]
-
-
 def _frames(conn: socket.socket, message: dict):
     """The daemon's answer as messages; ends at the end of the stream or a garbled frame."""
     try:
@@ -96,28 +89,3 @@ class _Output:
             stream.flush()
         except (OSError, ValueError):
             self.broken = True
-
-
-def at_socket(path: str, act) -> None:
-    """act(address) for a Unix socket path: a path longer than the 108 bytes a socket
-    address holds is reached relative to its folder (only from a single-threaded process)."""
-    if len(os.fsencode(path)) < 100:
-        act(path)
-        return
-    here = os.getcwd()
-    folder, name = os.path.split(path)
-    os.chdir(folder)
-    try:
-        act(name)
-    finally:
-        os.chdir(here)
-
-
-def connect(path: str) -> socket.socket:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        at_socket(path, sock.connect)
-    except OSError:
-        sock.close()
-        raise
-    return sock

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Diagnostics, SourcePos
+from ..content.diagnostics import Diagnostics, SourcePos
 
 
 class _Refs(HTMLParser):
