@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glossary_site.build.cache import BuildCache
-from glossary_site.build.fast_paths import update
+from glossary_site.build.fast_paths import apply_edits
 from glossary_site.build.pipeline import build_site
 from glossary_site.build.workers import THRESHOLD as PARALLEL_THRESHOLD
 from glossary_site.content.config import load_config
@@ -140,7 +140,7 @@ def test_dev_server_rebuilds_equal_clean_builds_after_any_edits(tmp_path_factory
         changed = apply(site, op)
         diags = Diagnostics()
         config = load_config(site, diags, output=root / "inc")
-        result = update(cache.live, cache, changed) or build_site(config, diags, cache=cache, keep_bodies=True)
+        result = apply_edits(cache.live, cache, changed) or build_site(config, diags, cache=cache, keep_bodies=True)
         clean_out = root / f"clean{step}"
         assert build(site, clean_out, BuildCache()) == result.ok
         if result.ok:
@@ -166,7 +166,7 @@ def _assert_published_equals_clean(site, cache, config, tmp_path):
 def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
     site, cache, config = _served_site(tmp_path)
     apply(site, ("edit-body", "c", "Now about a GPU."))
-    result = update(cache.live, cache, ["content/c.md"])
+    result = apply_edits(cache.live, cache, ["content/c.md"])
     assert result is not None and result.ok
     # The article now uses a term of category "General": that category's feed lists it.
     assert result.rendered == ["articles/c/index.html", "categories/general/feed.xml", "graph.json",
@@ -175,20 +175,20 @@ def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
     _assert_published_equals_clean(site, cache, config, tmp_path)
     # a retitle changes what listings show: the fast path declines and a full rebuild runs
     apply(site, ("retitle-article", "c", "Omega"))
-    assert update(cache.live, cache, ["content/c.md"]) is None
+    assert apply_edits(cache.live, cache, ["content/c.md"]) is None
 
 
 def test_summary_edit_takes_the_fast_path_and_updates_every_page_showing_it(tmp_path):
     site, cache, config = _served_site(tmp_path)
     apply(site, ("edit-summary", "token", "Now a different summary"))
-    result = update(cache.live, cache, ["terms/token.md"])
+    result = apply_edits(cache.live, cache, ["terms/token.md"])
     assert result is not None and result.ok
     assert "articles/b/index.html" in result.rendered and "terms/token/index.html" in result.rendered
     assert "articles/a/index.html" not in result.rendered  # does not link token
     assert "Now a different summary." in (tmp_path / "out/articles/b/index.html").read_text()
     _assert_published_equals_clean(site, cache, config, tmp_path)
     apply(site, ("add-alias", "token", "adapter"))  # a new name changes where links go: full rebuild
-    assert update(cache.live, cache, ["terms/token.md"]) is None
+    assert apply_edits(cache.live, cache, ["terms/token.md"]) is None
 
 
 def test_no_change_rebuild_writes_nothing(tmp_path):

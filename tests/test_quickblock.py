@@ -21,7 +21,7 @@ VARIANTS = [(unsafe, lean) for unsafe in (False, True) for lean in (False, True)
 def _pair(unsafe: bool, lean: bool):
     """(with quickblock, without it): otherwise the same instance."""
     quick = make_markdown(context(["foo"]), unsafe_html=unsafe, lean=lean)
-    with mock.patch.object(markdown_module, "quickblock_plugin", lambda md: None):
+    with mock.patch.object(markdown_module, "fast_paragraphs_plugin", lambda md: None):
         stock = make_markdown(context(["foo"]), unsafe_html=unsafe, lean=lean)
     assert "quick_paragraph" in quick.block.ruler.get_active_rules()
     assert "quick_paragraph" not in stock.block.ruler.get_active_rules()
@@ -64,7 +64,7 @@ def test_random_block_documents_give_the_same_tokens(text, variant):
 
 def test_the_skipping_is_on_in_the_sites_own_instances():
     for (unsafe, lean), (quick, _) in PAIRS.items():
-        gate = quick.quickblock_gate
+        gate = quick.fast_paragraphs_gate
         gate.update(quick.block.ruler)
         assert gate.start is not None and gate.interrupt is not None and gate.pipes == (not lean)
         assert "#" in gate.interrupt and "[" in gate.start

@@ -5,7 +5,7 @@ from conftest import make_site
 from test_incremental import BASE, apply, build, tree
 
 from glossary_site.build.cache import BuildCache
-from glossary_site.build.fast_paths import update
+from glossary_site.build.fast_paths import apply_edits
 from glossary_site.build.pipeline import build_site
 from glossary_site.content.config import load_config
 from glossary_site.content.diagnostics import Diagnostics
@@ -42,7 +42,7 @@ def test_dev_server_fast_paths_rebuild_the_search_bundle(tmp_path):
     for op, path in ((("edit-body", "a", "The KV cache holds zebras."), "content/a.md"),
                      (("edit-summary", "GPU", "A card that draws giraffes"), "terms/gpu.md")):  # fmt: skip
         apply(site, op)
-        result = update(cache.live, cache, [path])
+        result = apply_edits(cache.live, cache, [path])
         assert result is not None and result.ok, op  # the fast path ran, search and all
         clean = tmp_path / f"clean-{path.replace('/', '-')}"
         assert build(site, clean, BuildCache())

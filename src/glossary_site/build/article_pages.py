@@ -44,7 +44,7 @@ class ArticleResult:
     """The rendered body, packed (UnitInputs.keep_bodies): a later build can re-assemble
     the page around it when only what the page shows of other documents changed."""
     slots: Slots | None = None
-    """Where the page shows term entries (splice.py), when it was rendered; a summary edit
+    """Where the page shows term entries (pages/entry_slots.py), when it was rendered; a summary edit
     re-fills them."""
 
 
@@ -136,7 +136,7 @@ class ArticleRenderer:
 
     def _page(self, article: Article, rendered: Rendered, diags: Diagnostics):
         """The page (None if its template failed) and its slots: rendered with markers for
-        the term entries, then filled (splice.py); with the entries, if the markers did not
+        the term entries, then filled (pages/entry_slots.py); with the entries, if the markers did not
         come back as placed."""
         inputs = self.inputs
         spec = article_spec(article, rendered, inputs.term_refs, self._markers, inputs.config, inputs.depths)

@@ -2,9 +2,9 @@
 
 It lives in SITE/.glossary-cache/ (safe to delete at any time) and is keyed by the engine:
 the version, and the files of this package and of the libraries that render
-(uptodate.engine()), so an upgrade of any of them, or an edit of this package, starts
+(up_to_date.engine()), so an upgrade of any of them, or an edit of this package, starts
 fresh. A cache that cannot be read is ignored with a note.
-It is saved as rows of a SQLite file (store.py), only those that changed, in one
+It is saved as rows of a SQLite file (cache_store.py), only those that changed, in one
 transaction: a crash never leaves it half-written.
 """
 
@@ -56,7 +56,7 @@ class BuildCache:
     bodies: BodyStore = field(default_factory=BodyStore, repr=False, compare=False)
     """Rendered article bodies: in memory for the dev server, in CACHE_DIR/bodies/ for `build`."""
     live: Any = field(default=None, repr=False, compare=False)
-    """The last build's state (live.Live): the dev server's fast paths start from it, and `build`
+    """The last build's state (last_build.LastBuild): the dev server's fast paths start from it, and `build`
     saves it for its own edit path."""
     dirty: bool = field(default=False, repr=False, compare=False)
     """Set by a build that changed anything saved: an unchanged cache is not written again."""

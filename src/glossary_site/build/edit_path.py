@@ -1,9 +1,9 @@
-"""`build` after edits of existing articles or terms: the dev server's fast paths (delta.py)
+"""`build` after edits of existing articles or terms: the dev server's fast paths (fast_paths.py)
 applied to the state the last build saved, and published in one atomic exchange.
 
 A full build, even with every page cached, must read, hash and check all 11,000 sources
 and page keys of a large site: seconds. The up-to-date check already knows which files
-changed; when they are edits the fast paths take (see delta.py), only the rows of the
+changed; when they are edits the fast paths take (see fast_paths.py), only the rows of the
 cache those edits need are read, the affected pages rendered, and the rows they changed
 written back. Anything else returns None and the full build runs, which is always right.
 """
@@ -17,8 +17,8 @@ from ..pages.render import install_globals
 from ..pages.templates import make_environment
 from .cache import CACHE_DIR, COMPILED, BuildCache, open_store
 from .cache_store import BLOB
-from .fast_paths import update
-from .last_build import StoredLive, live_changes
+from .fast_paths import apply_edits
+from .last_build import StoredLastBuild, last_build_changes
 from .pipeline import BuildResult
 from .publish import can_exchange, prepare_staging, swap_in
 
@@ -27,13 +27,13 @@ PUBLISHED = "published"
 (what the last publish changed); absent while a build may be changing staging."""
 
 
-def edit_build(config, changed: list[str], jobs: int) -> BuildResult | None:
+def build_from_edits(config, changed: list[str], jobs: int) -> BuildResult | None:
     diags = Diagnostics()
     cache = BuildCache.load(config.root, diags, lazy=True)
     store = cache.store
     if store is None or diags.items or cache.output != str(config.output):
         return None
-    live = StoredLive.open(store, cache.entries)
+    live = StoredLastBuild.open(store, cache.entries)
     if live is None or live.config != config:
         return None
     differing = store.get(PUBLISHED, BLOB)
@@ -46,10 +46,10 @@ def edit_build(config, changed: list[str], jobs: int) -> BuildResult | None:
     if not can_exchange():
         return None  # no atomic exchange here: only the full build's commit is safe
     publisher = Staged(config.output, differing, store)
-    result = update(live, cache, changed, jobs, publisher)
+    result = apply_edits(live, cache, changed, jobs, publisher)
     if result is None:  # the full build runs (and, if anything was unpublishable, says so)
         return None
-    cache.save(config.root, {**live_changes(cache.live, store, base=live), PUBLISHED: ({BLOB: publisher.published}, ())})
+    cache.save(config.root, {**last_build_changes(cache.live, store, base=live), PUBLISHED: ({BLOB: publisher.published}, ())})
     result.applied = changed
     return result
 
@@ -105,6 +105,6 @@ def save_full_build(cache: BuildCache, result: BuildResult, differing) -> None:
     if result.swapped:
         differing = result.staged
     extra = {PUBLISHED: ({BLOB: differing}, ()) if differing is not None else ({}, ())}
-    if cache.dirty or not StoredLive.saved(cache.store):
-        extra.update(live_changes(cache.live, cache.store))
+    if cache.dirty or not StoredLastBuild.saved(cache.store):
+        extra.update(last_build_changes(cache.live, cache.store))
     cache.save(cache.root, extra)

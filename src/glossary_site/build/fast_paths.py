@@ -2,7 +2,7 @@
 
 A full warm rebuild must look at every source to find what changed; at 10,000 articles
 that alone costs seconds. The watcher already knows which files changed, so two common
-edits are applied to the last build's in-memory state (live.Live) directly:
+edits are applied to the last build's in-memory state (last_build.LastBuild) directly:
 
 - article edits that leave what other pages show of the article (its ArticleRef: title,
   date, summary, kind, tags, slug) unchanged: the article, the term pages whose "used by"
@@ -45,13 +45,13 @@ from .article_pages import ArticleRenderer, ArticleResult, page_key
 from .cache import BuildCache
 from .cache_store import Rows
 from .kept_bodies import unpack
-from .last_build import Live
+from .last_build import LastBuild
 from .pipeline import BuildResult, keep_slots, link_term, render_units
 from .publish import overwrite_in_place, write_new
 from .workers import fork_map
 
 
-def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int = 1, write=None) -> BuildResult | None:
+def apply_edits(live: LastBuild | None, cache: BuildCache, changed: list[str], jobs: int = 1, write=None) -> BuildResult | None:
     """Apply edits to existing articles or existing terms (not both); None: run a full rebuild.
     `write(files, removed) -> bool` publishes the pages (default: InPlace, over the output);
     if it has a `staging` folder, article pages are written straight into it by the workers."""
@@ -65,7 +65,7 @@ def update(live: Live | None, cache: BuildCache, changed: list[str], jobs: int =
     return None
 
 
-def _reparse(live: Live, rel: str):
+def _reparse(live: LastBuild, rel: str):
     """(document, digest) of a file as it is now; None if it has any problem (the full build reports it)."""
     local = Diagnostics()
     source = read_source(live.config.root, rel, local)
@@ -78,7 +78,7 @@ def _reparse(live: Live, rel: str):
     return doc, key
 
 
-def update_articles(live: Live, cache: BuildCache, changed: list[str], write) -> BuildResult | None:
+def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], write) -> BuildResult | None:
     edits: list[tuple[Article, str]] = []
     for rel in changed:
         parsed = _reparse(live, rel)
@@ -111,7 +111,7 @@ def update_articles(live: Live, cache: BuildCache, changed: list[str], write) ->
     return _publish(live, cache, files, edits, results, write, used_by=used_by, article_terms=article_terms)
 
 
-def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, write) -> BuildResult | None:
+def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: int, write) -> BuildResult | None:
     graph = live.graph
     terms = dict(graph.terms)
     edits: list[tuple[Term, str]] = []
@@ -158,7 +158,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
         others.append(_render_pages(updated, cache.pages, [], backlinks, pages, listings=True))
 
     # Articles that link a term whose summary changed show it: re-fill their pages' slots
-    # (splice.py), or else re-assemble them around their bodies.
+    # (pages/entry_slots.py), or else re-assemble them around their bodies.
     showing = sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())})
     unit_inputs = _unit_inputs(inputs, write, showing)
     spliced, slot_keys, rest = _splice_pages(live, cache, unit_inputs, showing, jobs, term_and_listing_pages)
@@ -187,7 +187,7 @@ def update_terms(live: Live, cache: BuildCache, changed: list[str], jobs: int, w
     return result
 
 
-def _splice_pages(live: Live, cache: BuildCache, inputs, slugs: list[str], jobs: int, meanwhile):
+def _splice_pages(live: LastBuild, cache: BuildCache, inputs, slugs: list[str], jobs: int, meanwhile):
     """The pages of these articles with the new term entries put in their slots, as (file,
     key) (by workers, which write them into the staging folder if there is one, while this
     process runs `meanwhile`); their new slot rows; and the slugs of the pages that could not be."""
@@ -232,7 +232,7 @@ def _splice_pages(live: Live, cache: BuildCache, inputs, slugs: list[str], jobs:
     return files, slot_keys, rest
 
 
-def _fetch_entries(live: Live, backlinks: Backlinks, terms: set[str]) -> None:
+def _fetch_entries(live: LastBuild, backlinks: Backlinks, terms: set[str]) -> None:
     """Read, in a few queries, the rows the pages of these terms show (their "used by" lists)."""
     if not isinstance(backlinks.articles, Rows):
         return
@@ -262,7 +262,7 @@ def _shape(term: Term) -> tuple:
             tuple(name for name, _ in term.related))  # fmt: skip
 
 
-def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult], backlinks: Backlinks,
+def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleResult], backlinks: Backlinks,
                   terms: set[str], listings: bool) -> list[tuple[OutputFile, str]] | None:  # fmt: skip
     """The article results, then every term page (and listing) whose key changed, with their keys;
     None if anything failed (the full rebuild then reports it)."""
@@ -294,7 +294,7 @@ def _render_pages(live: Live, pages: dict[str, str], results: list[ArticleResult
     return None if diags.has_errors else files
 
 
-def _publish(live: Live, cache: BuildCache, files, edits, results, write, used_by=None, article_terms=None) -> BuildResult | None:
+def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, used_by=None, article_terms=None) -> BuildResult | None:
     """Write the pages (and a new search bundle if an indexed page changed) with `write`, then,
     only once they are published, record them and the edits in the cache and in `live`."""
     if files is None:

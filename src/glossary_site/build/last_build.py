@@ -1,7 +1,7 @@
-"""Live: what the last successful build computed, which the fast paths apply edits to.
+"""LastBuild: what the last successful build computed, which the fast paths apply edits to.
 
 The dev server keeps it in memory; `build` saves it with the cache and, when the files it
-finds changed are edits of existing articles or terms, applies them to it (edit_build.py)."""
+finds changed are edits of existing articles or terms, applies them to it (edit_path.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .cache_store import BLOB, NameRows, Rows, Store
 
 
 @dataclass
-class Live:
+class LastBuild:
     """What the last successful build computed."""
 
     config: SiteConfig
@@ -69,8 +69,8 @@ _COUNTS = "live.counts"
 _WHERE = {name: section for section, names in _BLOBS.items() for name in names}
 
 
-class StoredLive(Live):
-    """A Live read from the cache's store as its attributes are used (never via __init__)."""
+class StoredLastBuild(LastBuild):
+    """A LastBuild read from the cache's store as its attributes are used (never via __init__)."""
 
     @staticmethod
     def saved(store: Store) -> bool:
@@ -78,7 +78,7 @@ class StoredLive(Live):
         return all(store.has(section, BLOB) for section in (*_BLOBS, _COUNTS))
 
     @classmethod
-    def open(cls, store: Store, entries) -> "StoredLive | None":
+    def open(cls, store: Store, entries) -> "StoredLastBuild | None":
         if not cls.saved(store):
             return None
         live = cls.__new__(cls)
@@ -106,8 +106,8 @@ class StoredLive(Live):
         return self._loaded[section]
 
 
-def live_changes(live: Live, store: Store, base: StoredLive | None = None) -> dict:
-    """The store changes that save `live`. `base`: the StoredLive an edit started from; then
+def last_build_changes(live: LastBuild, store: Store, base: StoredLastBuild | None = None) -> dict:
+    """The store changes that save `live`. `base`: the StoredLastBuild an edit started from; then
     only the blobs holding an object the edit replaced, and the rows it set, are written."""
     changes = {}
     for section, names in _BLOBS.items():

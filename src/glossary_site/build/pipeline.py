@@ -48,7 +48,7 @@ from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from ..pages.templates import THEME, make_environment, template_digests
 from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache, with_body
-from .last_build import Live
+from .last_build import LastBuild
 from .publish import OutputWriter, check_output_dir, write_new
 from .workers import fork_map
 
@@ -251,7 +251,7 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
 
 
 def keep_slots(cache: BuildCache, result: ArticleResult) -> None:
-    """Where a rendered page shows term entries (splice.py), with the key of the page."""
+    """Where a rendered page shows term entries (pages/entry_slots.py), with the key of the page."""
     if result.slots is not None:
         cache.slots[result.source] = (result.page_key, result.slots)
     else:
@@ -377,7 +377,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         cache.units, cache.dirty = (inputs.base_key, dict(inputs.ref_digests)), True
     timer.lap("commit")
     pages = sum(rel.endswith(".html") for rel in new_pages)
-    cache.live = Live(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
+    cache.live = LastBuild(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
                       {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
                       pages, names, article_refs, articles_key, tags,
                       {t.source: s for s, t in graph.terms.items()}, {a.slug: a.source for a in articles})  # fmt: skip

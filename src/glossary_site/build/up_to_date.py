@@ -7,7 +7,7 @@ output files and the build's diagnostics.
 The next `build` stats the same files; if nothing differs and every output file is still
 there, the output is already right: the diagnostics are printed again and nothing else
 runs, not even the loading of the build cache. If only existing files in terms/ or
-content/ differ, their list goes to the edit path (edit_build.py); anything else takes
+content/ differ, their list goes to the edit path (edit_path.py); anything else takes
 the full (incremental) build, which is always correct.
 
 A file changed within the filesystem's timestamp resolution of the snapshot could keep

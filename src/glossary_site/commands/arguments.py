@@ -1,4 +1,4 @@
-"""The command line's grammar and defaults, apart from what runs it: the client (client.py) parses a
+"""The command line's grammar and defaults, apart from what runs it: the client (entry_point.py) parses a
 `build` with it before deciding where the build runs, and imports nothing else."""
 
 from __future__ import annotations

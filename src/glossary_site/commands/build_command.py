@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..build import up_to_date as uptodate
+from ..build import up_to_date
 from ..build.cache import CACHE_DIR, BuildCache
 from ..content.config import load_config
 from ..content.diagnostics import Diagnostics, as_github, as_json
@@ -56,23 +56,23 @@ def run_build(args) -> int:
         return 1
     config_key = digest(config, args.clean, args.strict)
     folder = root / CACHE_DIR
-    verdict = None if args.no_cache else uptodate.compare(folder, root, config.output, config_key)
+    verdict = None if args.no_cache else up_to_date.compare(folder, root, config.output, config_key)
     if verdict is not None and not verdict.changed:
         return _done(diags, args, config, started, verdict.manifest.pages, [], [], verdict.manifest.diagnostics, " up to date")
     jobs = args.jobs or default_jobs()
     if not args.no_cache:
-        uptodate.forget(folder)
+        up_to_date.forget(folder)
     if verdict is not None:  # only edits of existing terms or articles: try the edit path
-        from ..build.edit_path import edit_build
+        from ..build.edit_path import build_from_edits
 
         try:
-            result = edit_build(config, verdict.changed, jobs)
+            result = build_from_edits(config, verdict.changed, jobs)
         except Exception:  # a cache this version cannot use (or a bug): the full build is always right
             result = None
         if result is not None:
             kept = [d for d in verdict.manifest.diagnostics if d.pos.path not in verdict.changed]
             outputs = (set(verdict.manifest.outputs) - set(result.removed)) | set(result.rendered)
-            uptodate.record(folder, config_key, verdict.snapshot, outputs, result.pages, kept)
+            up_to_date.record(folder, config_key, verdict.snapshot, outputs, result.pages, kept)
             files = len(result.applied)
             note = f" {files} edited file{'s' if files != 1 else ''} applied to the last build" if files else " up to date"
             return _done(diags, args, config, started, result.pages, result.rendered, result.removed, kept, note)
@@ -85,7 +85,7 @@ def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, s
     from ..build.edit_path import forget_staging, save_full_build
     from ..build.pipeline import build_site
 
-    inputs = uptodate.snapshot(root)
+    inputs = up_to_date.snapshot(root)
     folder = root / CACHE_DIR
     cache = BuildCache() if args.no_cache else BuildCache.load(root, diags, create=True)
     staged = forget_staging(folder, cache)  # this build may change the staging directory
@@ -99,7 +99,7 @@ def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, s
         return 1
     if cache.store is not None:
         save_full_build(cache, result, staged)
-        uptodate.record(folder, config_key, inputs, result.sources, result.pages, diags.items)
+        up_to_date.record(folder, config_key, inputs, result.sources, result.pages, diags.items)
     code = _done(diags, args, config, started, result.pages, result.rendered, result.removed, [], "")
     if args.profile:
         for stage, seconds in result.timings.items():

@@ -2,7 +2,7 @@
 
 A `build` in a new process spends most of a one-article edit starting: the interpreter,
 the libraries and our modules are 0.2-0.3 s of about 0.45 s. The daemon pays that once.
-The `glossary-site` command (client.py) finds its socket in SITE/.glossary-cache/ and
+The `glossary-site` command (entry_point.py) finds its socket in SITE/.glossary-cache/ and
 hands it the command line and working directory; the daemon runs the very same build
 (build_command.run_build) and streams back its output and exit code, as the daemons of Gradle and mypy do.
 Nothing is kept from one build to the next but the loaded code: each build reads the
@@ -34,7 +34,7 @@ import time
 import traceback
 from pathlib import Path
 
-from ..build import up_to_date as uptodate
+from ..build import up_to_date
 from ..build.cache import CACHE_DIR
 from .arguments import parser
 from .build_command import run_build
@@ -66,7 +66,7 @@ def run_daemon(site: Path) -> int:
     path = str(root / SOCKET)
     listener = _listen(path)
     inode = os.stat(path).st_ino
-    engine = uptodate.engine()
+    engine = up_to_date.engine()
     signal.signal(signal.SIGTERM, _interrupt)
     print(f"daemon for {root}: `glossary-site build` of this site runs here now (Ctrl+C to stop)",
           file=sys.stderr, flush=True)  # fmt: skip
@@ -100,7 +100,7 @@ def serve_one(conn: socket.socket, root: Path, engine: dict) -> bool:
     conn.settimeout(SEND_TIMEOUT)  # a client that stops reading is dropped, not waited for
     out = _Channel(conn, "out", bool(request.get("tty")))
     err = _Channel(conn, "err", out.tty, out)
-    if uptodate.engine() != engine:
+    if up_to_date.engine() != engine:
         out.send({"exit": None})
         return False
     started = time.perf_counter()

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..build.cache import CACHE_DIR, BuildCache
-from ..build.fast_paths import update
+from ..build.fast_paths import apply_edits
 from ..build.pipeline import build_site
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics
@@ -110,7 +110,7 @@ class DevServer:
     def rebuild(self, changed: list[str]) -> None:
         started = time.perf_counter()
         diags = Diagnostics()
-        result = update(self.cache.live, self.cache, changed, self.jobs)
+        result = apply_edits(self.cache.live, self.cache, changed, self.jobs)
         if result is None:
             result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs, keep_bodies=True)
         self.builds += 1

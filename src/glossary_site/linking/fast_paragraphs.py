@@ -78,7 +78,7 @@ def _chars(rules) -> frozenset[str]:
     return frozenset("".join(STARTS[rule] for rule in rules))
 
 
-def quickblock_plugin(md: MarkdownIt) -> None:
+def fast_paragraphs_plugin(md: MarkdownIt) -> None:
 
     def interrupted(state: StateBlock, line: int, end_line: int) -> bool:
         if not gate.may_start(state, line, gate.interrupt):
@@ -165,7 +165,7 @@ def quickblock_plugin(md: MarkdownIt) -> None:
         return True
 
     gate = _Gate({"quick_paragraph": quick_paragraph, "lheading": lheading, "paragraph": paragraph})
-    md.quickblock_gate = gate  # for tests: whether the skipping is on
+    md.fast_paragraphs_gate = gate  # for tests: whether the skipping is on
     md.block.ruler.at("paragraph", paragraph)
     md.block.ruler.at("lheading", lheading)
     md.block.ruler.before(md.block.ruler.__rules__[0].name, "quick_paragraph", quick_paragraph)
