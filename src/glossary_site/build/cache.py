@@ -71,6 +71,18 @@ class BuildCache:
         restored from the file on the next build)."""
         self.parsed[rel] = (key, (with_body(doc, "") if doc is not None else None, ok, tuple(items)))
 
+    def remember_article(self, result, source_digest: str, body_key: str, on_disk: bool = False) -> None:
+        """An article page just rendered (an article_pages.ArticleResult): the terms it links, where
+        it shows their entries (pages/entry_slots.py), and its kept body (`on_disk`: a worker wrote
+        it to the bodies folder, so only the index learns its key)."""
+        self.docs[result.source] = (source_digest, result.terms)
+        if result.slots is not None:
+            self.slots[result.source] = (result.page_key, result.slots)
+        else:
+            self.slots.pop(result.source, None)
+        if result.body is not None or on_disk:
+            self.bodies.put(result.source, body_key, result.body)
+
     @classmethod
     def load(cls, root: Path, diags: Diagnostics, lazy: bool = False, create: bool = False) -> "BuildCache":
         """The saved cache, whole (a full build), or `lazy`: rows read as they are used (an edit).

@@ -32,13 +32,9 @@ from ..pages.indexes import Backlinks, first_mentions, term_backlinks
 from ..pages.render import (
     OutputFile,
     article_rel,
-    category_feed_specs,
     graph_json,
-    listing_specs,
     render_page,
-    spec_key,
     term_items,
-    term_spec,
 )
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from .article_pages import ArticleRenderer, ArticleResult, page_key
@@ -46,8 +42,9 @@ from .cache import BuildCache
 from .cache_store import Rows
 from .kept_bodies import unpack
 from .last_build import LastBuild
-from .pipeline import BuildResult, keep_slots, link_term, render_units
+from .pipeline import BuildResult, link_term, render_units
 from .publish import overwrite_in_place, write_new
+from .site_pages import feed_specs, key_of, listing_page_specs, term_page_specs
 from .workers import fork_map
 
 
@@ -273,19 +270,15 @@ def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleR
         return files  # an edit that moved no link shows only on its own page
     diags = Diagnostics()
     graph = live.graph
-    specs = [term_spec(graph.terms[s], live.term_docs[s], graph, backlinks, live.inputs.term_refs, live.entries,
-                       live.entry_keys, live.inputs.term_items, live.config)
-             for s in sorted(terms & set(graph.terms))]  # fmt: skip
+    specs = term_page_specs(live, backlinks, sorted(terms & set(graph.terms)))
     if listings:
-        specs += listing_specs(graph, live.inputs.term_refs, live.article_refs, live.articles_key, live.tags,
-                               terms_only=True, config=live.config)
+        specs += listing_page_specs(live, terms_only=True)
     else:
         # An article edit changed which articles use `terms` (the pages listing them): the
         # feeds of their categories follow. A term edit that reached here moved no link.
-        categories = {graph.terms[s].category for s in terms if s in graph.terms}
-        specs += category_feed_specs(graph, backlinks, live.article_refs, categories)
+        specs += feed_specs(live, backlinks, {graph.terms[s].category for s in terms if s in graph.terms})
     for spec in specs:
-        key = spec_key(live.config_key, live.templates[spec.template], spec)
+        key = key_of(live, spec)
         if pages.get(spec.rel) != key:
             files.append((render_page(live.env, spec, live.config, diags), key))
     file = graph_json(live.config, graph, backlinks)  # its counts and summaries
@@ -326,11 +319,8 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
     if removed or any(file.rel.startswith(BUNDLE) for file, _ in files):
         cache.search = index_key(cache.pages, config)
     for (doc, key), result in zip(edits, results):
-        cache.docs[doc.source] = (key, result.terms)
-        keep_slots(cache, result)
         cache.remember_parse(doc.source, key, doc, True)
-        if result.body is not None:
-            cache.bodies.put(doc.source, digest(live.names, key), result.body)
+        cache.remember_article(result, key, digest(live.names, key))
     for term, users in (used_by or {}).items():
         if users:
             live.backlinks.articles[term] = users

@@ -35,14 +35,10 @@ from ..pages.render import (
     TermDoc,
     article_entries,
     article_rel,
-    category_feed_specs,
     graph_json,
     install_globals,
-    listing_specs,
     render_page,
-    spec_key,
     term_items,
-    term_spec,
 )
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from ..pages.templates import THEME, make_environment, template_digests
@@ -50,6 +46,7 @@ from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache, with_body
 from .last_build import LastBuild
 from .publish import OutputWriter, check_output_dir, write_new
+from .site_pages import feed_specs, key_of, listing_page_specs, term_page_specs
 from .workers import fork_map
 
 
@@ -240,22 +237,11 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     for result in render_units(todo, inputs, jobs, progress, env):
         cache.dirty = True
         results[result.source] = result
-        cache.docs[result.source] = (digests[result.source], result.terms)
-        keep_slots(cache, result)
-        if result.body is not None or inputs.body_dir is not None:
-            cache.bodies.put(result.source, body_keys[result.source], result.body)
+        cache.remember_article(result, digests[result.source], body_keys[result.source], inputs.body_dir is not None)
     cache.bodies.retain(digests)
     for source in cache.slots.keys() - digests.keys():
         del cache.slots[source]
     return [results[a.source] for a in articles]
-
-
-def keep_slots(cache: BuildCache, result: ArticleResult) -> None:
-    """Where a rendered page shows term entries (pages/entry_slots.py), with the key of the page."""
-    if result.slots is not None:
-        cache.slots[result.source] = (result.page_key, result.slots)
-    else:
-        cache.slots.pop(result.source, None)
 
 
 def render_units(todo, inputs: UnitInputs, jobs: int, progress, env=None, meanwhile=None) -> list[ArticleResult]:
@@ -339,16 +325,17 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         return BuildResult(False, timings=timer.timings)
     cache.entries = entries
     timer.lap("article entries")
-    specs = [term_spec(t, term_docs[s], graph, backlinks, term_refs, entries, entry_keys, items, config)
-             for s, t in graph.terms.items()]  # fmt: skip
     articles_key = digest(article_refs)
-    tags = by_tag(article_refs)
-    specs += listing_specs(graph, term_refs, article_refs, articles_key, tags, config=config)
-    specs += category_feed_specs(graph, backlinks, article_refs)
+    # The state the fast paths start from: it also makes this build's term pages and listings.
+    state = LastBuild(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
+                      {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks,
+                      entries, entry_keys, 0, names, article_refs, articles_key, by_tag(article_refs),
+                      {t.source: s for s, t in graph.terms.items()}, {a.slug: a.source for a in articles})  # fmt: skip
+    specs = term_page_specs(state, backlinks, graph.terms) + listing_page_specs(state) + feed_specs(state, backlinks)
     timer.lap("page specs")
     todo = []
     for spec in specs:
-        key = new_pages[spec.rel] = spec_key(config_key, templates[spec.template], spec)
+        key = new_pages[spec.rel] = key_of(state, spec)
         if output_ok and cache.pages.get(spec.rel) == key and (config.output / spec.rel).is_file():
             writer.claim(spec.rel, spec.source, written=False)
         else:
@@ -376,14 +363,11 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     if cache.units != (inputs.base_key, inputs.ref_digests):
         cache.units, cache.dirty = (inputs.base_key, dict(inputs.ref_digests)), True
     timer.lap("commit")
-    pages = sum(rel.endswith(".html") for rel in new_pages)
-    cache.live = LastBuild(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
-                      {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks, entries, entry_keys,
-                      pages, names, article_refs, articles_key, tags,
-                      {t.source: s for s, t in graph.terms.items()}, {a.slug: a.source for a in articles})  # fmt: skip
+    state.pages = sum(rel.endswith(".html") for rel in new_pages)
+    cache.live = state
     swapped = bool(writer.written or removed or not output_ok)
     staged = set(writer.written) | set(removed) if output_ok else None
-    return BuildResult(True, pages, sorted(writer.written), removed, timer.timings, dict(writer.owners), swapped, staged)
+    return BuildResult(True, state.pages, sorted(writer.written), removed, timer.timings, dict(writer.owners), swapped, staged)
 
 
 def render_pages(specs: list[PageSpec], env, config: SiteConfig, writer: OutputWriter, diags: Diagnostics, jobs: int) -> None:
