@@ -328,7 +328,7 @@ def main() -> None:
 def check_outputs(site: Path, out: Path, results: dict, terms: int, articles: int) -> None:
     """CI smoke test: the benchmark's builds produce a complete, linked, consistent site."""
     sys.path.insert(0, str(HERE.parent / "src"))
-    from glossary_site.build.link_check import broken_links
+    from glossary_site.commands.link_check import broken_links
 
     assert (out / "graph.json").exists()
     graph = json.loads((out / "graph.json").read_text())

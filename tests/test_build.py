@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from conftest import run_cli
 
-from glossary_site.build.link_check import broken_links
+from glossary_site.commands.link_check import broken_links
 
 TERM = """---
 title: {title}

@@ -7,8 +7,8 @@ import sys
 import pytest
 from conftest import REPO, SHARED, in_ci, run_cli
 
-from glossary_site.build.link_check import broken_links
 from glossary_site.build.pipeline import read_site
+from glossary_site.commands.link_check import broken_links
 from glossary_site.content.config import load_config
 from glossary_site.content.diagnostics import Diagnostics
 

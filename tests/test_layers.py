@@ -3,6 +3,7 @@ import cycles: import-linter checks the contract in pyproject.toml, and it is sh
 upward import in a copy of the package."""
 
 import ast
+import re
 import os
 import shutil
 import subprocess
@@ -100,3 +101,11 @@ def test_the_cycle_check_sees_an_import_inside_a_function():
     assert "glossary_site.commands.daemon" in graph["glossary_site.commands.cli"]  # cli imports it lazily
     graph["glossary_site.commands.daemon"].add("glossary_site.commands.cli")
     assert cycles(graph) == [["glossary_site.commands.cli", "glossary_site.commands.daemon"]]
+
+
+def test_the_architecture_page_names_every_module_and_no_other():
+    """docs/architecture.md's table of modules matches the tree."""
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:content|linking|pages|build|commands)/\w+\.py)`", page))
+    tree = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.glob("*/*.py") if p.name != "__init__.py"}
+    assert named == tree

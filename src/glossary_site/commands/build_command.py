@@ -118,8 +118,8 @@ def _done(diags: Diagnostics, args, config, started: float, pages: int, rendered
 
 def _check_links(config, diags: Diagnostics) -> bool:
     """Build into a temporary directory (the real output is not touched) and check every link."""
-    from ..build.link_check import report_broken
     from ..build.pipeline import build_site
+    from .link_check import report_broken
 
     with tempfile.TemporaryDirectory(prefix="glossary-check-") as tmp:
         out = Path(tmp) / "site"
