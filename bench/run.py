@@ -268,7 +268,10 @@ def table(results: dict, size: str) -> str:
     hugo = results.get("Hugo", {}).get("wall")
     floor = results["markdown-it-py floor, 2 processes"]["wall"]
     hugo_mem = results.get("Hugo", {}).get("peak_mb")
-    lines = [f"Corpus: {size}. Median wall time of the runs shown; peak RSS of the largest process.", "",
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    lines = [f"`{command}`, {when}, commit {_commit()}.",
+             f"Corpus: {size}. Median wall time of the runs shown; peak RSS of the largest process.", "",
              "| what | median s | runs (s) | peak MB | pages | / Hugo | / floor (2 proc) |",
              "|---|---:|---|---:|---:|---:|---:|"]  # fmt: skip
     for name, r in results.items():
@@ -280,6 +283,11 @@ def table(results: dict, size: str) -> str:
         cold = results["glossary-site cold build"]["peak_mb"]
         lines += ["", f"Peak memory, glossary-site cold build / Hugo: {cold / hugo_mem:.2f}x"]
     return "\n".join(lines)
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
 
 
 def byte_compile() -> None:

@@ -53,29 +53,33 @@ def _init(directory: Path) -> int:
 def _new(args) -> int:
     from .scaffold import new_document
 
-    diags = Diagnostics()
-    root = Path(args.site)
-    config = load_config(root, diags)
-    path = new_document(root, config, args.kind, args.title, diags, category=args.category,
-                        depth=args.depth, kind_label=args.article_kind)
-    print_diagnostics(diags)
-    if path is None:
-        return 1
-    print(f"created {path}")
-    return 0
+    def create(root: Path, config, diags: Diagnostics) -> str | None:
+        path = new_document(root, config, args.kind, args.title, diags, category=args.category,
+                            depth=args.depth, kind_label=args.article_kind)  # fmt: skip
+        return None if path is None else f"created {path}"
+
+    return _on_site(Path(args.site), create)
 
 
 def _explain(args) -> int:
     from .explain import explain_article
 
+    def explain(root: Path, config, diags: Diagnostics) -> str | None:
+        lines = explain_article(config, Path(args.article), diags)
+        return None if lines is None else "\n".join(lines)
+
+    return _on_site(Path(args.site), explain)
+
+
+def _on_site(root: Path, act) -> int:
+    """Run `act(root, config, diags)` on the site's config; print the problems, then what it
+    returned, or fail when it returned None."""
     diags = Diagnostics()
-    root = Path(args.site)
-    config = load_config(root, diags)
-    lines = explain_article(config, Path(args.article), diags)
+    result = act(root, load_config(root, diags), diags)
     print_diagnostics(diags)
-    if lines is None:
+    if result is None:
         return 1
-    print("\n".join(lines))
+    print(result)
     return 0
 
 

@@ -17,9 +17,14 @@ from .fast_paragraphs import fast_paragraphs_plugin
 
 @dataclass(frozen=True)
 class TocEntry:
+    """One heading of a document, for its table of contents."""
+
     level: int
+    """1 to 6, as in <h1> to <h6>."""
     anchor: str
+    """The heading's id (the anchors plugin's slug)."""
     title: str
+    """Its text, without markup."""
 
 
 @dataclass(frozen=True)
