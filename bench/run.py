@@ -81,7 +81,7 @@ def glossary_runs(site: Path, out: Path, runs: int, results: dict) -> None:
         runs, lambda: [os.utime(p) for p in sources], [PY, *build])
     # The edits below are measured as an author makes them, not within two seconds of the
     # mass touch: its files would still be in the up-to-date check's racy window (every one
-    # is read and hashed again, see uptodate.py). One build after the window settles that.
+    # is read and hashed again, see build/up_to_date.py). One build after the window settles that.
     time.sleep(2.1)
     measure([PY, *build])
     article = site / "content" / "article-00001.md"
@@ -286,7 +286,7 @@ def table(results: dict, size: str) -> str:
 
 
 def _commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+    done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=HERE, capture_output=True, text=True)
     return done.stdout.strip() or "unknown"
 
 

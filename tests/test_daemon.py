@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_site
-from test_uptodate import age_inputs
+from test_up_to_date import age_inputs
 
 from glossary_site.build.up_to_date import engine
 from glossary_site.commands import entry_point as client

@@ -3,8 +3,8 @@ import cycles: import-linter checks the contract in pyproject.toml, and it is sh
 upward import in a copy of the package."""
 
 import ast
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +17,7 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 def lint_imports(cwd: Path, src: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(src)}  # before the editable install's path entry
-    return subprocess.run([str(LINT), "--no-cache", "--no-logo", "pyproject.toml"], cwd=cwd, env=env,
+    return subprocess.run([str(LINT), "--no-cache"], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
 
 

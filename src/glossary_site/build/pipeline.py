@@ -327,10 +327,14 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     timer.lap("article entries")
     articles_key = digest(article_refs)
     # The state the fast paths start from: it also makes this build's term pages and listings.
-    state = LastBuild(config, parse_key(config), graph, term_docs, inputs, env, templates, config_key,
-                      {a.source: r for a, r in zip(articles, article_refs)}, [a.slug for a in articles], backlinks,
-                      entries, entry_keys, 0, names, article_refs, articles_key, by_tag(article_refs),
-                      {t.source: s for s, t in graph.terms.items()}, {a.slug: a.source for a in articles})  # fmt: skip
+    state = LastBuild(
+        config=config, parse_key=parse_key(config), graph=graph, term_docs=term_docs, inputs=inputs, env=env,
+        templates=templates, config_key=config_key, articles={a.source: r for a, r in zip(articles, article_refs)},
+        article_order=[a.slug for a in articles], backlinks=backlinks, entries=entries, entry_keys=entry_keys,
+        pages=0, names=names, article_refs=article_refs, articles_key=articles_key, tags=by_tag(article_refs),
+        term_sources={t.source: s for s, t in graph.terms.items()},
+        article_sources={a.slug: a.source for a in articles},
+    )  # `pages` is counted once they are all known
     specs = term_page_specs(state, backlinks, graph.terms) + listing_page_specs(state) + feed_specs(state, backlinks)
     timer.lap("page specs")
     todo = []

@@ -16,6 +16,7 @@ from .last_build import LastBuild
 
 
 def term_page_specs(state: LastBuild, backlinks: Backlinks, slugs: Iterable[str]) -> list[PageSpec]:
+    """The pages of these terms, in the order given."""
     graph, inputs = state.graph, state.inputs
     return [term_spec(graph.terms[slug], state.term_docs[slug], graph, backlinks, inputs.term_refs, state.entries,
                       state.entry_keys, inputs.term_items, state.config)

@@ -96,7 +96,7 @@ def prime(rendered: Rendered) -> None:
 def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = False) -> MarkdownIt:
     """CommonMark plus tables, strikethrough, footnotes, heading anchors and term links
     (`lean`: without tables and footnotes, for a text that cannot hold either; see _for), with
-    paragraphs parsed by quickblock (the same tokens, fewer rule calls)."""
+    paragraphs parsed by fast_paragraphs (the same tokens, fewer rule calls)."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "highlight": _highlight})
     md.enable(["strikethrough"] if lean else ["table", "strikethrough"])
     if not lean:

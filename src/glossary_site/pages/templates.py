@@ -16,6 +16,7 @@ from jinja2 import (
 )
 
 from ..content.diagnostics import Diagnostics, SourcePos
+from ..content.digests import digest
 
 THEME = Path(__file__).parent.parent / "theme"
 
@@ -98,9 +99,6 @@ def _references(source: str, env: Environment) -> tuple[str, ...]:
 def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
     """Per top-level template, a digest of its source and of every template it pulls in
     (extends, include, import), so editing one re-renders only the pages that use it."""
-
-    from ..content.digests import digest
-
     sources: dict[str, str] = {}
     refs: dict[str, list[str]] = {}
 

@@ -1,4 +1,4 @@
-"""quickblock parses paragraphs with fewer rule calls and must give markdown-it-py's own tokens:
+"""fast_paragraphs parses paragraphs with fewer rule calls and must give markdown-it-py's own tokens:
 on every CommonMark example and on random block-heavy documents, with and without tables,
 footnotes and raw HTML; and a block rule it does not know turns the skipping off."""
 
@@ -19,7 +19,7 @@ VARIANTS = [(unsafe, lean) for unsafe in (False, True) for lean in (False, True)
 
 
 def _pair(unsafe: bool, lean: bool):
-    """(with quickblock, without it): otherwise the same instance."""
+    """(with fast_paragraphs, without it): otherwise the same instance."""
     quick = make_markdown(context(["foo"]), unsafe_html=unsafe, lean=lean)
     with mock.patch.object(markdown_module, "fast_paragraphs_plugin", lambda md: None):
         stock = make_markdown(context(["foo"]), unsafe_html=unsafe, lean=lean)

@@ -92,13 +92,13 @@ def test_an_unreadable_manifest_means_a_full_build(tmp_path, capsys):
 def test_a_reinstalled_library_rebuilds_everything_without_the_cache(tmp_path, capsys, monkeypatch):
     """Upgrading markdown-it-py (or Pygments, Jinja2 ...) may change every page: the output
     is no longer up to date and no cached row (bodies rendered by the old code) is trusted."""
-    from glossary_site.build import up_to_date as uptodate
+    from glossary_site.build import up_to_date
 
     library = tmp_path / "lib" / "markdown_it.py"
     library.parent.mkdir()
     library.write_text("version 1\n")
     os.utime(library, (time.time() - 60,) * 2)
-    monkeypatch.setattr(uptodate, "_entry_files", [str(library)])
+    monkeypatch.setattr(up_to_date, "_entry_files", [str(library)])
     site = make_site(tmp_path / "site", FILES)
     age_inputs(site)
     first = build(capsys, site)

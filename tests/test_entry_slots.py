@@ -1,11 +1,11 @@
-"""Pages with slots (splice.py): a term's summary edit re-fills the pages showing it, and
+"""Pages with slots (pages/entry_slots.py): a term's summary edit re-fills the pages showing it, and
 what it publishes is what rendering them again would."""
 
 
 from conftest import make_site, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
-from test_edit_build import _site, age, assert_equals_clean, cli_build
+from test_edit_path import _site, age, assert_equals_clean, cli_build
 from test_incremental import BASE, article_text, term_text
 
 import glossary_site.build.article_pages as article_unit
@@ -100,7 +100,7 @@ def test_a_title_holding_a_marker_is_printed_as_written(tmp_path, capsys):
 def test_a_summary_shown_by_many_pages_is_spliced_by_worker_processes(tmp_path, capsys, monkeypatch):
     files = dict(BASE)
     files.update({f"content/n{i:02}.md": article_text(f"Note {i}", "2026-02-01", f"The GPU, note {i}.")
-                  for i in range(80)})  # over parallel.THRESHOLD: the pages are spliced by two workers
+                  for i in range(80)})  # over workers.THRESHOLD: the pages are spliced by two workers
     site = make_site(tmp_path / "site", files)
     age(site)
     code, out, err = run_cli(capsys, "build", site, "--output", tmp_path / "out", "--jobs", "2")
