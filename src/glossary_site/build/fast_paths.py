@@ -81,7 +81,10 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], writ
         parsed = _reparse(live, rel)
         if parsed is None or not isinstance(parsed[0], Article) or ArticleRef.of(parsed[0]) != live.articles[rel]:
             return None
-        if parsed[1] != cache.parsed.get(rel, ("",))[0]:  # else saved without changes
+        last = cache.parsed.get(rel)
+        if last is None or parsed[1] != last[0]:  # else saved without changes
+            if last is None or _window(parsed[0]) != _window(last[1][0]):
+                return None  # when it is published may change: the full build decides
             edits.append(parsed)
     if live.renderer is None:
         live.renderer = ArticleRenderer(_unit_inputs(live.inputs, write, [doc.slug for doc, _ in edits]), live.env)
@@ -251,6 +254,10 @@ def _prime_from(cache: BuildCache, source: str) -> None:
         prime(unpack(body))
     except Exception:  # a damaged body only costs highlighting again
         pass
+
+
+def _window(article: Article | None) -> tuple:
+    return (article.publish_date, article.expiry_date) if article is not None else ()
 
 
 def _shape(term: Term) -> tuple:

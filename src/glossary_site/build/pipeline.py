@@ -12,6 +12,7 @@ key is unchanged is neither rendered nor written, which is what makes rebuilds c
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
@@ -20,7 +21,18 @@ from typing import Callable
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.digests import digest, text_digest
-from ..content.documents import Article, Corpus, Term, assemble_corpus, parse_source, slugify
+from ..content.documents import (
+    Article,
+    Corpus,
+    Term,
+    assemble_corpus,
+    next_change,
+    parse_source,
+    published,
+    slugify,
+    unsupported_keys,
+    without_line,
+)
 from ..content.graph import TermGraph, build_graph
 from ..content.refs import ArticleRef, TermRef, ref_key
 from ..content.sources import SourceFile, load_sources
@@ -68,6 +80,8 @@ class BuildResult:
     """Then: where the staging directory differs from the output (None: not known)."""
     applied: list[str] = field(default_factory=list)
     """The edited sources `build`'s edit path applied to the last build's state."""
+    next_change: dt.datetime | None = None
+    """When a future article comes due or an article expires: the site differs from then on."""
 
 
 class _Timer:
@@ -103,7 +117,10 @@ def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache
         doc, ok, items = cache.parsed[source.rel][1]
         diags.extend(items)
         if doc is not None:  # the body is not kept: it is the text after the front matter
-            doc = with_body(doc, _body_from(source.text, doc.body_line))
+            body = _body_from(source.text, doc.body_line)
+            if getattr(doc, "heading_line", 0):  # an article titled by its first heading
+                body = without_line(body, doc.heading_line - doc.body_line)
+            doc = with_body(doc, body)
         parsed.append((source, doc, ok))
     for rel in set(cache.parsed) - set(digests):
         del cache.parsed[rel]
@@ -126,9 +143,15 @@ def _body_from(text: str, body_line: int) -> str:
 
 
 def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None = None, jobs: int = 1):
-    """LOAD + PARSE + GRAPH: everything validated before any Markdown is rendered."""
+    """LOAD + PARSE + GRAPH: everything validated before any Markdown is rendered. Articles that
+    are not published now (future, expired) are set aside here, after the cached parse."""
     cache = cache if cache is not None else BuildCache()
     corpus, digests = parse_stage(load_sources(config.root, diags), config, cache, diags, jobs)
+    now = dt.datetime.now(dt.timezone.utc)
+    unsupported_keys(corpus.articles, diags)
+    corpus = dataclasses.replace(
+        corpus, articles=tuple(a for a in corpus.articles if published(a, now, config.future, config.expired)),
+        next_change=next_change(corpus.articles, now))
     graph = build_graph(corpus.terms, config, diags)
     _check_article_slugs(corpus.articles, diags)
     return corpus, graph, digests
@@ -371,7 +394,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     cache.live = state
     swapped = bool(writer.written or removed or not output_ok)
     staged = set(writer.written) | set(removed) if output_ok else None
-    return BuildResult(True, state.pages, sorted(writer.written), removed, timer.timings, dict(writer.owners), swapped, staged)
+    return BuildResult(True, state.pages, sorted(writer.written), removed, timer.timings, dict(writer.owners), swapped,
+                       staged, next_change=corpus.next_change)  # fmt: skip
 
 
 def render_pages(specs: list[PageSpec], env, config: SiteConfig, writer: OutputWriter, diags: Diagnostics, jobs: int) -> None:

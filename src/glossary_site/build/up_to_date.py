@@ -52,6 +52,9 @@ class Manifest:
     outputs: tuple[str, ...]
     pages: int
     diagnostics: tuple
+    valid_until: float | None = None
+    """Seconds since the epoch at which a future article comes due or one expires: from then
+    on the same inputs build another site, so the output is not up to date."""
 
 
 def snapshot(root: Path) -> Snapshot:
@@ -106,10 +109,12 @@ def _walk_into(files: dict, folder: str) -> None:
             files[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def record(folder: Path, config_key: str, inputs: Snapshot, outputs, pages: int, diagnostics) -> None:
+def record(folder: Path, config_key: str, inputs: Snapshot, outputs, pages: int, diagnostics,
+           valid_until: float | None = None) -> None:  # fmt: skip
     """Save the manifest of a successful build (atomically: a crash leaves the old one or none).
     A folder that cannot be written only costs the next build its shortcut."""
-    manifest = Manifest(__version__, config_key, inputs, tuple(sorted(outputs)), pages, tuple(diagnostics))
+    manifest = Manifest(__version__, config_key, inputs, tuple(sorted(outputs)), pages, tuple(diagnostics),
+                        valid_until)  # fmt: skip
     tmp = folder / f"{MANIFEST}.{os.getpid()}.tmp"
     try:
         folder.mkdir(exist_ok=True)
@@ -145,6 +150,8 @@ def compare(folder: Path, root: Path, output: Path, config_key: str) -> Verdict 
         return None
     if not isinstance(manifest, Manifest) or manifest.version != __version__ or manifest.config != config_key:
         return None
+    if manifest.valid_until is not None and time.time() >= manifest.valid_until:
+        return None  # an article came due or expired since: the full build decides what changed
     now = snapshot(root)
     if now.files.keys() != manifest.inputs.files.keys():
         return None  # a file was added or deleted

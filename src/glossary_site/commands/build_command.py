@@ -42,7 +42,8 @@ def run_build(args) -> int:
     if args.command == "check":
         from ..build.pipeline import check_site
 
-        config = load_config(root, diags, drafts=args.drafts, base_url=args.base_url)
+        config = load_config(root, diags, drafts=args.drafts, future=args.future, expired=args.expired,
+                             base_url=args.base_url)  # fmt: skip
         ok = not diags.has_errors and check_site(config, diags) and _check_links(config, diags)
         ok = ok and not (args.strict and diags.warnings)
         print_diagnostics(diags, args.format)
@@ -50,7 +51,8 @@ def run_build(args) -> int:
         return 0 if ok else 1
     started = time.perf_counter()
     output = Path(args.output) if args.output else None
-    config = load_config(root, diags, output=output, base_url=args.base_url, drafts=args.drafts)
+    config = load_config(root, diags, output=output, base_url=args.base_url, drafts=args.drafts, future=args.future,
+                         expired=args.expired)  # fmt: skip
     if diags.has_errors:
         print_diagnostics(diags)
         return 1
@@ -72,7 +74,8 @@ def run_build(args) -> int:
         if result is not None:
             kept = [d for d in verdict.manifest.diagnostics if d.pos.path not in verdict.changed]
             outputs = (set(verdict.manifest.outputs) - set(result.removed)) | set(result.rendered)
-            up_to_date.record(folder, config_key, verdict.snapshot, outputs, result.pages, kept)
+            up_to_date.record(folder, config_key, verdict.snapshot, outputs, result.pages, kept,
+                              verdict.manifest.valid_until)  # fmt: skip
             files = len(result.applied)
             note = f" {files} edited file{'s' if files != 1 else ''} applied to the last build" if files else " up to date"
             return _done(diags, args, config, started, result.pages, result.rendered, result.removed, kept, note)
@@ -99,7 +102,8 @@ def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, s
         return 1
     if cache.store is not None:
         save_full_build(cache, result, staged)
-        up_to_date.record(folder, config_key, inputs, result.sources, result.pages, diags.items)
+        until = result.next_change.timestamp() if result.next_change is not None else None
+        up_to_date.record(folder, config_key, inputs, result.sources, result.pages, diags.items, until)
     code = _done(diags, args, config, started, result.pages, result.rendered, result.removed, [], "")
     if args.profile:
         for stage, seconds in result.timings.items():

@@ -91,7 +91,7 @@ def _serve(args) -> int:
         print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
         return 2
     diags = Diagnostics()
-    config = load_config(root, diags, drafts=args.drafts)
+    config = load_config(root, diags, drafts=args.drafts, future=args.future, expired=args.expired)
     print_diagnostics(diags)
     warning = describe_bind(args.bind)
     if warning:

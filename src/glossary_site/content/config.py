@@ -33,6 +33,10 @@ class SiteConfig:
     unsafe_html: bool = False
     """Pass raw HTML in Markdown through (off by default, as in Hugo)."""
     drafts: bool = False
+    future: bool = False
+    """Publish articles dated in the future (Hugo's --buildFuture)."""
+    expired: bool = False
+    """Publish articles past their expiryDate (Hugo's --buildExpired)."""
     show_toc: bool = False
     show_reading_time: bool = True
     show_breadcrumbs: bool = True
@@ -91,9 +95,11 @@ def load_config(
     output: Path | None = None,
     base_url: str | None = None,
     drafts: bool = False,
+    future: bool = False,
+    expired: bool = False,
 ) -> SiteConfig:
     """Read site.yaml (optional) and apply flags; problems go to `diags`."""
-    config = SiteConfig(root=root, output=output or root / "public", drafts=drafts)
+    config = SiteConfig(root=root, output=output or root / "public", drafts=drafts, future=future, expired=expired)
     path = root / "site.yaml"
     if path.exists():
         config = _apply_file(config, path, diags)

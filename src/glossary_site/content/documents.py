@@ -50,6 +50,14 @@ class Article:
     body: str
     body_line: int
     source: str
+    publish_date: dt.datetime | None = None
+    """Hugo's `publishDate`: not published before it (nor before `date`), unless --future."""
+    expiry_date: dt.datetime | None = None
+    """Hugo's `expiryDate`: not published from then on, unless --expired."""
+    weight: int = 0
+    """Listing order before the date: lower first; 0 (unset) after every weighted article."""
+    heading_line: int = 0
+    """The file line of the `# heading` that became the title (left out of the body), or 0."""
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Every front matter key, including unknown ones (Hugo's ShowToc and friends)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -61,6 +69,8 @@ class Corpus:
     articles: tuple[Article, ...]
     broken_terms: frozenset[str] = frozenset()
     """Slugs of term files that failed to parse: references to them are not reported twice."""
+    next_change: dt.datetime | None = None
+    """When an article set aside as future or expired changes that (see published())."""
 
 
 TERM_KEYS = (
@@ -68,7 +78,13 @@ TERM_KEYS = (
     "autolink", "case_sensitive", "draft",
 )  # fmt: skip
 TERM_REQUIRED = ("title", "summary", "category", "depth")
-ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink")
+ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink",
+                "publishDate", "expiryDate", "weight")  # fmt: skip
+
+HUGO_UNSUPPORTED = ("layout", "type", "outputs", "cascade", "build", "headless", "resources", "markup", "menu",
+                    "menus", "sitemap", "categories", "series", "linkTitle", "translationKey", "isCJKLanguage")  # fmt: skip
+"""Hugo front matter keys this tool recognises but does not act on: one warning per key per build
+(unsupported_keys). Every other unknown key is kept in `params` silently, as Hugo keeps them."""
 
 
 RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
@@ -229,15 +245,20 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
 
 def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Article | None:
     f = _Fields(source.rel, fm, diags, ARTICLE_KEYS)
-    title = f.required_str("title")
+    title, heading_line = f.optional_str("title"), 0
+    if not title and "title" not in fm.data:  # as Hugo and MkDocs: the first heading, else the file name
+        title, heading_line = _title_from(fm.body, fm.body_line, source.rel)
     summary = f.optional_str("summary") or f.optional_str("description")
     kind = f.optional_str("kind")
     tags = f.str_list("tags")
     autolink = f.flag("autolink", True)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
-    date = _date(f)
+    date, publish_date, expiry_date = _date(f, "date"), _date(f, "publishDate"), _date(f, "expiryDate")
+    weight = f.fm.data.get("weight", 0)
+    if isinstance(weight, bool) or not isinstance(weight, int):
+        f.error("weight", f"'weight' must be a whole number, not {_kind(weight)}", "Write weight: 10")
     written = f.optional_str("slug")
-    slug = slugify(written or PurePosixPath(source.rel).stem)
+    slug = slugify(written or _file_name(source.rel))
     if not slug:
         f.error("slug", "slug is empty after removing unsafe characters", "Use letters, digits and '-'.")
     elif slug in RESERVED_SLUGS:
@@ -249,14 +270,84 @@ def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Ar
         return None
     return Article(
         slug=slug, title=title, date=date, summary=summary, kind=kind, tags=tags,
-        autolink=bool(autolink), body=fm.body, body_line=fm.body_line, source=source.rel,
+        autolink=bool(autolink), body=without_line(fm.body, heading_line - fm.body_line), body_line=fm.body_line,
+        source=source.rel, publish_date=publish_date, expiry_date=expiry_date, weight=weight, heading_line=heading_line,
         params=dict(fm.data), lines=dict(fm.lines),
     )  # fmt: skip
 
 
-def _date(f: _Fields) -> dt.datetime | None:
-    value = f.fm.data.get("date")
-    if value is None:
+def _file_name(rel: str) -> str:
+    """The name an article's URL and default title come from: a leaf bundle's folder name."""
+    path = PurePosixPath(rel)
+    return path.parent.name if path.stem == "index" and len(path.parts) > 2 else path.stem
+
+
+_HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def _title_from(body: str, body_line: int, rel: str) -> tuple[str, int]:
+    """(title, file line of the heading or 0): a first line `# Title` (after blank lines)
+    becomes the title; else the file name, as words."""
+    for i, line in enumerate(body.split("\n")):
+        if not line.strip():
+            continue
+        match = _HEADING.fullmatch(line.strip()) if not line.startswith((" " * 4, "\t")) else None
+        if match:
+            return match.group(1).strip(), body_line + i
+        break
+    words = re.sub(r"[-_]+", " ", _file_name(rel)).strip() or "Untitled"
+    return words[:1].upper() + words[1:], 0
+
+
+def without_line(body: str, index: int) -> str:
+    """`body` with its line `index` (0-based) blank, so that every later line keeps its number;
+    `body` itself for a negative index."""
+    if index < 0:
+        return body
+    lines = body.split("\n")
+    lines[index] = ""
+    return "\n".join(lines)
+
+
+def published(article: Article, now: dt.datetime, future: bool = False, expired: bool = False) -> bool:
+    """Whether Hugo would publish the article at `now`: not before its date or publishDate
+    (unless `future`), not from its expiryDate on (unless `expired`)."""
+    start = article.publish_date or article.date
+    if not future and start is not None and _utc(start) > now:
+        return False
+    return expired or article.expiry_date is None or _utc(article.expiry_date) > now
+
+
+def next_change(articles, now: dt.datetime) -> dt.datetime | None:
+    """The first moment after `now` at which an article is published or expires: until then,
+    a build of the same inputs gives the same site."""
+    moments = [_utc(w) for a in articles for w in (a.publish_date or a.date, a.expiry_date) if w is not None]
+    later = [m for m in moments if m > now]
+    return min(later) if later else None
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    """Comparable: an aware time in UTC; a naive one is taken as UTC (as Hugo does by default)."""
+    return when.astimezone(dt.timezone.utc) if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+
+
+def unsupported_keys(articles, diags: Diagnostics) -> None:
+    """One warning per Hugo key this tool does not act on, at its first use, with a count."""
+    uses: dict[str, list[Article]] = {}
+    for article in articles:
+        for key in article.params:
+            if key in HUGO_UNSUPPORTED:
+                uses.setdefault(key, []).append(article)
+    for key, users in sorted(uses.items()):
+        first = users[0]
+        others = f" (and {len(users) - 1} more file{'s' if len(users) > 2 else ''})" if len(users) > 1 else ""
+        diags.warning(SourcePos(first.source, first.lines.get(key, 1)),
+                      f"Hugo's '{key}' is not supported here: it is kept in params and otherwise ignored{others}")  # fmt: skip
+
+
+def _date(f: _Fields, key: str) -> dt.datetime | None:
+    value = f.fm.data.get(key)
+    if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value
@@ -267,5 +358,5 @@ def _date(f: _Fields) -> dt.datetime | None:
             return dt.datetime.fromisoformat(value.strip())
         except ValueError:
             pass
-    f.error("date", f"'date' is not a date: {value!r}", "Write it as 2026-03-01 or 2026-03-01T09:30:00Z.")
+    f.error(key, f"'{key}' is not a date: {value!r}", "Write it as 2026-03-01 or 2026-03-01T09:30:00Z.")
     return None

@@ -1,12 +1,14 @@
 """Split a Markdown file into front matter and body, keeping the line of every key.
 
-YAML sits between `---` lines, TOML between `+++` lines (Hugo's two formats). Values
-come back as plain Python data plus a `lines` map (key -> 1-based file line), so that
-later validation can point at the exact line of a bad value.
+YAML sits between `---` lines, TOML between `+++` lines, JSON is an object that opens the
+file (Hugo's three formats). Values come back as plain Python data plus a `lines` map
+(key -> 1-based file line), so that later validation can point at the exact line of a bad value.
+A block that is empty or holds only comments is an empty mapping.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -39,6 +41,8 @@ _FENCES = {"---": "yaml", "+++": "toml"}
 
 def parse_front_matter(text: str, path: str, diags: Diagnostics) -> FrontMatter:
     """Parse `text` (already decoded, BOM removed, newlines normalised)."""
+    if text.startswith("{"):
+        return _parse_json(text, path, diags)
     lines = text.split("\n")
     fence = lines[0].rstrip() if lines else ""
     if fence not in _FENCES:
@@ -140,7 +144,7 @@ def _parse_yaml(block: str, path: str, diags: Diagnostics):
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked YAML errors are rare
         diags.error(SourcePos(path, 1), f"invalid YAML front matter: {exc}")
         return {}, {}, False
-    if data is None:
+    if data is None or node is None:  # empty, or only comments (`# Do not remove front matter.`)
         return {}, {}, True
     if not isinstance(data, dict):
         diags.error(
@@ -187,3 +191,47 @@ def _parse_toml(block: str, path: str, diags: Diagnostics):
             key = next(g for g in match.groups() if g)
             key_lines.setdefault(key, number)
     return data, key_lines, True
+
+
+def _parse_json(text: str, path: str, diags: Diagnostics) -> FrontMatter:
+    """Hugo's JSON front matter: one object at the top of the file; the body follows it."""
+    try:
+        data, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as exc:
+        diags.error(SourcePos(path, exc.lineno), f"invalid JSON front matter: {exc.msg}")
+        return FrontMatter({}, {}, "", text.count("\n") + 2, ok=False)
+    if not isinstance(data, dict):  # pragma: no cover - raw_decode of text starting '{' gives an object
+        return FrontMatter({}, {}, text, 1)
+    rest = text[end:]
+    newline = rest.find("\n")
+    if rest[: newline if newline >= 0 else len(rest)].strip():
+        diags.error(SourcePos(path, text[:end].count("\n") + 1), "the JSON front matter's closing '}' must end its line",
+                    "Start the Markdown on the next line.")  # fmt: skip
+        return FrontMatter({}, {}, "", 1, ok=False)
+    body = rest[newline + 1 :] if newline >= 0 else ""
+    body_line = text[:end].count("\n") + 2
+    return FrontMatter({str(k): v for k, v in data.items()}, _json_key_lines(text[:end]), body, body_line)
+
+
+def _json_key_lines(block: str) -> dict[str, int]:
+    """The line of each top-level key of a JSON object (json keeps no positions)."""
+    lines: dict[str, int] = {}
+    depth, line, i = 0, 1, 0
+    while i < len(block):
+        char = block[i]
+        if char == "\n":
+            line += 1
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        elif char == '"':
+            start, i = i, i + 1
+            while i < len(block) and block[i] != '"':
+                i += 2 if block[i] == "\\" else 1
+            rest = block[i + 1 :].lstrip(" \t\r\n")
+            if depth == 1 and rest.startswith(":"):
+                lines.setdefault(json.loads(block[start : i + 1]), line)
+            line += block[start:i].count("\n")
+        i += 1
+    return lines

@@ -34,10 +34,13 @@ class ArticleRef:
     kind: str
     date: dt.datetime | None
     tags: tuple[str, ...]
+    weight: int = 0
+    """Listings put weighted articles first (sort_articles)."""
 
     @classmethod
     def of(cls, article: Article) -> "ArticleRef":
-        return cls(article.slug, article.title, article.summary, article.kind, article.date, article.tags)
+        return cls(article.slug, article.title, article.summary, article.kind, article.date, article.tags,
+                   article.weight)  # fmt: skip
 
 
 def ref_key(base: str, ref: ArticleRef | TermRef) -> str:

@@ -75,8 +75,10 @@ def _sort_date(article: Article) -> dt.datetime:
 
 
 def sort_articles(articles) -> list[Article]:
-    """Newest first; undated articles last; ties broken by title then slug for stability."""
-    return sorted(articles, key=lambda a: (-_sort_date(a).toordinal(), -_seconds(a), a.title.lower(), a.slug))
+    """Hugo's order: by weight (unweighted, 0, after every weighted one), then newest first;
+    undated articles last; ties broken by title then slug for stability."""
+    return sorted(articles, key=lambda a: (a.weight == 0, a.weight, -_sort_date(a).toordinal(), -_seconds(a),
+                                           a.title.lower(), a.slug))  # fmt: skip
 
 
 def _seconds(article: Article) -> int:

@@ -1,0 +1,141 @@
+"""Content written for Hugo builds as it is: every front-matter form, optional titles, dates
+that publish and expire, weights, and Hugo keys this tool does not act on."""
+
+import os
+import time
+
+from conftest import run_cli
+
+GPU = "---\ntitle: GPU\nsummary: A parallel processor.\ncategory: Hardware\ndepth: basics\n---\nA GPU.\n"
+
+
+def build(capsys, site, *flags):
+    return run_cli(capsys, "build", site, "--output", site.parent / "out", *flags)
+
+
+def read(site, rel):
+    return (site.parent / "out" / rel).read_text(encoding="utf-8")
+
+
+def exists(site, rel):
+    return (site.parent / "out" / rel).is_file()
+
+
+def test_comment_only_and_empty_front_matter_build(site_factory, capsys):
+    site = site_factory({
+        "terms/gpu.md": GPU,
+        "content/comment.md": "---\n# Do not remove front matter.\n---\n# Comments only\n\nA GPU here.\n",
+        "content/empty-yaml.md": "---\n---\nNothing above.\n",
+        "content/empty-toml.md": "+++\n+++\nNothing above either.\n",
+    })  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert "<title>Comments only" in read(site, "articles/comment/index.html")
+    assert "<title>Empty yaml" in read(site, "articles/empty-yaml/index.html")
+    assert exists(site, "articles/empty-toml/index.html")
+
+
+def test_json_front_matter_is_read_with_the_line_of_each_key(site_factory, capsys):
+    site = site_factory({
+        "terms/gpu.md": GPU,
+        "content/data.md": '{\n  "title": "From JSON",\n  "tags": ["gpu", "json"],\n  "date": "2026-02-01"\n}\nThe GPU.\n',
+        "content/bad.md": '{\n  "title": "Broken",\n  "date": \n}\nText.\n',
+    })  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 1
+    assert "content/bad.md:4: error: invalid JSON front matter: Expecting value" in err
+    del_bad = site / "content" / "bad.md"
+    del_bad.unlink()
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    page = read(site, "articles/data/index.html")
+    assert "<title>From JSON" in page and 'href="/tags/json/"' in page
+    assert 'href="/terms/gpu/"' in page
+
+
+def test_a_missing_title_comes_from_the_first_heading_which_is_not_repeated(site_factory, capsys):
+    site = site_factory({
+        "terms/gpu.md": GPU,
+        "content/headed.md": "---\ndate: 2026-01-01\n---\n\n# Buying a GPU\n\nA GPU costs money.\n\n## Later\n\nMore.\n",
+        "content/plain-name_here.md": "---\ndate: 2026-01-02\n---\nNo heading, a GPU.\n",
+        "content/posts/leaf-bundle/index.md": "---\ndate: 2026-01-03\n---\nText.\n",
+    })  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    headed = read(site, "articles/headed/index.html")
+    assert "<title>Buying a GPU" in headed
+    assert headed.count("Buying a GPU</h1>") == 1  # the page's own title, not the body's heading again
+    assert 'id="later"' in headed
+    assert "<title>Plain name here" in read(site, "articles/plain-name-here/index.html")
+    assert "<title>Leaf bundle" in read(site, "articles/leaf-bundle/index.html")
+
+
+def test_line_numbers_after_a_heading_title_stay_true(site_factory, capsys):
+    site = site_factory({
+        "terms/gpu.md": GPU,
+        "content/post.md": "---\ndate: 2026-01-01\n---\n# Title here\n\nSee [[gpu-typo]].\n",
+    })  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 1
+    assert "content/post.md:6: error: reference [[gpu-typo]] names no term" in err
+
+
+def test_future_and_expired_articles_are_not_published_unless_asked(site_factory, capsys):
+    site = site_factory({
+        "terms/gpu.md": GPU,
+        "content/now.md": "---\ntitle: Now\ndate: 2026-01-01\n---\nA GPU.\n",
+        "content/later.md": "---\ntitle: Later\ndate: 2999-01-01\n---\nA GPU.\n",
+        "content/scheduled.md": "---\ntitle: Scheduled\ndate: 2026-01-01\npublishDate: 2999-01-01\n---\nText.\n",
+        "content/gone.md": "---\ntitle: Gone\ndate: 2026-01-01\nexpiryDate: 2020-01-01\n---\nText.\n",
+    })  # fmt: skip
+    assert build(capsys, site)[0] == 0
+    assert exists(site, "articles/now/index.html")
+    for slug in ("later", "scheduled", "gone"):
+        assert not exists(site, f"articles/{slug}/index.html"), slug
+    assert "Later" not in read(site, "articles/index.html")
+    assert build(capsys, site, "--future")[0] == 0
+    assert exists(site, "articles/later/index.html") and exists(site, "articles/scheduled/index.html")
+    assert not exists(site, "articles/gone/index.html")
+    assert build(capsys, site, "--expired")[0] == 0
+    assert exists(site, "articles/gone/index.html") and not exists(site, "articles/later/index.html")
+
+
+def test_an_article_that_comes_due_is_published_by_the_next_build_with_no_other_change(site_factory, capsys):
+    soon = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3))
+    site = site_factory({"terms/gpu.md": GPU, "content/soon.md": f"---\ntitle: Soon\ndate: {soon}\n---\nA GPU.\n"})
+    past = time.time() - 10
+    for path in site.rglob("*.md"):  # outside the up-to-date check's racy window
+        os.utime(path, (past, past))
+    assert build(capsys, site)[0] == 0
+    assert not exists(site, "articles/soon/index.html")
+    assert build(capsys, site)[1].rstrip().endswith("up to date)")
+    time.sleep(3.5)
+    code, out, _ = build(capsys, site)
+    assert code == 0 and "up to date" not in out
+    assert exists(site, "articles/soon/index.html")
+
+
+def test_weight_orders_listings_before_the_date(site_factory, capsys):
+    site = site_factory({
+        "terms/gpu.md": GPU,
+        "content/newest.md": "---\ntitle: Newest\ndate: 2026-03-01\n---\nText.\n",
+        "content/pinned.md": "---\ntitle: Pinned\ndate: 2025-01-01\nweight: 1\n---\nText.\n",
+        "content/second.md": "---\ntitle: Second\ndate: 2024-01-01\nweight: 2\n---\nText.\n",
+    })  # fmt: skip
+    assert build(capsys, site)[0] == 0
+    listing = read(site, "articles/index.html")
+    assert listing.index("Pinned") < listing.index("Second") < listing.index("Newest")
+
+
+def test_unsupported_hugo_keys_warn_once_per_key_and_others_pass_silently(site_factory, capsys):
+    site = site_factory({
+        "terms/gpu.md": GPU,
+        **{f"content/p{i}.md": f"---\ntitle: P{i}\nlayout: wide\ntoc: true\nmyOwnParam: {i}\n---\nText.\n"
+           for i in range(3)},
+    })  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert warnings == ["content/p0.md:3: warning: Hugo's 'layout' is not supported here: it is kept in params "
+                        "and otherwise ignored (and 2 more files)"]  # fmt: skip
