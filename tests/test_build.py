@@ -46,7 +46,7 @@ def test_builds_every_page_type(site_factory, capsys):
                 "terms/kv-cache/index.html", "terms/gpu/index.html", "a-z/index.html", "categories/index.html",
                 "categories/memory/index.html", "categories/hardware/index.html", "depth/index.html",
                 "depth/basics/index.html", "depth/deeper/index.html", "tags/memory/index.html", "graph.json",
-                "sitemap.xml", "feed.xml", "404.html", "static/style.css", "static/pygments.css"]:
+                "sitemap.xml", "feed.xml", "404.html", "_glossary/style.css", "_glossary/pygments.css"]:
         assert (out_dir / rel).is_file(), rel
     assert broken_links(out_dir) == []
 
@@ -179,7 +179,7 @@ def test_hugo_show_flags_do_what_they_say(site_factory, capsys):
                          "content/off.md": HUGO_FLAGS.format(toc="false", rt="false", bc="false", cc="false")})
     assert build(capsys, site)[0] == 0
     on, off = read(site, "articles/on/index.html"), read(site, "articles/off/index.html")
-    for marker in ('class="toc"', "min read", 'class="breadcrumbs"', "static/copy.js"):
+    for marker in ('class="toc"', "min read", 'class="breadcrumbs"', "_glossary/copy.js"):
         assert marker in on and marker not in off, marker
 
 

@@ -75,7 +75,7 @@ def test_seed_long_article_builds_unchanged_and_is_linked(tmp_path, capsys):
                  "memory-bandwidth", "llm"):
         assert f'data-term="{slug}"' in html, slug
     assert 'class="toc"' in html and "min read" in html and 'class="breadcrumbs"' in html
-    assert "static/copy.js" in html
+    assert "_glossary/copy.js" in html
     assert broken_links(tmp_path / "out") == []
     used_by = (tmp_path / "out/terms/kv-cache/index.html").read_text()
     assert 'href="/articles/ai-stack/"' in used_by

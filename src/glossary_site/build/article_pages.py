@@ -17,11 +17,12 @@ from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostic, Diagnostics, SourcePos
 from ..content.documents import Article
 from ..content.refs import TermRef
+from ..content.urls import article_rel, page_file
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.markdown import Rendered, make_markdown, render_markdown
 from ..pages.entry_slots import Slots, encoded, fill, markers, placed
 from ..pages.indexes import first_mentions
-from ..pages.render import article_rel, article_spec, install_globals, render_page
+from ..pages.render import article_spec, install_globals, render_page
 from ..pages.templates import make_environment
 from .kept_bodies import pack, unpack, write_body
 from .publish import write_new
@@ -131,7 +132,7 @@ class ArticleRenderer:
                 written = True
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)
-        return ArticleResult(article.source, article_rel(article.slug) + "index.html", terms, tuple(diags.items), key,
+        return ArticleResult(article.source, page_file(article_rel(article.slug)), terms, tuple(diags.items), key,
                              written, data, body, slots)  # fmt: skip
 
     def _page(self, article: Article, rendered: Rendered, diags: Diagnostics):

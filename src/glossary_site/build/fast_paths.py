@@ -26,12 +26,12 @@ from ..content.digests import digest, text_digest
 from ..content.documents import Article, Term, parse_source
 from ..content.refs import ArticleRef, TermRef
 from ..content.sources import read_source
+from ..content.urls import article_rel, page_file
 from ..linking.markdown import make_markdown, prime
 from ..pages.entry_slots import encoded, splice
 from ..pages.indexes import Backlinks, first_mentions, term_backlinks
 from ..pages.render import (
     OutputFile,
-    article_rel,
     graph_json,
     render_page,
     term_items,
@@ -192,7 +192,7 @@ def _splice_pages(live: LastBuild, cache: BuildCache, inputs, slugs: list[str], 
     key) (by workers, which write them into the staging folder if there is one, while this
     process runs `meanwhile`); their new slot rows; and the slugs of the pages that could not be."""
     sources = [live.article_sources[slug] for slug in slugs]
-    rels = [article_rel(slug) + "index.html" for slug in slugs]
+    rels = [page_file(article_rel(slug)) for slug in slugs]
     for rows, keys in ((cache.slots, sources), (cache.docs, sources), (cache.pages, rels)):
         if isinstance(rows, Rows):
             rows.fetch(keys)
@@ -344,7 +344,7 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
 def _unit_inputs(inputs, write, slugs):
     """Bodies come back to be kept; pages come back to be published together, or go straight
     into the publisher's staging folder (the pages of `slugs` are about to be)."""
-    staging = write.prepare({article_rel(slug) + "index.html" for slug in slugs})
+    staging = write.prepare({page_file(article_rel(slug)) for slug in slugs})
     if staging is not None:
         return dataclasses.replace(inputs, in_memory=False, staging=staging, keep_bodies=True, body_dir=None)
     return dataclasses.replace(inputs, in_memory=True, keep_bodies=True, body_dir=None)

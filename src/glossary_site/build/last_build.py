@@ -51,6 +51,8 @@ class LastBuild:
     article_sources: dict[str, str] | None = None
     """Article slug -> source path."""
     renderer: ArticleRenderer | None = None
+    home_intro: str = ""
+    """content/_index.md as HTML: the home page, which a term edit renders again, shows it."""
 
 
 # --- saved for `build`'s edit path ---------------------------------------------------------
@@ -58,7 +60,7 @@ class LastBuild:
 # an article edit reads the head (link context, term previews) and the edited article's rows.
 _BLOBS = {
     "live.head": ("config", "parse_key", "config_key", "names", "templates", "pages", "term_sources", "inputs",
-                  "articles_key", "article_order", "article_sources"),
+                  "articles_key", "article_order", "article_sources", "home_intro"),
     "live.graph": ("graph", "term_docs"),
     "live.lists": ("article_refs", "tags"),
 }  # fmt: skip

@@ -36,6 +36,7 @@ from ..content.documents import (
 from ..content.graph import TermGraph, build_graph
 from ..content.refs import ArticleRef, TermRef, ref_key
 from ..content.sources import SourceFile, load_sources
+from ..content.urls import article_rel, page_file
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.matcher import TermMatcher, inflections, make_form
@@ -46,13 +47,13 @@ from ..pages.render import (
     PageSpec,
     TermDoc,
     article_entries,
-    article_rel,
     graph_json,
     install_globals,
     render_page,
     term_items,
 )
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
+from ..pages.sections import render_intros, section_specs
 from ..pages.templates import THEME, make_environment, template_digests
 from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache, with_body
@@ -100,7 +101,7 @@ class _Timer:
 
 def parse_key(config: SiteConfig) -> str:
     """What parsing depends on besides a file's text."""
-    return digest(config.depths, config.categories, config.drafts)
+    return digest(config.depths, config.categories, config.drafts, config.article_urls, config.permalinks)
 
 
 def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics, jobs: int = 1):
@@ -146,12 +147,13 @@ def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None =
     """LOAD + PARSE + GRAPH: everything validated before any Markdown is rendered. Articles that
     are not published now (future, expired) are set aside here, after the cached parse."""
     cache = cache if cache is not None else BuildCache()
-    corpus, digests = parse_stage(load_sources(config.root, diags), config, cache, diags, jobs)
+    resources: list[tuple[str, str]] = []
+    corpus, digests = parse_stage(load_sources(config.root, diags, resources), config, cache, diags, jobs)
     now = dt.datetime.now(dt.timezone.utc)
     unsupported_keys(corpus.articles, diags)
     corpus = dataclasses.replace(
         corpus, articles=tuple(a for a in corpus.articles if published(a, now, config.future, config.expired)),
-        next_change=next_change(corpus.articles, now))
+        next_change=next_change(corpus.articles, now), resources=tuple(resources))
     graph = build_graph(corpus.terms, config, diags)
     _check_article_slugs(corpus.articles, diags)
     return corpus, graph, digests
@@ -161,7 +163,12 @@ def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> N
     seen: dict[str, Article] = {}
     for article in articles:
         other = seen.setdefault(article.slug, article)
-        if other is not article:
+        if other is not article and article.slug.startswith("/"):
+            key = "url" if "url" in article.lines else "slug"
+            diags.error(SourcePos(article.source, article.lines.get(key, 1)),
+                        f"article URL '{article.slug}' is also used by {other.source}",
+                        f"Set a different '{key}:' in one of them.")  # fmt: skip
+        elif other is not article:
             diags.error(SourcePos(article.source, article.lines.get("slug", 1)),
                         f"article slug '{article.slug}' is also used by {other.source}",
                         "Set a different 'slug:' in one of them.")  # fmt: skip
@@ -244,7 +251,7 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     body_keys: dict[str, str] = {}
     for article in articles:
         source_digest = digests[article.source]
-        rel = article_rel(article.slug) + "index.html"
+        rel = page_file(article_rel(article.slug))
         hit = cache.docs.get(article.source)
         if output_ok and hit and hit[0] == source_digest:
             last = cache.pages.get(rel)
@@ -338,6 +345,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                                 [a.slug for a in articles])  # fmt: skip
     timer.lap("backlinks")
     article_refs = [ArticleRef.of(a) for a in articles]
+    intros = render_intros(corpus.sections, context, config, diags)
     templates.update(template_digests(env, ["macros.html", "term.html", *LISTING_TEMPLATES]))
     entry_base = digest(config_key, templates["macros.html"])
     entry_keys = {a.slug: ref_key(entry_base, a) for a in article_refs}
@@ -356,9 +364,10 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         article_order=[a.slug for a in articles], backlinks=backlinks, entries=entries, entry_keys=entry_keys,
         pages=0, names=names, article_refs=article_refs, articles_key=articles_key, tags=by_tag(article_refs),
         term_sources={t.source: s for s, t in graph.terms.items()},
-        article_sources={a.slug: a.source for a in articles},
+        article_sources={a.slug: a.source for a in articles}, home_intro=str(intros.get("", "")),
     )  # `pages` is counted once they are all known
     specs = term_page_specs(state, backlinks, graph.terms) + listing_page_specs(state) + feed_specs(state, backlinks)
+    specs += section_specs(corpus.sections, intros, articles, article_refs, config)
     timer.lap("page specs")
     todo = []
     for spec in specs:
@@ -368,7 +377,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         else:
             todo.append(spec)
     render_pages(todo, env, config, writer, diags, jobs)
-    static = _static_files(config) + [graph_json(config, graph, backlinks)]
+    static = _static_files(config) + bundle_files(config, corpus) + [graph_json(config, graph, backlinks)]
     for file in static:
         key = digest(file.data)
         new_pages[file.rel] = key
@@ -434,17 +443,40 @@ def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, 
     cache.search, cache.dirty = (key, True) if files is not None else ("", cache.dirty)
 
 
+THEME_ASSETS = "_glossary/"
+"""Where the theme's own files are published: a site's static/ is published at the root, as
+Hugo does, so the theme keeps out of its way (a site may still replace one of them by
+shipping static/_glossary/<name>)."""
+
+
 def _static_files(config: SiteConfig) -> list[OutputFile]:
-    """Theme assets, then the site's static/ over them, then the highlighting CSS."""
+    """Theme assets, then the site's static/ (at the site's root, over them), then the highlighting CSS."""
     files: dict[str, OutputFile] = {}
-    for base, label in ((THEME / "static", "theme/static"), (config.root / "static", "static")):
+    for base, label, prefix in ((THEME / "static", "theme/static", THEME_ASSETS), (config.root / "static", "static", "")):
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     rel = path.relative_to(base).as_posix()
-                    files[f"static/{rel}"] = OutputFile(f"static/{rel}", path.read_bytes(), f"{label}/{rel}")
-    files.setdefault("static/pygments.css", OutputFile("static/pygments.css", pygments_css(), "theme"))
+                    files[prefix + rel] = OutputFile(prefix + rel, path.read_bytes(), f"{label}/{rel}")
+    css = THEME_ASSETS + "pygments.css"
+    files.setdefault(css, OutputFile(css, pygments_css(), "theme"))
     return list(files.values())
+
+
+def bundle_files(config: SiteConfig, corpus: Corpus) -> list[OutputFile]:
+    """The other files of each published leaf bundle, beside its page (relative links work)."""
+    pages = {a.source: article_rel(a.slug) for a in corpus.articles}
+    files = []
+    for rel, owner in corpus.resources:
+        folder = pages.get(owner)
+        if folder is None or not folder.endswith("/"):
+            continue  # its page is a draft, not due yet, or published as a single file
+        inside = rel[len(owner.rsplit("/", 1)[0]) + 1 :]
+        try:
+            files.append(OutputFile(folder + inside, (config.root / rel).read_bytes(), rel))
+        except OSError:
+            continue  # gone since it was listed: the next build does not list it
+    return files
 
 
 def pygments_css() -> bytes:

@@ -27,7 +27,7 @@ def listing_page_specs(state: LastBuild, terms_only: bool = False) -> list[PageS
     """Home, article list, glossary, A-Z, categories, depths, tags, feed, sitemap (`terms_only`:
     those that show terms' summaries, which a term edit changes)."""
     return listing_specs(state.graph, state.inputs.term_refs, state.article_refs, state.articles_key, state.tags,
-                         terms_only=terms_only, config=state.config)  # fmt: skip
+                         terms_only=terms_only, config=state.config, home_intro=state.home_intro)  # fmt: skip
 
 
 def feed_specs(state: LastBuild, backlinks: Backlinks, categories: set[str] | None = None) -> list[PageSpec]:

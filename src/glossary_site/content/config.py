@@ -11,6 +11,7 @@ import yaml
 
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
+from .urls import TOKENS, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
 
@@ -47,6 +48,12 @@ class SiteConfig:
     """Full-text search with Pagefind: an index in pagefind/ and a search page."""
     graph: bool = True
     """A neighbourhood graph (SVG) on each term page and a whole-glossary graph page."""
+    article_urls: str = "articles"
+    """'articles': every article at /articles/<slug>/; 'hugo': at /<section>/<slug>/ as Hugo
+    publishes it (the default for a site read from a Hugo config)."""
+    permalinks: dict[str, str] = field(default_factory=dict)
+    """Section -> a URL pattern with Hugo's tokens (`/:year/:month/:slug/`); '' for the
+    articles at the top of content/."""
     params: dict[str, Any] = field(default_factory=dict)
     """Everything else in site.yaml, for templates."""
 
@@ -85,8 +92,11 @@ _KEYS = {
     "previews": bool,
     "search": bool,
     "graph": bool,
+    "article_urls": str,
+    "permalinks": dict,
     "params": dict,
 }
+ARTICLE_URLS = ("articles", "hugo")
 
 
 def load_config(
@@ -125,6 +135,12 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
         diags.error(SourcePos(rel, 1), "site.yaml must be a mapping of keys to values")
         return config
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node else {}
+    for key_node, value_node in node.value if node else ():  # nested keys of permalinks, for errors
+        if str(key_node.value) == "permalinks" and isinstance(value_node, yaml.MappingNode):
+            for sub, sub_value in value_node.value:
+                lines[f"permalinks.{sub.value}"] = sub.start_mark.line + 1
+                if isinstance(sub_value, yaml.MappingNode):
+                    lines.update({f"permalinks.{k.value}": k.start_mark.line + 1 for k, _ in sub_value.value})
     values: dict[str, Any] = {}
     for key, value in data.items():
         pos = SourcePos(rel, lines.get(str(key), 0))
@@ -147,5 +163,27 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
                 did_you_mean(value, LINK_POLICIES) or f"Use one of: {', '.join(LINK_POLICIES)}.",
             )
             continue
+        if key == "article_urls" and value not in ARTICLE_URLS:
+            diags.error(pos, f"unknown article_urls '{value}'", f"Use one of: {', '.join(ARTICLE_URLS)}.")
+            continue
+        if key == "permalinks":
+            value = check_permalinks(value, rel, lines, diags)
         values[key] = value
     return replace(config, **values)
+
+
+def check_permalinks(value: dict, rel: str, lines: dict[str, int], diags: Diagnostics) -> dict[str, str]:
+    """Section -> pattern, with Hugo's `page` sub-table read as the same; a pattern with a token
+    this tool cannot expand is an error at its line."""
+    value = {**{k: v for k, v in value.items() if k != "page"}, **(value.get("page") or {})}
+    patterns = {}
+    for section, pattern in value.items():
+        pos = SourcePos(rel, lines.get(f"permalinks.{section}", lines.get("permalinks", 0)))
+        if not isinstance(pattern, str):
+            diags.error(pos, f"permalinks: the pattern of '{section}' must be text")
+            continue
+        for token in unknown_tokens(pattern):
+            diags.error(pos, f"permalinks: unknown token ':{token}' in '{pattern}'",
+                        did_you_mean(token, TOKENS) or f"Use one of: {', '.join(':' + t for t in TOKENS)}.")
+        patterns["" if section in ("/", "_default") else str(section)] = pattern
+    return patterns

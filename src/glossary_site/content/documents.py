@@ -13,6 +13,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import FrontMatter, parse_front_matter
 from .sources import SourceFile
+from .urls import article_path
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Term:
 @dataclass(frozen=True)
 class Article:
     slug: str
+    """The article's key in the site, unique: its slug when it is published at
+    /articles/<slug>/, else its URL path ('/posts/my-post/'); urls.article_rel maps it back."""
     title: str
     date: dt.datetime | None
     summary: str
@@ -64,6 +67,20 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Section:
+    """An `_index.md`: the introduction of its folder's listing page (the home page's, at the top)."""
+
+    folder: str
+    """Its folder under content/ ('posts', 'docs/guide'; '' for the home page)."""
+    title: str
+    body: str
+    body_line: int
+    source: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class Corpus:
     terms: tuple[Term, ...]
     articles: tuple[Article, ...]
@@ -71,6 +88,9 @@ class Corpus:
     """Slugs of term files that failed to parse: references to them are not reported twice."""
     next_change: dt.datetime | None = None
     """When an article set aside as future or expired changes that (see published())."""
+    resources: tuple[tuple[str, str], ...] = ()
+    """(file, the index.md of its leaf bundle) for every other file of a bundle in content/."""
+    sections: tuple[Section, ...] = ()
 
 
 TERM_KEYS = (
@@ -79,7 +99,7 @@ TERM_KEYS = (
 )  # fmt: skip
 TERM_REQUIRED = ("title", "summary", "category", "depth")
 ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink",
-                "publishDate", "expiryDate", "weight")  # fmt: skip
+                "publishDate", "expiryDate", "weight", "url")  # fmt: skip
 
 HUGO_UNSUPPORTED = ("layout", "type", "outputs", "cascade", "build", "headless", "resources", "markup", "menu",
                     "menus", "sitemap", "categories", "series", "linkTitle", "translationKey", "isCJKLanguage")  # fmt: skip
@@ -109,17 +129,23 @@ def parse_source(source: SourceFile, config: SiteConfig, diags: Diagnostics) -> 
         return None, False
     if fm.data.get("draft") is True and not config.drafts:
         return None, True
-    doc = parse_term(source, fm, config, diags) if source.kind == "term" else parse_article(source, fm, diags)
+    if source.kind == "section":
+        doc = parse_section(source, fm, diags)
+    elif source.kind == "term":
+        doc = parse_term(source, fm, config, diags)
+    else:
+        doc = parse_article(source, fm, config, diags)
     return doc, doc is not None
 
 
-def assemble_corpus(parsed: list[tuple[SourceFile, Term | Article | None, bool]]) -> Corpus:
+def assemble_corpus(parsed: list[tuple[SourceFile, Term | Article | Section | None, bool]]) -> Corpus:
     terms = tuple(doc for _, doc, _ in parsed if isinstance(doc, Term))
     articles = tuple(doc for _, doc, _ in parsed if isinstance(doc, Article))
+    sections = tuple(doc for _, doc, _ in parsed if isinstance(doc, Section))
     broken = frozenset(
         slugify(PurePosixPath(source.rel).stem) for source, _, ok in parsed if source.kind == "term" and not ok
     )
-    return Corpus(terms, articles, broken)
+    return Corpus(terms, articles, broken, sections=sections)
 
 
 def parse_corpus(sources: list[SourceFile], config: SiteConfig, diags: Diagnostics) -> Corpus:
@@ -243,7 +269,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
     )  # fmt: skip
 
 
-def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Article | None:
+def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: Diagnostics) -> Article | None:
     f = _Fields(source.rel, fm, diags, ARTICLE_KEYS)
     title, heading_line = f.optional_str("title"), 0
     if not title and "title" not in fm.data:  # as Hugo and MkDocs: the first heading, else the file name
@@ -257,9 +283,12 @@ def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Ar
     weight = f.fm.data.get("weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, int):
         f.error("weight", f"'weight' must be a whole number, not {_kind(weight)}", "Write weight: 10")
-    written = f.optional_str("slug")
+    written, url = f.optional_str("slug"), f.optional_str("url")
     slug = slugify(written or _file_name(source.rel))
-    if not slug:
+    path = article_path(source.rel, written, title, date, url, config.permalinks, config.article_urls == "hugo", slug)
+    if path != f"articles/{slug}/":  # published where Hugo would: the path is its key
+        slug = "/" + path
+    elif not slug:
         f.error("slug", "slug is empty after removing unsafe characters", "Use letters, digits and '-'.")
     elif slug in RESERVED_SLUGS:
         f.error("slug", f"slug '{slug}' is a reserved name on Windows", f"Write slug: {slug}-article")
@@ -274,6 +303,18 @@ def parse_article(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Ar
         source=source.rel, publish_date=publish_date, expiry_date=expiry_date, weight=weight, heading_line=heading_line,
         params=dict(fm.data), lines=dict(fm.lines),
     )  # fmt: skip
+
+
+def parse_section(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Section:
+    f = _Fields(source.rel, fm, diags, ())
+    folder = source.rel[len("content/"):].rpartition("/")[0]
+    title = f.optional_str("title")
+    if not title:
+        name = re.sub(r"[-_]+", " ", folder.rsplit("/", 1)[-1]).strip()
+        title = name[:1].upper() + name[1:]
+    if not f.ok:
+        return None
+    return Section(folder, title, fm.body, fm.body_line, source.rel, dict(fm.data), dict(fm.lines))
 
 
 def _file_name(rel: str) -> str:

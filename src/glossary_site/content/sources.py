@@ -13,7 +13,9 @@ from typing import Literal
 
 from .diagnostics import Diagnostics, SourcePos
 
-Kind = Literal["term", "article"]
+Kind = Literal["term", "article", "section"]
+"""A section is an `_index.md` of content/: the text of a section's page (or, at the top, the
+home page's), as Hugo's branch bundles are."""
 
 SOURCE_DIRS: dict[str, Kind] = {"terms": "term", "content": "article"}
 
@@ -36,17 +38,26 @@ def is_ignored_name(name: str) -> bool:
     )
 
 
-def load_sources(root: Path, diags: Diagnostics) -> list[SourceFile]:
-    """Every Markdown file under terms/ and content/, in a stable order."""
+def load_sources(root: Path, diags: Diagnostics, resources: list[tuple[str, str]] | None = None) -> list[SourceFile]:
+    """Every Markdown file under terms/ and content/, in a stable order. The other files of a
+    leaf bundle (a folder of content/ with an index.md: pictures, downloads, even Markdown, as
+    in Hugo) are not sources: they go to `resources` as (file, the bundle's index.md)."""
     found: list[SourceFile] = []
     real_root = root.resolve()
     for dirname, kind in SOURCE_DIRS.items():
         base = root / dirname
         if not base.is_dir():
             continue
-        for rel, entry in _walk(str(root), dirname):
+        entries = list(_walk(str(root), dirname))
+        bundles = {rel.rsplit("/", 1)[0] for rel, e in entries if e.name == "index.md"} if kind == "article" else set()
+        for rel, entry in entries:
             name = entry.name
             if is_ignored_name(name):
+                continue
+            owner = _bundle_of(rel, bundles)
+            if owner is not None and rel != f"{owner}/index.md":
+                if resources is not None and not entry.is_symlink():
+                    resources.append((rel, f"{owner}/index.md"))
                 continue
             if not name.lower().endswith(".md"):
                 diags.note(SourcePos(rel), "ignored: not a Markdown (.md) file")
@@ -58,16 +69,31 @@ def load_sources(root: Path, diags: Diagnostics) -> list[SourceFile]:
                     "Copy the file into the site instead.",
                 )
                 continue
-            source = _read(entry.path, rel, kind, diags)
+            source = _read(entry.path, rel, kind_of(rel) or kind, diags)
             if source is not None:
                 found.append(source)
     return sorted(found, key=lambda s: s.rel)
 
 
+def kind_of(rel: str) -> Kind | None:
+    kind = SOURCE_DIRS.get(rel.split("/", 1)[0])
+    return "section" if kind == "article" and rel.rsplit("/", 1)[-1] == "_index.md" else kind
+
+
+def _bundle_of(rel: str, bundles: set[str]) -> str | None:
+    """The innermost leaf bundle folder holding `rel`, if any."""
+    folder = rel.rsplit("/", 1)[0]
+    while "/" in folder:
+        if folder in bundles:
+            return folder
+        folder = folder.rsplit("/", 1)[0]
+    return None
+
+
 def read_source(root: Path, rel: str, diags: Diagnostics) -> SourceFile | None:
     """One known source again (the dev server re-reads only what the watcher reported)."""
     path = root / rel
-    kind = SOURCE_DIRS.get(rel.split("/", 1)[0])
+    kind = kind_of(rel)
     if kind is None or path.suffix.lower() != ".md" or path.is_symlink() or not path.is_file():
         diags.note(SourcePos(rel), "not a plain source file")  # the caller falls back to a full load
         return None

@@ -20,6 +20,7 @@ from ..content.digests import digest, text_digest
 from ..content.documents import Article, Term, slugify
 from ..content.graph import TermGraph
 from ..content.refs import ArticleRef, TermRef
+from ..content.urls import article_rel, page_file
 from ..linking.markdown import Rendered
 from .graph_drawing import glossary_svg, neighbourhood_svg
 from .indexes import Backlinks, by_category, by_depth, by_letter, by_tag, terms_by_depth
@@ -64,10 +65,6 @@ def term_rel(slug: str) -> str:
     return f"terms/{slug}/"
 
 
-def article_rel(slug: str) -> str:
-    return f"articles/{slug}/"
-
-
 def install_globals(env: Environment, config: SiteConfig) -> None:
     """Helpers every template may use; they depend on the site config only."""
     env.filters["slugify"] = slugify
@@ -77,6 +74,7 @@ def install_globals(env: Environment, config: SiteConfig) -> None:
         url=config.url,
         term_url=lambda slug: config.url(term_rel(slug)),
         article_url=lambda slug: config.url(article_rel(slug)),
+        article_rel=article_rel,
         category_url=lambda name: config.url(f"categories/{slugify(name)}/"),
         depth_url=lambda name: config.url(f"depth/{slugify(name)}/"),
         tag_url=lambda name: config.url(f"tags/{slugify(name)}/"),
@@ -148,7 +146,7 @@ def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, Term
     mentioned = dict.fromkeys(slug for slug, _ in rendered.mentions)
     groups = terms_by_depth([term_refs[s] for s in mentioned if s in term_refs], depths)
     return PageSpec(
-        article_rel(article.slug) + "index.html", "article.html", article.source,
+        page_file(article_rel(article.slug)), "article.html", article.source,
         {"article": article, "body": rendered.html, "toc": rendered.toc if flags["toc"] else (),
          "reading_minutes": max(1, round(rendered.words / 200)), "flags": flags,
          "terms_by_depth": [(depth, Markup("".join(items[t.slug] for t in terms))) for depth, terms in groups]},
@@ -204,14 +202,15 @@ def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, 
     return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, key_parts, complete)
 
 
-LISTING_TEMPLATES = ("home.html", "articles.html", "glossary.html", "a-z.html", "categories.html", "depths.html",
+LISTING_TEMPLATES = ("home.html", "articles.html", "section.html", "glossary.html", "a-z.html", "categories.html", "depths.html",
                      "tags.html", "404.html", "feed.xml", "sitemap.xml", "category.html", "depth.html", "tag.html",
                      "robots.txt", "graph.html", "search.html")
 
 
 def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: list[ArticleRef],
                   articles_key: str | None = None, tags: list | None = None,
-                  terms_only: bool = False, config: SiteConfig | None = None) -> list[PageSpec]:  # fmt: skip
+                  terms_only: bool = False, config: SiteConfig | None = None,
+                  home_intro: str = "") -> list[PageSpec]:  # fmt: skip
     """Home, article list, glossary, A-Z, category, depth and tag pages, feed and sitemap.
 
     Pages listing every article are keyed by `articles_key` (a digest of the list, computed
@@ -228,7 +227,8 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
     tags = by_tag(articles) if tags is None else tags
     specs = [
         PageSpec("index.html", "home.html", "index",
-                 {"recent": articles[:10], "categories": categories, "depths": depths, "term_count": len(terms)}),
+                 {"recent": articles[:10], "categories": categories, "depths": depths, "term_count": len(terms),
+                  "intro": Markup(home_intro)}),
         PageSpec("articles/index.html", "articles.html", "index", {"articles": articles}, {"articles": articles_key}),
         PageSpec("terms/index.html", "glossary.html", "index",
                  {"groups": categories, "depths": depths, "letters": [letter for letter, _ in by_letter(terms)]}),

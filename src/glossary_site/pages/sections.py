@@ -1,0 +1,62 @@
+"""Section pages: each folder of content/ listed under the text of its `_index.md`, as Hugo's
+list pages are; `content/_index.md` is the home page's text.
+
+A folder gets a page when it has an `_index.md`, and, for a site with Hugo's URLs, when it is
+a top-level folder holding articles (Hugo lists every top-level section). Its page sits at
+the folder's path ('posts/') and lists the articles under the folder, newest first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from markupsafe import Markup
+
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics, SourcePos
+from ..content.documents import Article, Section
+from ..content.refs import ArticleRef
+from ..content.urls import segment
+from ..linking.autolink import LinkContext, LinkState
+from ..linking.markdown import make_markdown, render_markdown
+from .render import PageSpec
+
+
+def section_folder_rel(folder: str) -> str:
+    return "/".join(segment(part) for part in folder.split("/")) + "/"
+
+
+def render_intros(sections: tuple[Section, ...], context: LinkContext, config: SiteConfig,
+                  diags: Diagnostics) -> dict[str, Markup]:  # fmt: skip
+    """Folder -> its `_index.md` text as HTML. Terms are linked as in an article, but the links
+    point at no preview: a section page has no "Terms in this article" to hold one."""
+    if not sections:
+        return {}
+    md = make_markdown(dataclasses.replace(context, describe=False, _tags={}), config.unsafe_html)
+    intros = {}
+    for section in sections:
+        rendered = render_markdown(md, section.body, LinkState(body_line=section.body_line))
+        for line, message, hint, _ in rendered.errors:
+            diags.error(SourcePos(section.source, line), message, hint)
+        intros[section.folder] = Markup(rendered.html)
+    return intros
+
+
+def section_specs(sections: tuple[Section, ...], intros: dict[str, Markup], articles: list[Article],
+                  refs: list[ArticleRef], config: SiteConfig) -> list[PageSpec]:  # fmt: skip
+    """A listing page per section folder (`articles` and `refs` in listing order)."""
+    by_folder = {s.folder: s for s in sections if s.folder}
+    folders = set(by_folder)
+    if config.article_urls == "hugo":
+        folders |= {a.source.split("/")[1] for a in articles if a.source.count("/") > 1}
+    specs = []
+    for folder in sorted(folders):
+        section = by_folder.get(folder)
+        prefix = f"content/{folder}/"
+        listed = [ref for article, ref in zip(articles, refs) if article.source.startswith(prefix)]
+        name = folder.rsplit("/", 1)[-1]
+        title = section.title if section is not None else (name[:1].upper() + name[1:])
+        specs.append(PageSpec(section_folder_rel(folder) + "index.html", "section.html",
+                              section.source if section is not None else f"section {folder}",
+                              {"title": title, "intro": intros.get(folder, ""), "articles": listed}))  # fmt: skip
+    return specs
