@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..content.hugo_config import CONFIG_FILES
 
 MANIFEST = "inputs.pickle"
 INPUT_DIRS = ("terms", "content", "templates", "static")
@@ -61,7 +62,7 @@ def snapshot(root: Path) -> Snapshot:
     """Taken before the build reads anything: a file changed during the build then differs next time."""
     taken = time.time_ns()
     files: dict[str, tuple[int, int, int]] = {}
-    for name in ("site.yaml",):
+    for name in ("site.yaml", *CONFIG_FILES):
         _stat_into(files, str(root / name))
     for name in INPUT_DIRS:
         _walk_into(files, str(root / name))

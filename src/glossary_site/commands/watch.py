@@ -16,10 +16,11 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ..content.hugo_config import CONFIG_FILES
 from ..content.sources import is_ignored_name
 
-WATCHED_DIRS = ("content", "terms", "templates", "static")
-WATCHED_FILES = ("site.yaml",)
+WATCHED_DIRS = ("content", "terms", "templates", "static", "config")
+WATCHED_FILES = ("site.yaml", *(name for name in CONFIG_FILES if "/" not in name))
 
 
 def relevant_path(root: Path, path: str) -> str | None:

@@ -11,6 +11,7 @@ import yaml
 
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
+from .hugo_config import find_hugo_config, read_hugo_config
 from .urls import TOKENS, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
@@ -110,6 +111,10 @@ def load_config(
 ) -> SiteConfig:
     """Read site.yaml (optional) and apply flags; problems go to `diags`."""
     config = SiteConfig(root=root, output=output or root / "public", drafts=drafts, future=future, expired=expired)
+    hugo = find_hugo_config(root)
+    if hugo is not None:  # a Hugo site: what maps from its configuration; site.yaml, if any, wins
+        data, lines = read_hugo_config(root, hugo, diags)
+        config = _apply(config, data, lines, hugo, diags)
     path = root / "site.yaml"
     if path.exists():
         config = _apply_file(config, path, diags)
@@ -141,6 +146,10 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
                 lines[f"permalinks.{sub.value}"] = sub.start_mark.line + 1
                 if isinstance(sub_value, yaml.MappingNode):
                     lines.update({f"permalinks.{k.value}": k.start_mark.line + 1 for k, _ in sub_value.value})
+    return _apply(config, data, lines, rel, diags)
+
+
+def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diags: Diagnostics) -> SiteConfig:
     values: dict[str, Any] = {}
     for key, value in data.items():
         pos = SourcePos(rel, lines.get(str(key), 0))

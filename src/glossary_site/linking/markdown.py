@@ -13,6 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..content.documents import slugify
 from .autolink import LinkContext, LinkState, autolink_plugin
 from .fast_paragraphs import fast_paragraphs_plugin
+from .site_links import site_links_plugin
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = 
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_anchor_slug)
     md.use(autolink_plugin, context=context)
     md.use(fast_paragraphs_plugin)
+    md.use(site_links_plugin, base_path=context.base_path)
     md.glossary_lean = None if lean else (context, unsafe_html)
     return md
 

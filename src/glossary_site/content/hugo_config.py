@@ -1,0 +1,100 @@
+"""Read a Hugo site's configuration (hugo.toml, hugo.yaml, hugo.json, or the older config.*)
+into the keys of site.yaml that it maps to.
+
+What maps: `title`, `baseURL` (its path becomes the base path), `languageCode`,
+`params.description` (or `description`), `permalinks`, and the glossary's own options under
+`params.glossary` (any key of site.yaml, such as `categories` or `terms_dir`). A site read
+this way publishes its articles where Hugo does (`article_urls: hugo`). Keys of Hugo's that
+change nothing here (menus, theme, outputs, markup ...) are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, SourcePos
+from .frontmatter import UniqueKeyLoader
+
+CONFIG_FILES = tuple(f"{folder}{name}.{ext}" for folder in ("", "config/_default/") for name in ("hugo", "config")
+                     for ext in ("toml", "yaml", "yml", "json"))  # fmt: skip
+"""Where Hugo looks for its configuration, in its order."""
+
+
+def find_hugo_config(root: Path) -> str | None:
+    return next((name for name in CONFIG_FILES if (root / name).is_file()), None)
+
+
+def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str, Any], dict[str, int]]:
+    """(site.yaml keys, key -> line) from Hugo's configuration file `rel`."""
+    data, lines = _load(root / rel, rel, diags)
+    if not data:
+        return {}, {}
+    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    mapped: dict[str, Any] = {"article_urls": "hugo"}
+    where: dict[str, int] = {}
+    for ours, value, key in (("title", data.get("title"), "title"), ("base_url", data.get("baseURL") or data.get("baseurl"), "baseURL"),
+                             ("language", data.get("languageCode"), "languageCode"),
+                             ("description", params.get("description", data.get("description")), "description"),
+                             ("permalinks", data.get("permalinks"), "permalinks")):  # fmt: skip
+        if value not in (None, ""):
+            mapped[ours] = value
+            where[ours] = lines.get(key, 0)
+    glossary = params.get("glossary")
+    if isinstance(glossary, dict):
+        mapped.update(glossary)
+        where.update({k: lines.get("params", 0) for k in glossary})
+    return mapped, where
+
+
+def _load(path: Path, rel: str, diags: Diagnostics) -> tuple[dict, dict[str, int]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        diags.error(SourcePos(rel), f"cannot read Hugo's configuration: {exc}")
+        return {}, {}
+    try:
+        if rel.endswith(".toml"):
+            data = tomllib.loads(text)
+        elif rel.endswith(".json"):
+            data = json.loads(text)
+        else:
+            data = yaml.load(text, Loader=UniqueKeyLoader) or {}
+    except tomllib.TOMLDecodeError as exc:
+        diags.error(SourcePos(rel, _toml_line(str(exc))), f"invalid TOML: {exc}")
+        return {}, {}
+    except json.JSONDecodeError as exc:
+        diags.error(SourcePos(rel, exc.lineno), f"invalid JSON: {exc.msg}")
+        return {}, {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        diags.error(SourcePos(rel, mark.line + 1 if mark else 0), f"invalid YAML: {exc.problem}")
+        return {}, {}
+    if not isinstance(data, dict):
+        diags.error(SourcePos(rel, 1), "Hugo's configuration must be a mapping of keys to values")
+        return {}, {}
+    return data, _key_lines(text)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The first line naming each key (TOML `key =` / `[table]`, YAML `key:`, JSON `"key":`)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip().strip("[]").strip('"')
+        for sep in ("=", ":", '"'):
+            key = stripped.split(sep, 1)[0].strip().strip('"')
+            if key and " " not in key:
+                lines.setdefault(key, number)
+                lines.setdefault(key.split(".")[0], number)
+                break
+    return lines
+
+
+def _toml_line(message: str) -> int:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else 0
