@@ -23,6 +23,7 @@ from ..linking.markdown import Rendered, make_markdown, render_markdown
 from ..pages.entry_slots import Slots, encoded, fill, markers, placed
 from ..pages.indexes import first_mentions
 from ..pages.render import article_spec, install_globals, render_page
+from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import make_environment
 from .kept_bodies import pack, unpack, write_body
 from .publish import write_new
@@ -73,6 +74,11 @@ class UnitInputs:
     write only once every page has rendered)."""
 
 
+def page_info(article: Article) -> dict:
+    """What a shortcode may know of the article it is in (Hugo's .Page): title, url, date, params."""
+    return {"title": article.title, "url": article_rel(article.slug), "date": article.date, "params": article.params}
+
+
 def page_key(inputs: UnitInputs, source_digest: str, terms: tuple[str, ...]) -> str:
     """Checked for every article on every build: plain string hashing, no pickling."""
     refs = inputs.ref_digests
@@ -100,7 +106,8 @@ class ArticleRenderer:
     @property
     def md(self):
         if self._md is None:  # not needed to re-assemble a page around a kept body
-            self._md = make_markdown(self.inputs.context, self.inputs.config.unsafe_html)
+            self._md = make_markdown(self.inputs.context, self.inputs.config.unsafe_html,
+                                     shortcodes=ShortcodeTemplates(self.env))  # fmt: skip
         return self._md
 
     def run(self, article: Article, source_digest: str, body: bytes | None = None, body_key: str = "") -> ArticleResult:
@@ -113,7 +120,7 @@ class ArticleRenderer:
             except Exception:  # a damaged kept body is rendered again, never trusted
                 rendered = body = None
         if rendered is None:
-            state = LinkState(body_line=article.body_line, enabled=article.autolink)
+            state = LinkState(body_line=article.body_line, enabled=article.autolink, page=page_info(article))
             rendered = render_markdown(self.md, article.body, state)
             if self.inputs.body_dir is not None and body_key:
                 write_body(self.inputs.body_dir, body_key, pack(rendered))
@@ -122,6 +129,8 @@ class ArticleRenderer:
         diags = Diagnostics()
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(article.source, line), message, hint)
+        for line, message, hint in rendered.warnings:
+            diags.warning(SourcePos(article.source, line), message, hint)
         written, data, slots = False, None, None
         if not diags.has_errors:
             output, slots = self._page(article, rendered, diags)

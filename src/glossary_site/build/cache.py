@@ -23,7 +23,7 @@ from .kept_bodies import BodyStore
 from .up_to_date import engine
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 13
+FORMAT = 14
 
 
 def with_body(doc, body: str):

@@ -37,6 +37,7 @@ from ..pages.render import (
     term_items,
 )
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
+from ..pages.shortcode_templates import ShortcodeTemplates
 from .article_pages import ArticleRenderer, ArticleResult, page_key
 from .cache import BuildCache
 from .cache_store import Rows
@@ -134,7 +135,7 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
     inputs = dataclasses.replace(live.inputs, term_refs=term_refs, term_items=items,
                                  ref_digests={s: digest(r) for s, r in term_refs.items()})  # fmt: skip
     # Bodies link by name only, so only the edited terms' own text needs linking again.
-    md = make_markdown(inputs.context, live.config.unsafe_html)
+    md = make_markdown(inputs.context, live.config.unsafe_html, shortcodes=ShortcodeTemplates(live.env))
     term_docs = dict(live.term_docs)
     for doc, _ in edits:
         term_docs[doc.slug] = link_term(md, doc)

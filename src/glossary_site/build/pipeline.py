@@ -38,6 +38,7 @@ from ..content.refs import ArticleRef, TermRef, ref_key
 from ..content.sources import SourceFile, load_sources
 from ..content.urls import article_rel, page_file
 from ..linking.autolink import LinkContext, LinkState
+from ..linking.builtin_shortcodes import ref_names
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.matcher import TermMatcher, inflections, make_form
 from ..pages.indexes import build_backlinks, by_tag, sort_articles
@@ -53,9 +54,10 @@ from ..pages.render import (
     term_items,
 )
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
-from ..pages.sections import render_intros, section_specs
+from ..pages.sections import render_intros, section_folder_rel, section_specs
+from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import THEME, make_environment, template_digests
-from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_key
+from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_info, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache, with_body
 from .last_build import LastBuild
 from .publish import OutputWriter, check_output_dir, write_new
@@ -174,8 +176,10 @@ def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> N
                         "Set a different 'slug:' in one of them.")  # fmt: skip
 
 
-def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False) -> LinkContext:
-    """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they stayed plain."""
+def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False,
+                 corpus: Corpus | None = None) -> LinkContext:  # fmt: skip
+    """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they
+    stayed plain; `corpus`: the pages a `ref` shortcode may name."""
     forms = [
         make_form(form, term.slug, term.case_sensitive)
         for term in graph.terms.values() if term.autolink or recognise_disabled
@@ -190,13 +194,33 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         policy=config.link_policy,
         describe=config.previews,
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
+        pages=ref_table(corpus) if corpus is not None else {},
     )
 
 
-def names_key(graph: TermGraph, config: SiteConfig) -> str:
-    """Everything that decides where links go (not what they show): names, policy, URLs."""
+def ref_table(corpus: Corpus) -> dict[str, str]:
+    """Every name a `ref` shortcode may give a page by -> the page's URL path."""
+    pages: dict[str, str] = {}
+    for article in corpus.articles:
+        ref_names(pages, article.source, article_rel(article.slug))
+    for section in corpus.sections:
+        ref_names(pages, section.source, section_folder_rel(section.folder) if section.folder else "")
+    return pages
+
+
+def uses_refs(corpus: Corpus) -> bool:
+    """Whether any text may call `ref` or `relref` (then every page's URL is a linking input)."""
+    return any("{{" in doc.body and "ref" in doc.body for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
+
+
+def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None = None,
+              shortcodes: ShortcodeTemplates | None = None) -> str:  # fmt: skip
+    """Everything that decides a rendered body apart from its text: where links go (names,
+    policy, URLs), the site's shortcode templates, and the pages `ref` may name."""
     names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
-    return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews)
+    pages = sorted(context.pages.items()) if context is not None else ()
+    return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, pages,
+                  shortcodes.key() if shortcodes is not None else "")  # fmt: skip
 
 
 # --- LINK ------------------------------------------------------------------------------
@@ -204,13 +228,14 @@ def names_key(graph: TermGraph, config: SiteConfig) -> str:
 
 def link_term(md, term: Term) -> TermDoc:
     """A term's summary and body share one linker state: first mention across both."""
-    state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug)
+    state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug,
+                      page={"title": term.title, "url": f"terms/{term.slug}/", "date": None, "params": {}})  # fmt: skip
     summary_html = render_inline(md, term.summary, state)
     state.body_line = term.body_line
     return TermDoc(summary_html, render_markdown(md, term.body, state))
 
 
-def link_terms(graph, context, names, digests, cache, config) -> dict[str, TermDoc]:
+def link_terms(graph, context, names, digests, cache, config, shortcodes=None) -> dict[str, TermDoc]:
     md = None
     docs = {}
     for slug, term in graph.terms.items():
@@ -219,17 +244,19 @@ def link_terms(graph, context, names, digests, cache, config) -> dict[str, TermD
         if hit and hit[0] == key:
             docs[slug] = hit[1]
             continue
-        md = md or make_markdown(context, config.unsafe_html)
+        md = md or make_markdown(context, config.unsafe_html, shortcodes=shortcodes)
         cache.dirty = True
         docs[slug] = link_term(md, term)
         cache.docs[term.source] = (key, docs[slug])
     return docs
 
 
-def _report_refs(source: str, errors, corpus: Corpus, diags: Diagnostics) -> None:
+def _report_refs(source: str, errors, corpus: Corpus, diags: Diagnostics, warnings=()) -> None:
     for line, message, hint, ref in errors:
         if slugify(ref) not in corpus.broken_terms:
             diags.error(SourcePos(source, line), message, hint)
+    for line, message, hint in warnings:
+        diags.warning(SourcePos(source, line), message, hint)
 
 
 # --- ARTICLE UNITS ---------------------------------------------------------------------
@@ -299,16 +326,17 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     corpus, graph, digests = read_site(config, diags, cache, jobs)
     timer.lap("load+parse+graph")
 
-    # Linking goes on after content errors so that one run reports bad references too.
-    context = link_context(graph, config)
-    names = names_key(graph, config)
-    term_docs = link_terms(graph, context, names, digests, cache, config)
-    for slug, doc in term_docs.items():
-        _report_refs(graph.terms[slug].source, doc.rendered.errors, corpus, diags)
-    timer.lap("link terms")
-
     env = make_environment(config.root, cache.root / CACHE_DIR / COMPILED if cache.store is not None else None)
     install_globals(env, config)
+    shortcodes = ShortcodeTemplates(env)
+    # Linking goes on after content errors so that one run reports bad references too.
+    context = link_context(graph, config, corpus=corpus if uses_refs(corpus) else None)
+    names = names_key(graph, config, context, shortcodes)
+    term_docs = link_terms(graph, context, names, digests, cache, config, shortcodes)
+    for slug, doc in term_docs.items():
+        _report_refs(graph.terms[slug].source, doc.rendered.errors, corpus, diags, doc.rendered.warnings)
+    timer.lap("link terms")
+
     templates = template_digests(env, ["article.html"])
     config_key = digest(dataclasses.replace(config, root=None, output=None))
     articles = sort_articles(corpus.articles)
@@ -322,9 +350,9 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                         keep_bodies, cache.bodies.prepare())  # fmt: skip
     if diags.has_errors:
         # Unknown references in articles are found by linking them: report them in this run too.
-        md = make_markdown(context, config.unsafe_html)
+        md = make_markdown(context, config.unsafe_html, shortcodes=shortcodes)
         for article in articles:
-            state = LinkState(body_line=article.body_line, enabled=False)
+            state = LinkState(body_line=article.body_line, enabled=False, page=page_info(article))
             _report_refs(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
         return BuildResult(False, timings=timer.timings)
     writer.ensure_staging()
@@ -345,7 +373,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                                 [a.slug for a in articles])  # fmt: skip
     timer.lap("backlinks")
     article_refs = [ArticleRef.of(a) for a in articles]
-    intros = render_intros(corpus.sections, context, config, diags)
+    intros = render_intros(corpus.sections, context, config, diags, shortcodes)
     templates.update(template_digests(env, ["macros.html", "term.html", *LISTING_TEMPLATES]))
     entry_base = digest(config_key, templates["macros.html"])
     entry_keys = {a.slug: ref_key(entry_base, a) for a in article_refs}
@@ -496,10 +524,16 @@ def pygments_css() -> bytes:
 def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
     """Everything `build` validates up to rendering (sources, graph, references); writes nothing."""
     corpus, graph, _ = read_site(config, diags)
-    md = make_markdown(link_context(graph, config), config.unsafe_html)
+    env = make_environment(config.root)
+    install_globals(env, config)
+    shortcodes = ShortcodeTemplates(env)
+    md = make_markdown(link_context(graph, config, corpus=corpus), config.unsafe_html, shortcodes=shortcodes)
     for term in graph.terms.values():
-        _report_refs(term.source, link_term(md, term).rendered.errors, corpus, diags)
+        rendered = link_term(md, term).rendered
+        _report_refs(term.source, rendered.errors, corpus, diags, rendered.warnings)
     for article in corpus.articles:
-        state = LinkState(body_line=article.body_line, enabled=False)
-        _report_refs(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
+        state = LinkState(body_line=article.body_line, enabled=False, page=page_info(article))
+        rendered = render_markdown(md, article.body, state)
+        _report_refs(article.source, rendered.errors, corpus, diags, rendered.warnings)
+    render_intros(corpus.sections, link_context(graph, config), config, diags, shortcodes)
     return not diags.has_errors

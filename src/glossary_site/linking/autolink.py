@@ -48,6 +48,9 @@ class LinkContext:
     describe: bool = False
     """Point each link at its term's preview (`aria-describedby="term-tip-<slug>"`); the page
     template holds the preview, so the body never carries a summary."""
+    pages: dict[str, str] = field(default_factory=dict, repr=False)
+    """What a `ref` shortcode may name (a page's path in content/, with or without '.md') -> the
+    page's URL path (builtin_shortcodes.ref_names)."""
     _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def url_for(self, slug: str) -> str:
@@ -91,6 +94,10 @@ class LinkState:
     """(line, message, hint, reference) of unknown explicit references."""
     decisions: list[tuple[int, str, str, str]] = field(default_factory=list)
     """(line, text, slug, outcome) for explain: 'linked' or the reason it was not."""
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    """(line, message, hint) of what renders but deserves a word (a shortcode that cannot run here)."""
+    page: dict = field(default_factory=dict)
+    """What shortcodes may know of the page being rendered: title, url, date, params."""
 
 
 def autolink_plugin(md: MarkdownIt, context: LinkContext) -> None:

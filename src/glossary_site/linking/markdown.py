@@ -13,6 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..content.documents import slugify
 from .autolink import LinkContext, LinkState, autolink_plugin
 from .fast_paragraphs import fast_paragraphs_plugin
+from .shortcodes import SiteShortcodes, shortcodes_plugin
 from .site_links import site_links_plugin
 
 
@@ -40,6 +41,8 @@ class Rendered:
     highlighted: tuple[tuple[str, int, int], ...] = ()
     """(key, start, end): where each highlighted code block is in `html`, by the digest of its
     language and code, so that the next rendering of an edited body reuses them (prime())."""
+    warnings: tuple[tuple[int, str, str], ...] = ()
+    """(file line, message, hint) of what rendered but deserves a word (shortcodes.Call.warn)."""
 
 
 # Pygments compiles a lexer's regular expressions when a process first uses it: a quarter of a
@@ -94,19 +97,22 @@ def prime(rendered: Rendered) -> None:
         _primed[key] = rendered.html[start:end]
 
 
-def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = False) -> MarkdownIt:
-    """CommonMark plus tables, strikethrough, footnotes, heading anchors and term links
-    (`lean`: without tables and footnotes, for a text that cannot hold either; see _for), with
-    paragraphs parsed by fast_paragraphs (the same tokens, fewer rule calls)."""
+def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = False,
+                  shortcodes: SiteShortcodes | None = None) -> MarkdownIt:  # fmt: skip
+    """CommonMark plus tables, strikethrough, footnotes, heading anchors, Hugo shortcodes (the
+    built-in ones and `shortcodes`, the site's) and term links (`lean`: without tables and
+    footnotes, for a text that cannot hold either; see _for), with paragraphs parsed by
+    fast_paragraphs (the same tokens, fewer rule calls)."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "highlight": _highlight})
     md.enable(["strikethrough"] if lean else ["table", "strikethrough"])
     if not lean:
         md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_anchor_slug)
     md.use(autolink_plugin, context=context)
+    md.use(shortcodes_plugin, site=shortcodes, pages=context.pages, base_path=context.base_path)
     md.use(fast_paragraphs_plugin)
     md.use(site_links_plugin, base_path=context.base_path)
-    md.glossary_lean = None if lean else (context, unsafe_html)
+    md.glossary_lean = None if lean else (context, unsafe_html, True, shortcodes)
     return md
 
 
@@ -119,7 +125,7 @@ def _for(md: MarkdownIt, body: str) -> MarkdownIt:
     if lean is None or "|" in body or "[^" in body or "^[" in body:
         return md
     if isinstance(lean, tuple):  # made on first use, in the process that renders
-        lean = md.glossary_lean = make_markdown(*lean, lean=True)
+        lean = md.glossary_lean = make_markdown(*lean)
     return lean
 
 
@@ -140,6 +146,7 @@ def render_markdown(md: MarkdownIt, body: str, state: LinkState) -> Rendered:
         mentions=tuple(state.mentions),
         errors=tuple(state.errors),
         highlighted=_where(html, _made),
+        warnings=tuple(state.warnings),
     )
 
 

@@ -27,17 +27,20 @@ def section_folder_rel(folder: str) -> str:
 
 
 def render_intros(sections: tuple[Section, ...], context: LinkContext, config: SiteConfig,
-                  diags: Diagnostics) -> dict[str, Markup]:  # fmt: skip
+                  diags: Diagnostics, shortcodes=None) -> dict[str, Markup]:  # fmt: skip
     """Folder -> its `_index.md` text as HTML. Terms are linked as in an article, but the links
     point at no preview: a section page has no "Terms in this article" to hold one."""
     if not sections:
         return {}
-    md = make_markdown(dataclasses.replace(context, describe=False, _tags={}), config.unsafe_html)
+    md = make_markdown(dataclasses.replace(context, describe=False, _tags={}), config.unsafe_html, shortcodes=shortcodes)
     intros = {}
     for section in sections:
-        rendered = render_markdown(md, section.body, LinkState(body_line=section.body_line))
+        page = {"title": section.title, "url": section_folder_rel(section.folder), "date": None, "params": section.params}
+        rendered = render_markdown(md, section.body, LinkState(body_line=section.body_line, page=page))
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(section.source, line), message, hint)
+        for line, message, hint in rendered.warnings:
+            diags.warning(SourcePos(section.source, line), message, hint)
         intros[section.folder] = Markup(rendered.html)
     return intros
 

@@ -1,0 +1,201 @@
+"""The shortcodes every site has, rendered as Hugo renders them: figure, highlight, ref, relref,
+details, param, youtube and vimeo (privacy-friendly embeds), comment and qr; and those of the
+PaperMod theme, so its posts build as they are: collapse, rawhtml, ltr, rtl, audio, video,
+inTextImg and its figure variant. Embeds that need a third party at build time (x, tweet,
+instagram, gist) become a plain link to the post, with a warning.
+
+Each takes a shortcodes.Call and the `ref` table and returns HTML; every value an author
+wrote is escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from markdown_it.common.utils import escapeHtml
+
+from ..content.diagnostics import did_you_mean
+from .shortcode_call import Call
+
+
+def _attr(name: str, value: str) -> str:
+    return f' {name}="{escapeHtml(value)}"' if value else ""
+
+
+def figure(call: Call, pages: dict) -> str:
+    src = call.url(call.get("src", 0))
+    if not src:
+        return call.error("figure needs a src", 'Write {{< figure src="picture.png" alt="..." >}}.')
+    img = f"<img{_attr('src', src)}{_attr('alt', call.get('alt') or call.get('caption'))}" \
+          f"{_attr('width', call.get('width'))}{_attr('height', call.get('height'))}" \
+          f"{_attr('title', call.get('title'))} loading=\"lazy\">"  # fmt: skip
+    link = call.get("link")
+    if link:
+        img = f"<a{_attr('href', call.url(link))}{_attr('target', call.get('target'))}{_attr('rel', call.get('rel'))}>{img}</a>"
+    caption = call.get("caption")
+    attr, attrlink = call.get("attr"), call.get("attrlink")
+    text = ""
+    if call.get("title") and not caption:
+        text += f"<h4>{escapeHtml(call.get('title'))}</h4>"
+    if caption:
+        text += call.markdownify(caption, inline=True)
+    if attr:
+        credit = call.markdownify(attr, inline=True)
+        text += " " + (f'<a{_attr("href", attrlink)}>{credit}</a>' if attrlink else credit)
+    classes = " ".join(c for c in (call.get("class"), f"align-{call.get('align')}" if call.get("align") else "") if c)
+    caption_html = f"<figcaption>{text.strip()}</figcaption>" if text else ""
+    return f"<figure{_attr('class', classes)}>{img}{caption_html}</figure>"
+
+
+def highlight(call: Call, pages: dict) -> str:
+    lang = call.get("lang", 0)
+    return call.highlight((call.inner or "").strip("\n") + "\n", lang, call.get("options", 1))
+
+
+def ref(call: Call, pages: dict) -> str:
+    target = call.get("path", 0)
+    found = resolve_ref(pages, target) if target else None
+    if found is None:
+        hint = did_you_mean(target, [n for n in pages if not n.startswith("/")])
+        return call.error(f"{call.name} to '{target}' finds no page",
+                          hint or "Name the page by its path in content/, e.g. posts/hello.md.")  # fmt: skip
+    return escapeHtml(call.url("/" + found if not found.startswith("/") else found))
+
+
+def details(call: Call, pages: dict) -> str:
+    summary = call.get("summary", 0) or "Details"
+    opened = " open" if call.get("open") in ("true", "open") else ""
+    return f"<details{opened}><summary>{call.markdownify(summary, inline=True)}</summary>\n{call.markdownify()}</details>"
+
+
+def collapse(call: Call, pages: dict) -> str:
+    summary = call.get("summary", 0) or "Details"
+    opened = " open" if call.get("openByDefault") == "true" else ""
+    return f"<details{opened}><summary>{call.markdownify(summary, inline=True)}</summary>\n{call.markdownify()}</details>"
+
+
+def param(call: Call, pages: dict) -> str:
+    name = call.get("name", 0)
+    value = call.state.page.get("params", {}).get(name)
+    if value is None:
+        return call.error(f"param '{name}' is not in this page's front matter")
+    return escapeHtml(str(value))
+
+
+def youtube(call: Call, pages: dict) -> str:
+    video = call.get("id", 0)
+    if not video:
+        return call.error("youtube needs a video id", 'Write {{< youtube id="w7Ft2ymGmfc" >}}.')
+    title = call.get("title") or "YouTube video"
+    return (f'<div class="embed"><iframe src="https://www.youtube-nocookie.com/embed/{escapeHtml(video)}"'
+            f'{_attr("title", title)} allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin">'
+            f"</iframe></div>")  # fmt: skip
+
+
+def vimeo(call: Call, pages: dict) -> str:
+    video = call.get("id", 0)
+    if not video:
+        return call.error("vimeo needs a video id", 'Write {{< vimeo id="146022717" >}}.')
+    title = call.get("title") or "Vimeo video"
+    return (f'<div class="embed"><iframe src="https://player.vimeo.com/video/{escapeHtml(video)}?dnt=1"'
+            f'{_attr("title", title)} allowfullscreen loading="lazy"></iframe></div>')  # fmt: skip
+
+
+def comment(call: Call, pages: dict) -> str:
+    return ""
+
+
+def qr(call: Call, pages: dict) -> str:
+    import io
+
+    import segno
+
+    text = call.get("text", 0) or (call.inner or "").strip()
+    if not text:
+        return call.error("qr needs a text", 'Write {{< qr text="https://example.org" />}}.')
+    out = io.BytesIO()
+    segno.make(text, error=call.get("level") or "m").save(out, kind="svg", xmldecl=False, svgns=True,
+                                                          title=call.get("title") or text, scale=4)  # fmt: skip
+    return f'<div class="qr">{out.getvalue().decode()}</div>'
+
+
+def rawhtml(call: Call, pages: dict) -> str:
+    return call.inner or ""  # what PaperMod's rawhtml is for: the author's own HTML, as written
+
+
+def direction(value: str) -> Callable:
+    def render(call: Call, pages: dict) -> str:
+        return f'<div dir="{value}">{call.markdownify()}</div>'
+
+    return render
+
+
+def media(tag: str) -> Callable:
+    def render(call: Call, pages: dict) -> str:
+        src = call.url(call.get("src", 0))
+        if not src:
+            return call.error(f"{call.name} needs a src")
+        return f"<{tag} controls preload=\"metadata\"{_attr('src', src)}></{tag}>"
+
+    return render
+
+
+def in_text_img(call: Call, pages: dict) -> str:
+    src = call.url(call.get("url", 0))
+    return f'<img class="in-text-img"{_attr("src", src)}{_attr("alt", call.get("alt"))}{_attr("height", call.get("height"))}>'
+
+
+def third_party(kind: str, base: str) -> Callable:
+    def render(call: Call, pages: dict) -> str:
+        user, post = call.get("user"), call.get("id", 0)
+        url = f"{base}{user}/{post}" if user and post else (f"{base}{post}" if post else base)
+        call.warn(f"{call.name} embeds need {kind} at build time: a plain link to the post is shown instead")
+        return f'<p class="embed-link"><a{_attr("href", url)}>{escapeHtml(f"View the post on {kind}")}</a></p>'
+
+    return render
+
+
+def ref_names(pages: dict[str, str], source: str, path: str) -> None:
+    """Add the names `ref` may give for the page made from `source` (at URL `path`): its file
+    path in content/ with and without '/' and '.md', and a bundle's folder."""
+    rel = source[len("content/") :] if source.startswith("content/") else source
+    stem = rel[:-3] if rel.endswith(".md") else rel
+    names = {rel, "/" + rel, stem, "/" + stem}
+    if stem.endswith("/index") or stem.endswith("/_index"):
+        folder = stem.rsplit("/", 1)[0]
+        names |= {folder, "/" + folder}
+    for name in names:
+        pages.setdefault(name, path)
+
+
+def resolve_ref(pages: dict[str, str], target: str) -> str | None:
+    """The URL path of a `ref` target ('posts/hello.md', '/posts/hello', 'hello.md#part'), if any."""
+    name, _, anchor = target.partition("#")
+    found = pages.get(name.strip()) if name.strip() else ""
+    if found is None:
+        found = pages.get(name.strip().lstrip("./"))
+    if found is None:
+        return None
+    return found + ("#" + anchor if anchor else "")
+
+
+
+_BUILTINS: dict[str, Callable] = {
+    "figure": figure, "highlight": highlight, "ref": ref, "relref": ref, "details": details, "param": param,
+    "youtube": youtube, "vimeo": vimeo, "comment": comment, "qr": qr,
+    # PaperMod's
+    "collapse": collapse, "rawhtml": rawhtml, "ltr": direction("ltr"), "rtl": direction("rtl"),
+    "audio": media("audio"), "video": media("video"), "inTextImg": in_text_img,
+    # third parties, not contacted at build time
+    "x": third_party("X", "https://x.com/"), "tweet": third_party("X", "https://x.com/"),
+    "twitter": third_party("X", "https://x.com/"), "instagram": third_party("Instagram", "https://www.instagram.com/p/"),
+    "gist": third_party("GitHub", "https://gist.github.com/"),
+}  # fmt: skip
+
+
+def names() -> frozenset[str]:
+    return frozenset(_BUILTINS)
+
+
+def get(name: str) -> Callable | None:
+    return _BUILTINS.get(name)

@@ -1,0 +1,146 @@
+"""Hugo shortcodes as a markdown-it plugin: `{{< name args >}}`, `{{% name %}}` (inner text
+rendered as Markdown), closing and self-closing forms, nesting, and the escape `{{</* */>}}`.
+
+A block rule takes a call that stands on its own lines (with its inner text, up to the
+closing tag); an inline rule takes one inside a paragraph. Either way the call becomes one
+`shortcode` token, so nothing in its arguments or inner text is auto-linked or read as a
+`[[reference]]`. Tokens are rendered by name: the built-in shortcodes (builtin_shortcodes.py),
+then the site's and the theme's own (`templates/shortcodes/NAME.html`, through `site`, an
+object the build passes in). An unknown name, an unclosed tag or a stray closing tag is an
+error at its file line, and renders nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+
+from . import builtin_shortcodes
+from .fast_paragraphs import STARTS
+from .shortcode_call import Call
+from .shortcode_syntax import OPENERS, Tag, find_closing, read_tag
+
+
+class SiteShortcodes(Protocol):
+    """The site's and theme's shortcode templates (pages/shortcode_templates.py)."""
+
+    names: frozenset[str]
+
+    def render(self, name: str, context: dict[str, Any]) -> str: ...
+
+
+def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages: dict[str, str] | None = None,
+                      base_path: str = "/") -> None:  # fmt: skip
+    """`pages`: what `ref` and `relref` resolve (see ref_names); `base_path`: the site's."""
+    known = builtin_shortcodes.names() | (site.names if site is not None else frozenset())
+
+    def lines(state) -> None:
+        """Each call's file line, now that every inline token knows its block's lines."""
+        for token in state.tokens:
+            if token.type == "shortcode" and token.map:
+                token.meta["line"] = token.map[0]
+            for child in token.children or ():
+                if child.type == "shortcode":
+                    child.meta["line"] = (token.map[0] if token.map else 0) + token.content[: child.meta["offset"]].count("\n")
+
+    def render(self, tokens, idx, options, env) -> str:
+        meta, state = tokens[idx].meta, env["glossary"]
+        tag: Tag = meta["tag"]
+        line = state.body_line + meta.get("line", 0)
+        if tag.escaped:
+            return escapeHtml(tag.escaped)
+        if tag.error:
+            state.errors.append((line, tag.error, "Close it, or escape it as {{</* ... */>}} to show it as text.", ""))
+            return ""
+        if tag.closing:
+            state.errors.append((line, f"closing shortcode '{tag.name}' has no opening tag", "Remove it, or add the opening tag.", ""))  # fmt: skip
+            return ""
+        call = Call(tag.name, tag.args, dict(tag.params), meta["inner"], tag.markdown, line,
+                    line + meta["inner_lines"], md, state, base_path)  # fmt: skip
+        html = _render(call)
+        return html + "\n" if tokens[idx].block and html and not html.endswith("\n") else html
+
+    def _render(call: Call) -> str:
+        if call.name.endswith(".inline"):
+            call.warn(f"inline shortcode '{call.name}' holds Go template code, which cannot run here: nothing is rendered")
+            return ""
+        builtin = builtin_shortcodes.get(call.name)
+        if site is not None and call.name in site.names:  # the site's own wins, as in Hugo
+            try:
+                return site.render(call.name, _template_context(call))
+            except Exception as exc:  # a template's own error, whatever its kind: the author's to fix
+                return call.error(f"shortcode template templates/shortcodes/{call.name}.html failed: {exc}")
+        if builtin is not None:
+            return builtin(call, pages or {})
+        call.error(f"unknown shortcode '{call.name}'",
+                   f"Known shortcodes: {', '.join(sorted(known))}; a site adds its own as templates/shortcodes/{call.name}.html.")  # fmt: skip
+        return ""
+
+    md.block.ruler.before("fence", "shortcode_block", _block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.inline.ruler.before("term_ref" if "term_ref" in [r.name for r in md.inline.ruler.__rules__] else "link",
+                           "shortcode", _inline)  # fmt: skip
+    md.core.ruler.after("inline", "shortcode_lines", lines)
+    md.add_render_rule("shortcode", render)
+
+
+def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    if state.sCount[start_line] - state.blkIndent >= 4 or not state.src.startswith(OPENERS, pos):
+        return False
+    tag = read_tag(state.src, pos)
+    if tag.error or tag.escaped or tag.closing or not _rest_blank(state.src, tag.end):
+        return False  # the inline rule reports it, or keeps the text
+    closing = None if tag.self_closing else find_closing(state.src, tag)
+    last = closing if closing is not None else tag
+    if closing is not None and not _rest_blank(state.src, closing.end):
+        return False
+    if silent:
+        return True
+    line = start_line
+    while line < end_line and state.eMarks[line] < last.end - 1:
+        line += 1
+    token = state.push("shortcode", "", 0)
+    token.map = [start_line, line + 1]
+    token.meta = _meta(state.src, tag, closing, 0)
+    token.block = True
+    state.line = line + 1
+    return True
+
+def _inline(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith(OPENERS, state.pos):
+        return False
+    tag = read_tag(state.src, state.pos)
+    closing = None if tag.error or tag.escaped or tag.closing or tag.self_closing else find_closing(state.src, tag)
+    end = (closing or tag).end if not tag.error else len(state.src)  # an unclosed tag takes the rest
+    if not silent:
+        token = state.push("shortcode", "", 0)
+        token.meta = _meta(state.src, tag, closing, state.pos)
+    state.pos = end
+    return True
+
+
+STARTS[_block] = "{"  # fast_paragraphs: a block rule it knows, which starts only on '{'
+
+
+def _rest_blank(src: str, pos: int) -> bool:
+    end = src.find("\n", pos)
+    return not src[pos : end if end >= 0 else len(src)].strip()
+
+
+def _meta(src: str, tag: Tag, closing: Tag | None, base: int) -> dict:
+    inner = src[tag.end : closing.start] if closing is not None else None
+    lines_before = src[tag.start : tag.end].count("\n") + (1 if inner and inner.startswith("\n") else 0)
+    return {"tag": tag, "inner": inner.strip("\n") if inner is not None and tag.markdown else inner,
+            "inner_lines": lines_before, "offset": tag.start - base}  # fmt: skip
+
+
+def _template_context(call: Call) -> dict[str, Any]:
+    return {"args": list(call.args), "params": dict(call.params), "inner": call.inner_html(),
+            "page": call.state.page, "markdownify": lambda text: call.markdownify(str(text), inline=False),
+            "name": call.name}  # fmt: skip
+
+
