@@ -195,6 +195,7 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         describe=config.previews,
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
         pages=ref_table(corpus) if corpus is not None else {},
+        math=config.math,
     )
 
 
@@ -219,7 +220,7 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
     policy, URLs), the site's shortcode templates, and the pages `ref` may name."""
     names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
     pages = sorted(context.pages.items()) if context is not None else ()
-    return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, pages,
+    return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,
                   shortcodes.key() if shortcodes is not None else "")  # fmt: skip
 
 

@@ -49,6 +49,8 @@ class SiteConfig:
     """Full-text search with Pagefind: an index in pagefind/ and a search page."""
     graph: bool = True
     """A neighbourhood graph (SVG) on each term page and a whole-glossary graph page."""
+    math: bool = True
+    """$...$, $$...$$, \\(...\\) and \\[...\\] are math, rendered to MathML at build time."""
     article_urls: str = "articles"
     """'articles': every article at /articles/<slug>/; 'hugo': at /<section>/<slug>/ as Hugo
     publishes it (the default for a site read from a Hugo config)."""
@@ -93,6 +95,7 @@ _KEYS = {
     "previews": bool,
     "search": bool,
     "graph": bool,
+    "math": bool,
     "article_urls": str,
     "permalinks": dict,
     "params": dict,

@@ -48,6 +48,9 @@ class LinkContext:
     describe: bool = False
     """Point each link at its term's preview (`aria-describedby="term-tip-<slug>"`); the page
     template holds the preview, so the body never carries a summary."""
+    math: bool = False
+    """Render $...$, $$...$$, \\(...\\) and \\[...\\] as MathML (site.yaml `math`); here because
+    every document of a build is rendered with one context."""
     pages: dict[str, str] = field(default_factory=dict, repr=False)
     """What a `ref` shortcode may name (a page's path in content/, with or without '.md') -> the
     page's URL path (builtin_shortcodes.ref_names)."""

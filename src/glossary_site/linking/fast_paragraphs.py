@@ -42,6 +42,15 @@ STARTS = {
 }
 
 
+MATH_BLOCKS = {"math_block": "$\\", "math_block_label": "$", "math_block_eqno": "\\"}
+"""linking/math.py's block rules (mdit-py-plugins makes a new function for each instance), by
+name: a superset of the characters each starts on is safe."""
+
+
+def _starts(rule) -> str | None:
+    return STARTS.get(rule.fn, MATH_BLOCKS.get(rule.name))
+
+
 class _Gate:
     """Which lines can start another block, from the rules enabled now (cached per rule set).
     None: skip nothing (a rule it does not know is enabled, or one of ours is not)."""
@@ -60,10 +69,10 @@ class _Gate:
         enabled = [rule for rule in ruler.__rules__ if rule.enabled]
         others = [rule for rule in enabled if rule.name not in self.ours]
         known = {r.name: r.fn for r in enabled if r.name in self.ours} == self.ours and all(
-            r.fn in STARTS for r in others
+            _starts(r) is not None for r in others
         )
-        self.interrupt = _chars(r.fn for r in others if "paragraph" in r.alt) if known else None
-        self.start = _chars(r.fn for r in others) if known else None
+        self.interrupt = _chars(r for r in others if "paragraph" in r.alt) if known else None
+        self.start = _chars(r for r in others) if known else None
         self.pipes = any(rule.fn is rules_block.table for rule in others)
         self._for = chain
 
@@ -75,7 +84,7 @@ class _Gate:
 
 
 def _chars(rules) -> frozenset[str]:
-    return frozenset("".join(STARTS[rule] for rule in rules))
+    return frozenset("".join(_starts(rule) for rule in rules))
 
 
 def fast_paragraphs_plugin(md: MarkdownIt) -> None:

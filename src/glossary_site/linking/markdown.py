@@ -13,6 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..content.documents import slugify
 from .autolink import LinkContext, LinkState, autolink_plugin
 from .fast_paragraphs import fast_paragraphs_plugin
+from .math import math_plugin
 from .shortcodes import SiteShortcodes, shortcodes_plugin
 from .site_links import site_links_plugin
 
@@ -110,6 +111,8 @@ def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = 
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_anchor_slug)
     md.use(autolink_plugin, context=context)
     md.use(shortcodes_plugin, site=shortcodes, pages=context.pages, base_path=context.base_path)
+    if context.math:
+        md.use(math_plugin)
     md.use(fast_paragraphs_plugin)
     md.use(site_links_plugin, base_path=context.base_path)
     md.glossary_lean = None if lean else (context, unsafe_html, True, shortcodes)
