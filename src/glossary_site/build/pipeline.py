@@ -44,7 +44,6 @@ from ..linking.matcher import TermMatcher, inflections, make_form
 from ..pages.indexes import build_backlinks, by_tag, sort_articles
 from ..pages.render import (
     LISTING_TEMPLATES,
-    OutputFile,
     PageSpec,
     TermDoc,
     article_entries,
@@ -56,11 +55,12 @@ from ..pages.render import (
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from ..pages.sections import render_intros, section_folder_rel, section_specs
 from ..pages.shortcode_templates import ShortcodeTemplates
-from ..pages.templates import THEME, make_environment, template_digests
+from ..pages.templates import make_environment, template_digests
 from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_info, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache, with_body
 from .last_build import LastBuild
 from .publish import OutputWriter, check_output_dir, write_new
+from .site_files import alias_files, bundle_files, static_files
 from .site_pages import feed_specs, key_of, listing_page_specs, term_page_specs
 from .workers import fork_map
 
@@ -406,7 +406,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         else:
             todo.append(spec)
     render_pages(todo, env, config, writer, diags, jobs)
-    static = _static_files(config) + bundle_files(config, corpus) + [graph_json(config, graph, backlinks)]
+    static = [*static_files(config), *bundle_files(config, corpus), *alias_files(config, corpus.articles),
+              graph_json(config, graph, backlinks)]
     for file in static:
         key = digest(file.data)
         new_pages[file.rel] = key
@@ -470,56 +471,6 @@ def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, 
         pages[file.rel] = digest(file.data)
         writer.write(file)
     cache.search, cache.dirty = (key, True) if files is not None else ("", cache.dirty)
-
-
-THEME_ASSETS = "_glossary/"
-"""Where the theme's own files are published: a site's static/ is published at the root, as
-Hugo does, so the theme keeps out of its way (a site may still replace one of them by
-shipping static/_glossary/<name>)."""
-
-
-def _static_files(config: SiteConfig) -> list[OutputFile]:
-    """Theme assets, then the site's static/ (at the site's root, over them), then the highlighting CSS."""
-    files: dict[str, OutputFile] = {}
-    for base, label, prefix in ((THEME / "static", "theme/static", THEME_ASSETS), (config.root / "static", "static", "")):
-        if base.is_dir():
-            for path in sorted(base.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    rel = path.relative_to(base).as_posix()
-                    files[prefix + rel] = OutputFile(prefix + rel, path.read_bytes(), f"{label}/{rel}")
-    css = THEME_ASSETS + "pygments.css"
-    files.setdefault(css, OutputFile(css, pygments_css(), "theme"))
-    return list(files.values())
-
-
-def bundle_files(config: SiteConfig, corpus: Corpus) -> list[OutputFile]:
-    """The other files of each published leaf bundle, beside its page (relative links work)."""
-    pages = {a.source: article_rel(a.slug) for a in corpus.articles}
-    files = []
-    for rel, owner in corpus.resources:
-        folder = pages.get(owner)
-        if folder is None or not folder.endswith("/"):
-            continue  # its page is a draft, not due yet, or published as a single file
-        inside = rel[len(owner.rsplit("/", 1)[0]) + 1 :]
-        try:
-            files.append(OutputFile(folder + inside, (config.root / rel).read_bytes(), rel))
-        except OSError:
-            continue  # gone since it was listed: the next build does not list it
-    return files
-
-
-def pygments_css() -> bytes:
-    """Highlighting colours for light and dark themes, following the system setting."""
-    from pygments.formatters.html import HtmlFormatter
-
-    light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
-    # friendly's comments (#60a0b0) and numbers (#40a070) fall below WCAG AA contrast on the
-    # code background (axe-core flags them): darker shades of the same hues.
-    light += ("\n.highlight .c, .highlight .ch, .highlight .cm, .highlight .cp, .highlight .cpf, .highlight .c1,"
-              " .highlight .cs { color: #3d6b78 }\n.highlight .m, .highlight .mb, .highlight .mf, .highlight .mh,"
-              " .highlight .mi, .highlight .mo, .highlight .il { color: #22744a }")
-    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
-    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n".encode("utf-8")
 
 
 def check_site(config: SiteConfig, diags: Diagnostics) -> bool:

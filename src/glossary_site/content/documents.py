@@ -61,6 +61,8 @@ class Article:
     """Listing order before the date: lower first; 0 (unset) after every weighted article."""
     heading_line: int = 0
     """The file line of the `# heading` that became the title (left out of the body), or 0."""
+    aliases: tuple[str, ...] = ()
+    """Hugo's `aliases`: old URLs of the article, each published as a redirect to it."""
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Every front matter key, including unknown ones (Hugo's ShowToc and friends)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -99,7 +101,7 @@ TERM_KEYS = (
 )  # fmt: skip
 TERM_REQUIRED = ("title", "summary", "category", "depth")
 ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink",
-                "publishDate", "expiryDate", "weight", "url")  # fmt: skip
+                "publishDate", "expiryDate", "weight", "url", "aliases")  # fmt: skip
 
 HUGO_UNSUPPORTED = ("layout", "type", "outputs", "cascade", "build", "headless", "resources", "markup", "menu",
                     "menus", "sitemap", "categories", "series", "linkTitle", "translationKey", "isCJKLanguage")  # fmt: skip
@@ -280,6 +282,7 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
     autolink = f.flag("autolink", True)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
     date, publish_date, expiry_date = _date(f, "date"), _date(f, "publishDate"), _date(f, "expiryDate")
+    aliases = f.str_list("aliases")
     weight = f.fm.data.get("weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, int):
         f.error("weight", f"'weight' must be a whole number, not {_kind(weight)}", "Write weight: 10")
@@ -301,6 +304,7 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
         slug=slug, title=title, date=date, summary=summary, kind=kind, tags=tags,
         autolink=bool(autolink), body=without_line(fm.body, heading_line - fm.body_line), body_line=fm.body_line,
         source=source.rel, publish_date=publish_date, expiry_date=expiry_date, weight=weight, heading_line=heading_line,
+        aliases=aliases,
         params=dict(fm.data), lines=dict(fm.lines),
     )  # fmt: skip
 

@@ -82,6 +82,15 @@ def page_file(rel: str) -> str:
     return rel + "index.html" if not rel or rel.endswith("/") else rel
 
 
+def alias_path(alias: str, page_rel: str) -> str:
+    """Where Hugo writes the redirect for `alias`: an absolute one at its path, a relative one
+    beside the page's folder ('old' for posts/new/ -> posts/old/)."""
+    if not alias.startswith("/"):
+        parent = page_rel.rstrip("/").rpartition("/")[0]
+        alias = f"/{parent}/{alias}" if parent else f"/{alias}"
+    return clean_path(alias)
+
+
 def clean_path(url: str) -> str:
     """An output-relative folder from a URL path an author wrote ('/old/url' -> 'old/url/'):
     '.', '..' and empty segments are dropped, so it stays inside the output."""
