@@ -7,6 +7,7 @@ broken link at the line of the source that holds it, when the source holds it.
 
 from __future__ import annotations
 
+import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -46,6 +47,14 @@ def _target(output: Path, base_path: str, url_path: str) -> Path | None:
     return target
 
 
+def _from_page(page: str, base_path: str, ref: str) -> str:
+    """A relative reference (a leaf bundle's `photo.png`) as the root-relative path a browser
+    resolves it to from `page`."""
+    folder = base_path + page.rpartition("/")[0]
+    joined = posixpath.normpath(posixpath.join(folder, ref))
+    return joined + "/" if ref.endswith("/") and not joined.endswith("/") else joined
+
+
 def broken_links(output: Path, base_path: str = "/") -> list[str]:
     """'page.html: href' for every internal reference (and #fragment) that does not resolve."""
     problems: list[str] = []
@@ -60,10 +69,8 @@ def broken_links(output: Path, base_path: str = "/") -> list[str]:
                 if url.fragment and url.fragment not in refs.ids:
                     problems.append(f"{page.relative_to(output)}: {ref}")
                 continue
-            if not url.path.startswith("/"):
-                problems.append(f"{page.relative_to(output)}: {ref} (relative link)")
-                continue
-            target = _target(output, base_path, url.path)
+            path = url.path if url.path.startswith("/") else _from_page(page.relative_to(output).as_posix(), base_path, url.path)
+            target = _target(output, base_path, path)
             if target is None or not target.is_file():
                 problems.append(f"{page.relative_to(output)}: {ref}")
             elif url.fragment and target.suffix == ".html":
@@ -90,6 +97,6 @@ def report_broken(output: Path, base_path: str, sources: dict[str, str], root: P
                     line = number
                     break
         where = SourcePos(source, line) if source.endswith(".md") else SourcePos(f"(output) {page}")
-        reason = "missing anchor" if "(missing anchor)" in rest else "relative link" if "(relative link)" in rest else "no such page or file"
+        reason = "missing anchor" if "(missing anchor)" in rest else "no such page or file"
         diags.error(where, f"broken link '{href}' in {page}: {reason}",
                     "Link to a page that exists (terms/<slug>/, articles/<slug>/) or fix the #anchor.")

@@ -20,6 +20,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
 from . import builtin_shortcodes
+from .builtin_shortcodes import resolve_ref
 from .fast_paragraphs import STARTS
 from .shortcode_call import Call
 from .shortcode_syntax import OPENERS, Tag, find_closing, read_tag
@@ -84,6 +85,7 @@ def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages:
     md.inline.ruler.before("term_ref" if "term_ref" in [r.name for r in md.inline.ruler.__rules__] else "link",
                            "shortcode", _inline)  # fmt: skip
     md.core.ruler.after("inline", "shortcode_lines", lines)
+    md.core.ruler.before("inline", "shortcode_link_refs", lambda state: _link_refs(state, pages or {}, base_path))
     md.add_render_rule("shortcode", render)
 
 
@@ -92,12 +94,12 @@ def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
     if state.sCount[start_line] - state.blkIndent >= 4 or not state.src.startswith(OPENERS, pos):
         return False
     tag = read_tag(state.src, pos)
-    if tag.error or tag.escaped or tag.closing or not _rest_blank(state.src, tag.end):
+    if tag.error or tag.escaped or tag.closing:
         return False  # the inline rule reports it, or keeps the text
     closing = None if tag.self_closing else find_closing(state.src, tag)
     last = closing if closing is not None else tag
-    if closing is not None and not _rest_blank(state.src, closing.end):
-        return False
+    if not _rest_blank(state.src, last.end):
+        return False  # text follows the call on its line: it is part of a paragraph
     if silent:
         return True
     line = start_line
@@ -124,6 +126,34 @@ def _inline(state: StateInline, silent: bool) -> bool:
 
 
 STARTS[_block] = "{"  # fast_paragraphs: a block rule it knows, which starts only on '{'
+
+
+def _link_refs(state, pages: dict[str, str], base_path: str) -> None:
+    """`[text]({{< ref "posts/x.md" >}})`: Hugo expands shortcodes before Markdown, so a `ref`
+    in a link's destination gives the link its URL. Done here, on the inline text before it is
+    parsed, for a `ref` or `relref` that directly follows `](`; one that finds no page is left
+    for the inline rule, which reports it."""
+    for token in state.tokens:
+        if token.type != "inline" or "](" not in token.content or "ref" not in token.content:
+            continue
+        text, pos, out = token.content, 0, []
+        while (start := text.find("](", pos)) >= 0:
+            at = start + 2
+            if not text.startswith(OPENERS, at):
+                out.append(text[pos:at])
+                pos = at
+                continue
+            tag = read_tag(text, at)
+            found = resolve_ref(pages, tag.args[0] if tag.args else dict(tag.params).get("path", "")) \
+                if tag.name in ("ref", "relref") and not (tag.error or tag.closing or tag.escaped) else None  # fmt: skip
+            if found is None:
+                out.append(text[pos:at])
+                pos = at
+                continue
+            url = found if found.startswith("/") else "/" + found
+            out.append(text[pos:at] + (base_path.rstrip("/") + url if not url.startswith(base_path) else url))
+            pos = tag.end
+        token.content = "".join(out) + text[pos:]
 
 
 def _rest_blank(src: str, pos: int) -> bool:
