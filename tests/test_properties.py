@@ -186,3 +186,52 @@ def test_a_text_without_tables_or_footnotes_takes_the_lean_renderer():
     assert render_markdown(md, "A GPU | B", LinkState()).html.count("term-link") == 1 and md.glossary_lean[0] is not None
     assert render_markdown(md, "A GPU, twice: GPU.", LinkState()).html.count("term-link") == 1
     assert md.glossary_lean.glossary_lean is None and "table" not in md.glossary_lean.block.ruler.get_active_rules()
+
+
+SHORTCODE_PIECES = [
+    "{{< figure src=\"/a.png\" caption=\"A *GPU*\" >}}", "{{< details summary=\"s\" >}}", "{{< /details >}}",
+    "{{% details %}}", "{{% /details %}}", "{{< highlight toml >}}", "{{< /highlight >}}",
+    "\n{{< highlight toml >}}\n[[menus.main]]\n{{< /highlight >}}\n",
+    "{{< youtube abc >}}", "{{< comment >}}", "{{< /comment >}}", "{{< nope x=1 >}}", "{{< /nope >}}",
+    "{{< figure src=\"", "{{<", "{{%", ">}}", "%}}", "{{< ref \"posts/x.md\" >}}", "{{< qr text=\"q\" />}}",
+    "{{< x user=\"u\" id=\"1\" >}}", "{{< param title >}}", "{{< collapse summary=`raw\nlines` >}}",
+    "{{< /collapse >}}", "{{< rawhtml >}}", "{{< /rawhtml >}}", "{{< f.inline >}}", "{{< a \"unclosed >}}",
+    "$x$", "$$\n", "\\(a\\)", "\\[\n",
+]  # fmt: skip
+shortcode_markdown = st.lists(st.sampled_from(PIECES + SHORTCODE_PIECES), max_size=40).map("".join)
+
+
+class _TextOutsideCode(HTMLParser):
+    """The text a reader sees outside <pre> and <code> (attribute values are not text)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in ("pre", "code")
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in ("pre", "code") and self.depth > 0
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.text.append(data)
+
+
+@SETTINGS
+@given(shortcode_markdown, glossary)
+@example("{{< details summary=\"s\" >}}\nGPU {{< figure src=\"", ["GPU"])
+@example("```\n{{< nope >}}\n```\n{{< highlight toml >}}[[menus.main]]{{< /highlight >}}", [])
+def test_shortcode_documents_never_raise_and_leave_no_call_outside_code(text, names):
+    md = make_markdown(context(names))
+    state = LinkState()
+    html = render_markdown(md, text, state).html
+    reader = _TextOutsideCode()
+    reader.feed(html)
+    outside = "".join(reader.text)
+    assert "{{<" not in outside and "{{%" not in outside, html
+    checker = _Structure()
+    checker.feed(html)
+    assert checker.problems == []
+    assert all(not ref.startswith("menus") for _, _, _, ref in state.errors)  # TOML in a shortcode is no [[reference]]

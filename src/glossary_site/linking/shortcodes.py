@@ -19,6 +19,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
+from ..content.diagnostics import did_you_mean
 from . import builtin_shortcodes
 from .builtin_shortcodes import resolve_ref
 from .fast_paragraphs import STARTS
@@ -77,13 +78,14 @@ def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages:
                 return call.error(f"shortcode template templates/shortcodes/{call.name}.html failed: {exc}")
         if builtin is not None:
             return builtin(call, pages or {})
+        close = did_you_mean(call.name, known)
         call.error(f"unknown shortcode '{call.name}'",
-                   f"Known shortcodes: {', '.join(sorted(known))}; a site adds its own as templates/shortcodes/{call.name}.html.")  # fmt: skip
+                   f"{close + ' ' if close else ''}Known shortcodes: {', '.join(sorted(known))}; "
+                   f"a site adds its own as templates/shortcodes/{call.name}.html.")  # fmt: skip
         return ""
 
     md.block.ruler.before("fence", "shortcode_block", _block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
-    md.inline.ruler.before("term_ref" if "term_ref" in [r.name for r in md.inline.ruler.__rules__] else "link",
-                           "shortcode", _inline)  # fmt: skip
+    md.inline.ruler.before("escape", "shortcode", _inline)
     md.core.ruler.after("inline", "shortcode_lines", lines)
     md.core.ruler.before("inline", "shortcode_link_refs", lambda state: _link_refs(state, pages or {}, base_path))
     md.add_render_rule("shortcode", render)
@@ -113,8 +115,12 @@ def _block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
     return True
 
 def _inline(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith(OPENERS, state.pos):
+    start = state.pos
+    if state.src.startswith("\\", start) and state.src.startswith(OPENERS, start + 1):
+        start += 1  # Hugo runs shortcodes before Markdown: a backslash before one does not stop it
+    elif not state.src.startswith(OPENERS, start):
         return False
+    state.pos = start
     tag = read_tag(state.src, state.pos)
     closing = None if tag.error or tag.escaped or tag.closing or tag.self_closing else find_closing(state.src, tag)
     end = (closing or tag).end if not tag.error else len(state.src)  # an unclosed tag takes the rest
