@@ -139,3 +139,38 @@ def test_unsupported_hugo_keys_warn_once_per_key_and_others_pass_silently(site_f
     warnings = [line for line in err.splitlines() if "warning" in line]
     assert warnings == ["content/p0.md:3: warning: Hugo's 'layout' is not supported here: it is kept in params "
                         "and otherwise ignored (and 2 more files)"]  # fmt: skip
+
+
+def test_a_glossary_already_kept_in_content_is_read_as_terms(site_factory, capsys):
+    site = site_factory({
+        "hugo.toml": 'title = "Docs"\n[params.glossary]\nterms_dir = "content/glossary"\n',
+        "content/glossary/_index.md": "---\ntitle: Glossary\n---\nEvery term.\n",
+        "content/glossary/gpu.md": GPU,
+        "content/guide/setup.md": "---\ntitle: Setup\n---\nInstall the GPU driver.\n",
+    })  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    assert exists(site, "terms/gpu/index.html") and not exists(site, "glossary/gpu/index.html")
+    assert 'href="/terms/gpu/"' in read(site, "guide/setup/index.html")  # Hugo's URL, the term linked
+
+
+def test_terms_dir_outside_content_is_refused(site_factory, capsys):
+    site = site_factory({"site.yaml": "terms_dir: glossary\n", "terms/gpu.md": GPU})
+    code, _, err = build(capsys, site)
+    assert code == 1
+    assert "site.yaml:1: error: terms_dir 'glossary' must be terms or a folder inside content/" in err
+
+
+def test_permalinks_from_site_yaml_use_hugos_tokens(site_factory, capsys):
+    site = site_factory({
+        "site.yaml": "permalinks:\n  posts: /:year/:month/:day/:title/\n  '': /top/:filename/\n",
+        "terms/gpu.md": GPU,
+        "content/posts/deep-dive.md": "---\ntitle: A Deep Dive\ndate: 2026-03-07\n---\nA GPU.\n",
+        "content/hello.md": "---\ntitle: Hello\n---\nHi.\n",
+    })  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    assert exists(site, "2026/03/07/a-deep-dive/index.html")
+    assert exists(site, "top/hello/index.html")
+    assert 'href="/2026/03/07/a-deep-dive/"' in read(site, "terms/gpu/index.html")  # backlinks follow the URL
+    assert "/2026/03/07/a-deep-dive/" in read(site, "feed.xml") and "/top/hello/" in read(site, "sitemap.xml")

@@ -40,7 +40,7 @@ def build_from_edits(config, changed: list[str], jobs: int) -> BuildResult | Non
     live.env = make_environment(config.root, config.root / CACHE_DIR / COMPILED)
     install_globals(live.env, config)
     cache.bodies.prepare()
-    changed = [rel for rel in changed if _edited(config.root, rel, live.parse_key, cache)]
+    changed = [rel for rel in changed if _edited(config, rel, live.parse_key, cache)]
     if not changed:  # only saved again, or within the up-to-date check's racy window: nothing to do
         return BuildResult(True, live.pages, [], [])
     if not can_exchange():
@@ -83,8 +83,8 @@ class Staged:
         return True
 
 
-def _edited(root, rel: str, parse_key: str, cache: BuildCache) -> bool:
-    source = read_source(root, rel, Diagnostics())
+def _edited(config, rel: str, parse_key: str, cache: BuildCache) -> bool:
+    source = read_source(config.root, rel, Diagnostics(), config.terms_dir)
     return source is None or text_digest(parse_key, source.text) != cache.parsed.get(rel, ("",))[0]
 
 

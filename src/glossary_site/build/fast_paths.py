@@ -66,7 +66,7 @@ def apply_edits(live: LastBuild | None, cache: BuildCache, changed: list[str], j
 def _reparse(live: LastBuild, rel: str):
     """(document, digest) of a file as it is now; None if it has any problem (the full build reports it)."""
     local = Diagnostics()
-    source = read_source(live.config.root, rel, local)
+    source = read_source(live.config.root, rel, local, live.config.terms_dir)
     if source is None or local.items:
         return None
     key = text_digest(live.parse_key, source.text)

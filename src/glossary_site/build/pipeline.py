@@ -103,7 +103,8 @@ class _Timer:
 
 def parse_key(config: SiteConfig) -> str:
     """What parsing depends on besides a file's text."""
-    return digest(config.depths, config.categories, config.drafts, config.article_urls, config.permalinks)
+    return digest(config.depths, config.categories, config.drafts, config.article_urls, config.permalinks,
+                  config.terms_dir)  # fmt: skip
 
 
 def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics, jobs: int = 1):
@@ -150,7 +151,8 @@ def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None =
     are not published now (future, expired) are set aside here, after the cached parse."""
     cache = cache if cache is not None else BuildCache()
     resources: list[tuple[str, str]] = []
-    corpus, digests = parse_stage(load_sources(config.root, diags, resources), config, cache, diags, jobs)
+    sources = load_sources(config.root, diags, resources, config.terms_dir)
+    corpus, digests = parse_stage(sources, config, cache, diags, jobs)
     now = dt.datetime.now(dt.timezone.utc)
     unsupported_keys(corpus.articles, diags)
     corpus = dataclasses.replace(

@@ -101,7 +101,7 @@ class OutputWriter:
         """Register an output path (written by a worker, or kept as it is); False on collision."""
         if rel in self.owners:
             self.diags.error(SourcePos(source), f"output path '{rel}' is also produced by {self.owners[rel]}",
-                             "Give one of them a different slug.")
+                             "Rename or move one of them, or give the page another slug or url.")
             return False
         self.owners[rel] = source
         (self.written if written else self.kept).append(rel)

@@ -51,6 +51,9 @@ class SiteConfig:
     """A neighbourhood graph (SVG) on each term page and a whole-glossary graph page."""
     math: bool = True
     """$...$, $$...$$, \\(...\\) and \\[...\\] are math, rendered to MathML at build time."""
+    terms_dir: str = "terms"
+    """Where the terms live: terms/, or a folder of content/ that already holds a glossary
+    ('content/glossary'); its files are terms, not articles."""
     article_urls: str = "articles"
     """'articles': every article at /articles/<slug>/; 'hugo': at /<section>/<slug>/ as Hugo
     publishes it (the default for a site read from a Hugo config)."""
@@ -97,6 +100,7 @@ _KEYS = {
     "graph": bool,
     "math": bool,
     "article_urls": str,
+    "terms_dir": str,
     "permalinks": dict,
     "params": dict,
 }
@@ -178,6 +182,12 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
         if key == "article_urls" and value not in ARTICLE_URLS:
             diags.error(pos, f"unknown article_urls '{value}'", f"Use one of: {', '.join(ARTICLE_URLS)}.")
             continue
+        if key == "terms_dir":
+            value = value.strip("/")
+            if value != "terms" and not value.startswith("content/"):
+                diags.error(pos, f"terms_dir '{value}' must be terms or a folder inside content/",
+                            "Write terms_dir: content/glossary")  # fmt: skip
+                continue
         if key == "permalinks":
             value = check_permalinks(value, rel, lines, diags)
         values[key] = value

@@ -38,21 +38,24 @@ def is_ignored_name(name: str) -> bool:
     )
 
 
-def load_sources(root: Path, diags: Diagnostics, resources: list[tuple[str, str]] | None = None) -> list[SourceFile]:
-    """Every Markdown file under terms/ and content/, in a stable order. The other files of a
-    leaf bundle (a folder of content/ with an index.md: pictures, downloads, even Markdown, as
-    in Hugo) are not sources: they go to `resources` as (file, the bundle's index.md)."""
+def load_sources(root: Path, diags: Diagnostics, resources: list[tuple[str, str]] | None = None,
+                 terms_dir: str = "terms") -> list[SourceFile]:  # fmt: skip
+    """Every Markdown file under terms/ (or `terms_dir`, a folder of content/ that already holds
+    a glossary) and content/, in a stable order. The other files of a leaf bundle (a folder of
+    content/ with an index.md: pictures, downloads, even Markdown, as in Hugo) are not sources:
+    they go to `resources` as (file, the bundle's index.md)."""
     found: list[SourceFile] = []
     real_root = root.resolve()
     for dirname, kind in SOURCE_DIRS.items():
         base = root / dirname
-        if not base.is_dir():
+        if not base.is_dir() or (kind == "term" and terms_dir != "terms"):
             continue
         entries = list(_walk(str(root), dirname))
-        bundles = {rel.rsplit("/", 1)[0] for rel, e in entries if e.name == "index.md"} if kind == "article" else set()
+        bundles = {rel.rsplit("/", 1)[0] for rel, e in entries if e.name == "index.md"
+                   and kind_of(rel, terms_dir) == "article"}  # fmt: skip
         for rel, entry in entries:
             name = entry.name
-            if is_ignored_name(name):
+            if is_ignored_name(name) or (kind_of(rel, terms_dir) is None and name.lower().endswith(".md")):
                 continue
             owner = _bundle_of(rel, bundles)
             if owner is not None and rel != f"{owner}/index.md":
@@ -69,15 +72,21 @@ def load_sources(root: Path, diags: Diagnostics, resources: list[tuple[str, str]
                     "Copy the file into the site instead.",
                 )
                 continue
-            source = _read(entry.path, rel, kind_of(rel) or kind, diags)
+            source = _read(entry.path, rel, kind_of(rel, terms_dir) or kind, diags)
             if source is not None:
                 found.append(source)
     return sorted(found, key=lambda s: s.rel)
 
 
-def kind_of(rel: str) -> Kind | None:
+def kind_of(rel: str, terms_dir: str = "terms") -> Kind | None:
+    """What the Markdown file at `rel` is; None: no source (an `_index.md` of the glossary folder)."""
+    name = rel.rsplit("/", 1)[-1]
+    if terms_dir != "terms" and rel.startswith(terms_dir + "/"):
+        return None if name == "_index.md" else "term"
     kind = SOURCE_DIRS.get(rel.split("/", 1)[0])
-    return "section" if kind == "article" and rel.rsplit("/", 1)[-1] == "_index.md" else kind
+    if kind == "term" and terms_dir != "terms":
+        return None
+    return "section" if kind == "article" and name == "_index.md" else kind
 
 
 def _bundle_of(rel: str, bundles: set[str]) -> str | None:
@@ -90,10 +99,10 @@ def _bundle_of(rel: str, bundles: set[str]) -> str | None:
     return None
 
 
-def read_source(root: Path, rel: str, diags: Diagnostics) -> SourceFile | None:
+def read_source(root: Path, rel: str, diags: Diagnostics, terms_dir: str = "terms") -> SourceFile | None:
     """One known source again (the dev server re-reads only what the watcher reported)."""
     path = root / rel
-    kind = kind_of(rel)
+    kind = kind_of(rel, terms_dir)
     if kind is None or path.suffix.lower() != ".md" or path.is_symlink() or not path.is_file():
         diags.note(SourcePos(rel), "not a plain source file")  # the caller falls back to a full load
         return None
