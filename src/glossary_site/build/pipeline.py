@@ -19,33 +19,19 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..content.config import SiteConfig
-from ..content.diagnostics import Diagnostics, SourcePos
-from ..content.digests import digest, text_digest
+from ..content.diagnostics import Diagnostics
+from ..content.digests import digest
 from ..content.documents import (
     Article,
-    Corpus,
-    Term,
-    assemble_corpus,
-    next_change,
-    parse_source,
-    published,
-    slugify,
-    unsupported_keys,
-    without_line,
 )
-from ..content.graph import TermGraph, build_graph
 from ..content.refs import ArticleRef, TermRef, ref_key
-from ..content.sources import SourceFile, load_sources
 from ..content.urls import article_rel, page_file
-from ..linking.autolink import LinkContext, LinkState
-from ..linking.builtin_shortcodes import ref_names
-from ..linking.markdown import make_markdown, render_inline, render_markdown
-from ..linking.matcher import TermMatcher, inflections, make_form
+from ..linking.autolink import LinkState
+from ..linking.markdown import make_markdown, render_markdown
 from ..pages.indexes import build_backlinks, by_tag, sort_articles
 from ..pages.render import (
     LISTING_TEMPLATES,
     PageSpec,
-    TermDoc,
     article_entries,
     graph_json,
     install_globals,
@@ -53,13 +39,15 @@ from ..pages.render import (
     term_items,
 )
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
-from ..pages.sections import render_intros, section_folder_rel, section_specs
+from ..pages.sections import render_intros, section_specs
 from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import make_environment, template_digests
 from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_info, page_key
-from .cache import CACHE_DIR, COMPILED, BuildCache, with_body
+from .cache import CACHE_DIR, COMPILED, BuildCache
 from .last_build import LastBuild
+from .link_stage import report_problems, link_context, link_term, link_terms, names_key, uses_refs
 from .publish import OutputWriter, check_output_dir, write_new
+from .read_stage import parse_key, read_site
 from .site_files import alias_files, bundle_files, static_files
 from .site_pages import feed_specs, key_of, listing_page_specs, term_page_specs
 from .workers import fork_map
@@ -96,170 +84,6 @@ class _Timer:
         now = time.perf_counter()
         self.timings[stage] = self.timings.get(stage, 0.0) + now - self._last
         self._last = now
-
-
-# --- LOAD + PARSE + GRAPH ---------------------------------------------------------------
-
-
-def parse_key(config: SiteConfig) -> str:
-    """What parsing depends on besides a file's text."""
-    return digest(config.depths, config.categories, config.drafts, config.article_urls, config.permalinks,
-                  config.terms_dir)  # fmt: skip
-
-
-def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics, jobs: int = 1):
-    """Parse every source, reusing the parse of any file whose text is unchanged; the rest
-    are parsed in worker processes when there are many (YAML is most of a cold parse)."""
-    parse_key_ = parse_key(config)
-    digests = {source.rel: text_digest(parse_key_, source.text) for source in sources}
-    misses = [s for s in sources if (hit := cache.parsed.get(s.rel)) is None or hit[0] != digests[s.rel]]
-    for source, (doc, ok, items) in zip(misses, fork_map(lambda source: _parse_one(source, config), misses, jobs)):
-        cache.remember_parse(source.rel, digests[source.rel], doc, ok, items)
-        cache.dirty = True
-    parsed = []
-    for source in sources:
-        doc, ok, items = cache.parsed[source.rel][1]
-        diags.extend(items)
-        if doc is not None:  # the body is not kept: it is the text after the front matter
-            body = _body_from(source.text, doc.body_line)
-            if getattr(doc, "heading_line", 0):  # an article titled by its first heading
-                body = without_line(body, doc.heading_line - doc.body_line)
-            doc = with_body(doc, body)
-        parsed.append((source, doc, ok))
-    for rel in set(cache.parsed) - set(digests):
-        del cache.parsed[rel]
-        cache.dirty = True
-    return assemble_corpus(parsed), digests
-
-
-def _parse_one(source: SourceFile, config: SiteConfig) -> tuple:
-    """A parsed document without its body (workers send less back), ok, its diagnostics."""
-    local = Diagnostics()
-    doc, ok = parse_source(source, config, local)
-    return (with_body(doc, "") if doc is not None else None, ok, local.items)
-
-
-def _body_from(text: str, body_line: int) -> str:
-    pos = 0
-    for _ in range(body_line - 1):
-        pos = text.index("\n", pos) + 1
-    return text[pos:]
-
-
-def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None = None, jobs: int = 1):
-    """LOAD + PARSE + GRAPH: everything validated before any Markdown is rendered. Articles that
-    are not published now (future, expired) are set aside here, after the cached parse."""
-    cache = cache if cache is not None else BuildCache()
-    resources: list[tuple[str, str]] = []
-    sources = load_sources(config.root, diags, resources, config.terms_dir)
-    corpus, digests = parse_stage(sources, config, cache, diags, jobs)
-    now = dt.datetime.now(dt.timezone.utc)
-    unsupported_keys(corpus.articles, diags)
-    corpus = dataclasses.replace(
-        corpus, articles=tuple(a for a in corpus.articles if published(a, now, config.future, config.expired)),
-        next_change=next_change(corpus.articles, now), resources=tuple(resources))
-    graph = build_graph(corpus.terms, config, diags)
-    _check_article_slugs(corpus.articles, diags)
-    return corpus, graph, digests
-
-
-def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> None:
-    seen: dict[str, Article] = {}
-    for article in articles:
-        other = seen.setdefault(article.slug, article)
-        if other is not article and article.slug.startswith("/"):
-            key = "url" if "url" in article.lines else "slug"
-            diags.error(SourcePos(article.source, article.lines.get(key, 1)),
-                        f"article URL '{article.slug}' is also used by {other.source}",
-                        f"Set a different '{key}:' in one of them.")  # fmt: skip
-        elif other is not article:
-            diags.error(SourcePos(article.source, article.lines.get("slug", 1)),
-                        f"article slug '{article.slug}' is also used by {other.source}",
-                        "Set a different 'slug:' in one of them.")  # fmt: skip
-
-
-def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False,
-                 corpus: Corpus | None = None) -> LinkContext:  # fmt: skip
-    """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they
-    stayed plain; `corpus`: the pages a `ref` shortcode may name."""
-    forms = [
-        make_form(form, term.slug, term.case_sensitive)
-        for term in graph.terms.values() if term.autolink or recognise_disabled
-        for name in (term.title, *term.aliases)
-        for form in inflections(name)
-    ]  # fmt: skip
-    return LinkContext(
-        matcher=TermMatcher(forms),
-        base_path=config.base_path,
-        titles={slug: t.title for slug, t in graph.terms.items()},
-        names=graph.names,
-        policy=config.link_policy,
-        describe=config.previews,
-        disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
-        pages=ref_table(corpus) if corpus is not None else {},
-        math=config.math,
-    )
-
-
-def ref_table(corpus: Corpus) -> dict[str, str]:
-    """Every name a `ref` shortcode may give a page by -> the page's URL path."""
-    pages: dict[str, str] = {}
-    for article in corpus.articles:
-        ref_names(pages, article.source, article_rel(article.slug))
-    for section in corpus.sections:
-        ref_names(pages, section.source, section_folder_rel(section.folder) if section.folder else "")
-    return pages
-
-
-def uses_refs(corpus: Corpus) -> bool:
-    """Whether any text may call `ref` or `relref` (then every page's URL is a linking input)."""
-    return any("{{" in doc.body and "ref" in doc.body for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
-
-
-def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None = None,
-              shortcodes: ShortcodeTemplates | None = None) -> str:  # fmt: skip
-    """Everything that decides a rendered body apart from its text: where links go (names,
-    policy, URLs), the site's shortcode templates, and the pages `ref` may name."""
-    names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
-    pages = sorted(context.pages.items()) if context is not None else ()
-    return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,
-                  shortcodes.key() if shortcodes is not None else "")  # fmt: skip
-
-
-# --- LINK ------------------------------------------------------------------------------
-
-
-def link_term(md, term: Term) -> TermDoc:
-    """A term's summary and body share one linker state: first mention across both."""
-    state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug,
-                      page={"title": term.title, "url": f"terms/{term.slug}/", "date": None, "params": {}})  # fmt: skip
-    summary_html = render_inline(md, term.summary, state)
-    state.body_line = term.body_line
-    return TermDoc(summary_html, render_markdown(md, term.body, state))
-
-
-def link_terms(graph, context, names, digests, cache, config, shortcodes=None) -> dict[str, TermDoc]:
-    md = None
-    docs = {}
-    for slug, term in graph.terms.items():
-        key = digest(names, digests[term.source])
-        hit = cache.docs.get(term.source)
-        if hit and hit[0] == key:
-            docs[slug] = hit[1]
-            continue
-        md = md or make_markdown(context, config.unsafe_html, shortcodes=shortcodes)
-        cache.dirty = True
-        docs[slug] = link_term(md, term)
-        cache.docs[term.source] = (key, docs[slug])
-    return docs
-
-
-def _report_refs(source: str, errors, corpus: Corpus, diags: Diagnostics, warnings=()) -> None:
-    for line, message, hint, ref in errors:
-        if slugify(ref) not in corpus.broken_terms:
-            diags.error(SourcePos(source, line), message, hint)
-    for line, message, hint in warnings:
-        diags.warning(SourcePos(source, line), message, hint)
 
 
 # --- ARTICLE UNITS ---------------------------------------------------------------------
@@ -337,7 +161,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     names = names_key(graph, config, context, shortcodes)
     term_docs = link_terms(graph, context, names, digests, cache, config, shortcodes)
     for slug, doc in term_docs.items():
-        _report_refs(graph.terms[slug].source, doc.rendered.errors, corpus, diags, doc.rendered.warnings)
+        report_problems(graph.terms[slug].source, doc.rendered.errors, corpus, diags, doc.rendered.warnings)
     timer.lap("link terms")
 
     templates = template_digests(env, ["article.html"])
@@ -356,7 +180,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         md = make_markdown(context, config.unsafe_html, shortcodes=shortcodes)
         for article in articles:
             state = LinkState(body_line=article.body_line, enabled=False, page=page_info(article))
-            _report_refs(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
+            report_problems(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
         return BuildResult(False, timings=timer.timings)
     writer.ensure_staging()
     results = run_articles(articles, inputs, digests, names, cache, output_ok, jobs, progress, env)
@@ -484,10 +308,10 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
     md = make_markdown(link_context(graph, config, corpus=corpus), config.unsafe_html, shortcodes=shortcodes)
     for term in graph.terms.values():
         rendered = link_term(md, term).rendered
-        _report_refs(term.source, rendered.errors, corpus, diags, rendered.warnings)
+        report_problems(term.source, rendered.errors, corpus, diags, rendered.warnings)
     for article in corpus.articles:
         state = LinkState(body_line=article.body_line, enabled=False, page=page_info(article))
         rendered = render_markdown(md, article.body, state)
-        _report_refs(article.source, rendered.errors, corpus, diags, rendered.warnings)
+        report_problems(article.source, rendered.errors, corpus, diags, rendered.warnings)
     render_intros(corpus.sections, link_context(graph, config), config, diags, shortcodes)
     return not diags.has_errors

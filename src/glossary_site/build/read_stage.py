@@ -1,0 +1,101 @@
+"""LOAD + PARSE + GRAPH: every source read, parsed (in worker processes, and only when its text
+changed since the cached parse) and checked, before any Markdown is rendered."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics, SourcePos
+from ..content.digests import digest, text_digest
+from ..content.documents import (
+    Article,
+    assemble_corpus,
+    next_change,
+    parse_source,
+    published,
+    unsupported_keys,
+    without_line,
+)
+from ..content.graph import build_graph
+from ..content.sources import SourceFile, load_sources
+from .cache import BuildCache, with_body
+from .workers import fork_map
+
+
+def parse_key(config: SiteConfig) -> str:
+    """What parsing depends on besides a file's text."""
+    return digest(config.depths, config.categories, config.drafts, config.article_urls, config.permalinks,
+                  config.terms_dir)  # fmt: skip
+
+
+def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics, jobs: int = 1):
+    """Parse every source, reusing the parse of any file whose text is unchanged; the rest
+    are parsed in worker processes when there are many (YAML is most of a cold parse)."""
+    parse_key_ = parse_key(config)
+    digests = {source.rel: text_digest(parse_key_, source.text) for source in sources}
+    misses = [s for s in sources if (hit := cache.parsed.get(s.rel)) is None or hit[0] != digests[s.rel]]
+    for source, (doc, ok, items) in zip(misses, fork_map(lambda source: _parse_one(source, config), misses, jobs)):
+        cache.remember_parse(source.rel, digests[source.rel], doc, ok, items)
+        cache.dirty = True
+    parsed = []
+    for source in sources:
+        doc, ok, items = cache.parsed[source.rel][1]
+        diags.extend(items)
+        if doc is not None:  # the body is not kept: it is the text after the front matter
+            body = _body_from(source.text, doc.body_line)
+            if getattr(doc, "heading_line", 0):  # an article titled by its first heading
+                body = without_line(body, doc.heading_line - doc.body_line)
+            doc = with_body(doc, body)
+        parsed.append((source, doc, ok))
+    for rel in set(cache.parsed) - set(digests):
+        del cache.parsed[rel]
+        cache.dirty = True
+    return assemble_corpus(parsed), digests
+
+
+def _parse_one(source: SourceFile, config: SiteConfig) -> tuple:
+    """A parsed document without its body (workers send less back), ok, its diagnostics."""
+    local = Diagnostics()
+    doc, ok = parse_source(source, config, local)
+    return (with_body(doc, "") if doc is not None else None, ok, local.items)
+
+
+def _body_from(text: str, body_line: int) -> str:
+    pos = 0
+    for _ in range(body_line - 1):
+        pos = text.index("\n", pos) + 1
+    return text[pos:]
+
+
+def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None = None, jobs: int = 1):
+    """LOAD + PARSE + GRAPH: everything validated before any Markdown is rendered. Articles that
+    are not published now (future, expired) are set aside here, after the cached parse."""
+    cache = cache if cache is not None else BuildCache()
+    resources: list[tuple[str, str]] = []
+    sources = load_sources(config.root, diags, resources, config.terms_dir)
+    corpus, digests = parse_stage(sources, config, cache, diags, jobs)
+    now = dt.datetime.now(dt.timezone.utc)
+    unsupported_keys(corpus.articles, diags)
+    corpus = dataclasses.replace(
+        corpus, articles=tuple(a for a in corpus.articles if published(a, now, config.future, config.expired)),
+        next_change=next_change(corpus.articles, now), resources=tuple(resources))
+    graph = build_graph(corpus.terms, config, diags)
+    _check_article_slugs(corpus.articles, diags)
+    return corpus, graph, digests
+
+
+def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> None:
+    seen: dict[str, Article] = {}
+    for article in articles:
+        other = seen.setdefault(article.slug, article)
+        if other is not article and article.slug.startswith("/"):
+            key = "url" if "url" in article.lines else "slug"
+            diags.error(SourcePos(article.source, article.lines.get(key, 1)),
+                        f"article URL '{article.slug}' is also used by {other.source}",
+                        f"Set a different '{key}:' in one of them.")  # fmt: skip
+        elif other is not article:
+            diags.error(SourcePos(article.source, article.lines.get("slug", 1)),
+                        f"article slug '{article.slug}' is also used by {other.source}",
+                        "Set a different 'slug:' in one of them.")  # fmt: skip
