@@ -21,16 +21,21 @@ def exists(site, rel):
     return (site.parent / "out" / rel).is_file()
 
 
+def built(site_factory, capsys, files, *flags):
+    """The site made of `files` (with the GPU term), built without an error."""
+    site = site_factory({"terms/gpu.md": GPU, **files})
+    code, _, err = build(capsys, site, *flags)
+    assert code == 0, err
+    assert "Traceback" not in err
+    return site
+
+
 def test_comment_only_and_empty_front_matter_build(site_factory, capsys):
-    site = site_factory({
-        "terms/gpu.md": GPU,
+    site = built(site_factory, capsys, {
         "content/comment.md": "---\n# Do not remove front matter.\n---\n# Comments only\n\nA GPU here.\n",
         "content/empty-yaml.md": "---\n---\nNothing above.\n",
         "content/empty-toml.md": "+++\n+++\nNothing above either.\n",
     })  # fmt: skip
-    code, _, err = build(capsys, site)
-    assert code == 0, err
-    assert "Traceback" not in err
     assert "<title>Comments only" in read(site, "articles/comment/index.html")
     assert "<title>Empty yaml" in read(site, "articles/empty-yaml/index.html")
     assert exists(site, "articles/empty-toml/index.html")
@@ -55,14 +60,11 @@ def test_json_front_matter_is_read_with_the_line_of_each_key(site_factory, capsy
 
 
 def test_a_missing_title_comes_from_the_first_heading_which_is_not_repeated(site_factory, capsys):
-    site = site_factory({
-        "terms/gpu.md": GPU,
+    site = built(site_factory, capsys, {
         "content/headed.md": "---\ndate: 2026-01-01\n---\n\n# Buying a GPU\n\nA GPU costs money.\n\n## Later\n\nMore.\n",
         "content/plain-name_here.md": "---\ndate: 2026-01-02\n---\nNo heading, a GPU.\n",
         "content/posts/leaf-bundle/index.md": "---\ndate: 2026-01-03\n---\nText.\n",
     })  # fmt: skip
-    code, _, err = build(capsys, site)
-    assert code == 0, err
     headed = read(site, "articles/headed/index.html")
     assert "<title>Buying a GPU" in headed
     assert headed.count("Buying a GPU</h1>") == 1  # the page's own title, not the body's heading again
@@ -117,13 +119,11 @@ def test_an_article_that_comes_due_is_published_by_the_next_build_with_no_other_
 
 
 def test_weight_orders_listings_before_the_date(site_factory, capsys):
-    site = site_factory({
-        "terms/gpu.md": GPU,
+    site = built(site_factory, capsys, {
         "content/newest.md": "---\ntitle: Newest\ndate: 2026-03-01\n---\nText.\n",
         "content/pinned.md": "---\ntitle: Pinned\ndate: 2025-01-01\nweight: 1\n---\nText.\n",
         "content/second.md": "---\ntitle: Second\ndate: 2024-01-01\nweight: 2\n---\nText.\n",
     })  # fmt: skip
-    assert build(capsys, site)[0] == 0
     listing = read(site, "articles/index.html")
     assert listing.index("Pinned") < listing.index("Second") < listing.index("Newest")
 
@@ -162,14 +162,11 @@ def test_terms_dir_outside_content_is_refused(site_factory, capsys):
 
 
 def test_permalinks_from_site_yaml_use_hugos_tokens(site_factory, capsys):
-    site = site_factory({
+    site = built(site_factory, capsys, {
         "site.yaml": "permalinks:\n  posts: /:year/:month/:day/:title/\n  '': /top/:filename/\n",
-        "terms/gpu.md": GPU,
         "content/posts/deep-dive.md": "---\ntitle: A Deep Dive\ndate: 2026-03-07\n---\nA GPU.\n",
         "content/hello.md": "---\ntitle: Hello\n---\nHi.\n",
     })  # fmt: skip
-    code, _, err = build(capsys, site)
-    assert code == 0, err
     assert exists(site, "2026/03/07/a-deep-dive/index.html")
     assert exists(site, "top/hello/index.html")
     assert 'href="/2026/03/07/a-deep-dive/"' in read(site, "terms/gpu/index.html")  # backlinks follow the URL

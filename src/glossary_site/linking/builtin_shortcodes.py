@@ -82,23 +82,18 @@ def param(call: Call, pages: dict) -> str:
     return escapeHtml(str(value))
 
 
-def youtube(call: Call, pages: dict) -> str:
-    video = call.get("id", 0)
-    if not video:
-        return call.error("youtube needs a video id", 'Write {{< youtube id="w7Ft2ymGmfc" >}}.')
-    title = call.get("title") or "YouTube video"
-    return (f'<div class="embed"><iframe src="https://www.youtube-nocookie.com/embed/{escapeHtml(video)}"'
-            f'{_attr("title", title)} allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin">'
-            f"</iframe></div>")  # fmt: skip
+def embed(player: str, example: str, extra: str = "") -> Callable:
+    """A video player without the host's cookies: `player` is its URL with `{id}` for the video."""
 
+    def render(call: Call, pages: dict) -> str:
+        video = call.get("id", 0)
+        if not video:
+            return call.error(f"{call.name} needs a video id", f'Write {{{{< {call.name} id="{example}" >}}}}.')
+        title = call.get("title") or f"{call.name.capitalize()} video"
+        src = player.format(id=escapeHtml(video))
+        return f'<div class="embed"><iframe src="{src}"{_attr("title", title)} allowfullscreen loading="lazy"{extra}></iframe></div>'
 
-def vimeo(call: Call, pages: dict) -> str:
-    video = call.get("id", 0)
-    if not video:
-        return call.error("vimeo needs a video id", 'Write {{< vimeo id="146022717" >}}.')
-    title = call.get("title") or "Vimeo video"
-    return (f'<div class="embed"><iframe src="https://player.vimeo.com/video/{escapeHtml(video)}?dnt=1"'
-            f'{_attr("title", title)} allowfullscreen loading="lazy"></iframe></div>')  # fmt: skip
+    return render
 
 
 def comment(call: Call, pages: dict) -> str:
@@ -182,7 +177,9 @@ def resolve_ref(pages: dict[str, str], target: str) -> str | None:
 
 _BUILTINS: dict[str, Callable] = {
     "figure": figure, "highlight": highlight, "ref": ref, "relref": ref, "details": details, "param": param,
-    "youtube": youtube, "vimeo": vimeo, "comment": comment, "qr": qr,
+    "youtube": embed("https://www.youtube-nocookie.com/embed/{id}", "w7Ft2ymGmfc",
+                     ' referrerpolicy="strict-origin-when-cross-origin"'),
+    "vimeo": embed("https://player.vimeo.com/video/{id}?dnt=1", "146022717"), "comment": comment, "qr": qr,
     # PaperMod's
     "collapse": collapse, "rawhtml": rawhtml, "ltr": direction("ltr"), "rtl": direction("rtl"),
     "audio": media("audio"), "video": media("video"), "inTextImg": in_text_img,
