@@ -45,7 +45,7 @@ from ..pages.templates import make_environment, template_digests
 from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_info, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache
 from .last_build import LastBuild
-from .link_stage import report_problems, link_context, link_term, link_terms, names_key, uses_refs
+from .link_stage import link_context, link_term, link_terms, names_key, report_problems, uses_refs
 from .publish import OutputWriter, check_output_dir, write_new
 from .read_stage import parse_key, read_site
 from .site_files import alias_files, bundle_files, static_files
