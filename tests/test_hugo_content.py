@@ -171,3 +171,26 @@ def test_permalinks_from_site_yaml_use_hugos_tokens(site_factory, capsys):
     assert exists(site, "top/hello/index.html")
     assert 'href="/2026/03/07/a-deep-dive/"' in read(site, "terms/gpu/index.html")  # backlinks follow the URL
     assert "/2026/03/07/a-deep-dive/" in read(site, "feed.xml") and "/top/hello/" in read(site, "sitemap.xml")
+
+
+def test_hugos_disable_kinds_and_taxonomies_turn_pages_off_and_nothing_links_to_them(site_factory, capsys):
+    from glossary_site.commands.link_check import broken_links
+
+    site = built(site_factory, capsys, {
+        "hugo.toml": 'title = "Quiet"\ndisableKinds = ["RSS", "sitemap", "section"]\n[taxonomies]\ncategory = "categories"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2026-01-01\ntags: [gpu]\n---\nA GPU.\n",
+    })  # fmt: skip
+    out = site.parent / "out"
+    for rel in ("feed.xml", "sitemap.xml", "tags/index.html", "tags/gpu/index.html", "posts/index.html",
+                "categories/hardware/feed.xml"):  # fmt: skip
+        assert not (out / rel).exists(), rel
+    assert exists(site, "posts/a/index.html") and exists(site, "robots.txt")
+    assert '<span class="tag">#gpu</span>' in read(site, "posts/a/index.html")
+    assert broken_links(out) == []
+
+
+def test_an_unknown_kind_is_an_error_with_a_way_out(site_factory, capsys):
+    site = site_factory({"site.yaml": "disable_kinds: [rss, taxonmy]\n", "terms/gpu.md": GPU})
+    code, _, err = build(capsys, site)
+    assert code == 1
+    assert "site.yaml:1: error: disable_kinds: unknown kind 'taxonmy'. Did you mean 'taxonomy'?" in err

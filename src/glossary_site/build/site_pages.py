@@ -32,6 +32,8 @@ def listing_page_specs(state: LastBuild, terms_only: bool = False) -> list[PageS
 
 def feed_specs(state: LastBuild, backlinks: Backlinks, categories: set[str] | None = None) -> list[PageSpec]:
     """The category feeds (`categories`: only theirs)."""
+    if not state.config.publishes("rss"):
+        return []
     return category_feed_specs(state.graph, backlinks, state.article_refs, categories)
 
 

@@ -54,6 +54,9 @@ class SiteConfig:
     terms_dir: str = "terms"
     """Where the terms live: terms/, or a folder of content/ that already holds a glossary
     ('content/glossary'); its files are terms, not articles."""
+    disable_kinds: tuple[str, ...] = ()
+    """Hugo's `disableKinds`, lower-cased: 'taxonomy'/'term' (tag pages), 'rss' (feeds),
+    'sitemap', 'robotstxt', '404', 'section' (section pages) are not published."""
     article_urls: str = "articles"
     """'articles': every article at /articles/<slug>/; 'hugo': at /<section>/<slug>/ as Hugo
     publishes it (the default for a site read from a Hugo config)."""
@@ -76,6 +79,14 @@ class SiteConfig:
         if not parts.scheme:
             return ""
         return f"{parts.scheme}://{parts.netloc}{self.base_path}"
+
+    def publishes(self, kind: str) -> bool:
+        """Whether pages of Hugo's `kind` are published (see disable_kinds)."""
+        return kind not in self.disable_kinds
+
+    @property
+    def tag_pages(self) -> bool:
+        return self.publishes("taxonomy") and self.publishes("term")
 
     def url(self, rel: str) -> str:
         """Site-internal URL for an output-relative path ('terms/oom/')."""
@@ -101,6 +112,7 @@ _KEYS = {
     "math": bool,
     "article_urls": str,
     "terms_dir": str,
+    "disable_kinds": list,
     "permalinks": dict,
     "params": dict,
 }
@@ -188,10 +200,29 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
                 diags.error(pos, f"terms_dir '{value}' must be terms or a folder inside content/",
                             "Write terms_dir: content/glossary")  # fmt: skip
                 continue
+        if key == "disable_kinds":
+            value = check_kinds(value, pos, diags)
         if key == "permalinks":
             value = check_permalinks(value, rel, lines, diags)
         values[key] = value
     return replace(config, **values)
+
+
+KINDS = ("home", "page", "section", "taxonomy", "term", "rss", "sitemap", "robotstxt", "404")
+
+
+def check_kinds(value: list, pos: SourcePos, diags: Diagnostics) -> tuple[str, ...]:
+    kinds = []
+    for kind in value:
+        name = str(kind).lower()
+        if name in ("home", "page"):
+            diags.warning(pos, f"disable_kinds: '{kind}' pages are always published here")
+        elif name not in KINDS:
+            diags.error(pos, f"disable_kinds: unknown kind '{kind}'",
+                        did_you_mean(name, KINDS) or f"Use some of: {', '.join(KINDS)}.")  # fmt: skip
+        else:
+            kinds.append(name)
+    return tuple(sorted(set(kinds)))
 
 
 def check_permalinks(value: dict, rel: str, lines: dict[str, int], diags: Diagnostics) -> dict[str, str]:

@@ -45,6 +45,13 @@ def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str
         if value not in (None, ""):
             mapped[ours] = value
             where[ours] = lines.get(key, 0)
+    kinds = list(data.get("disableKinds") or []) if isinstance(data.get("disableKinds"), list) else []
+    taxonomies = data.get("taxonomies")
+    if isinstance(taxonomies, dict) and "tags" not in taxonomies.values():
+        kinds += ["taxonomy", "term"]  # the site has no tags taxonomy: no tag pages
+    if kinds:
+        mapped["disable_kinds"] = sorted({str(k).lower() for k in kinds})
+        where["disable_kinds"] = lines.get("disableKinds", lines.get("taxonomies", 0))
     glossary = params.get("glossary")
     if isinstance(glossary, dict):
         mapped.update(glossary)

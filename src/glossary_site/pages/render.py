@@ -257,6 +257,13 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
         specs.append(PageSpec("graph/index.html", "graph.html", "index", {"svg": Markup(svg), "count": len(terms)}))
     if config is not None and config.search:
         specs.append(PageSpec("search/index.html", "search.html", "index", {}))
+    if config is not None:
+        off = {"tags.html", "tag.html"} if not config.tag_pages else set()
+        off |= {"feed.xml"} if not config.publishes("rss") else set()
+        off |= {"sitemap.xml"} if not config.publishes("sitemap") else set()
+        off |= {"robots.txt"} if not config.publishes("robotstxt") else set()
+        off |= {"404.html"} if not config.publishes("404") else set()
+        specs = [s for s in specs if s.template not in off]
     if terms_only:
         return [s for s in specs if s.template not in ARTICLE_LISTINGS]
     return specs

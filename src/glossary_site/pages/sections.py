@@ -48,6 +48,8 @@ def render_intros(sections: tuple[Section, ...], context: LinkContext, config: S
 def section_specs(sections: tuple[Section, ...], intros: dict[str, Markup], articles: list[Article],
                   refs: list[ArticleRef], config: SiteConfig) -> list[PageSpec]:  # fmt: skip
     """A listing page per section folder (`articles` and `refs` in listing order)."""
+    if not config.publishes("section"):
+        return []
     by_folder = {s.folder: s for s in sections if s.folder}
     folders = set(by_folder)
     if config.article_urls == "hugo":
