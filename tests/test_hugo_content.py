@@ -194,3 +194,21 @@ def test_an_unknown_kind_is_an_error_with_a_way_out(site_factory, capsys):
     code, _, err = build(capsys, site)
     assert code == 1
     assert "site.yaml:1: error: disable_kinds: unknown kind 'taxonmy'. Did you mean 'taxonomy'?" in err
+
+
+def test_check_reports_broken_images_refs_and_links_of_a_hugo_site_at_their_lines(site_factory, capsys):
+    files = {
+        "hugo.toml": 'title = "Blog"\nbaseURL = "https://example.org/b/"\n',
+        "terms/gpu.md": GPU,
+        "content/posts/trip/index.md": "---\ntitle: Trip\n---\nA GPU.\n\n![gone](missing.png)\n\n[old](/posts/nothing/)\n",
+        "content/posts/other.md": "---\ntitle: Other\n---\nSee {{< ref \"posts/trp\" >}}.\n",
+    }  # fmt: skip
+    site = site_factory(files)
+    code, _, err = run_cli(capsys, "check", site)
+    assert code == 1
+    assert "content/posts/other.md:4: error: ref to 'posts/trp' finds no page. Did you mean 'posts/trip'?" in err
+    (site / "content/posts/other.md").write_text("---\ntitle: Other\n---\nSee {{< ref \"posts/trip\" >}}.\n")
+    code, _, err = run_cli(capsys, "check", site)  # content that builds: then every link is checked
+    assert code == 1
+    assert "content/posts/trip/index.md:6: error: broken link 'missing.png' in posts/trip/index.html" in err
+    assert "content/posts/trip/index.md:8: error: broken link '/b/posts/nothing/' in posts/trip/index.html" in err

@@ -91,9 +91,10 @@ def report_broken(output: Path, base_path: str, sources: dict[str, str], root: P
         line = 0
         if source.endswith(".md") and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
-            needle = href.split("#")[0] if href.startswith(base_path) and base_path != "/" else href
+            # As written: the link itself, or without the base path that root-relative links get.
+            needles = [href] + ([href[len(base_path) - 1 :]] if base_path != "/" and href.startswith(base_path) else [])
             for number, content in enumerate(text.splitlines(), start=1):
-                if needle and needle in content:
+                if any(needle and needle in content for needle in needles):
                     line = number
                     break
         where = SourcePos(source, line) if source.endswith(".md") else SourcePos(f"(output) {page}")
