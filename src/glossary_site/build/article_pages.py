@@ -26,7 +26,7 @@ from ..pages.render import article_spec, install_globals, render_page
 from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import make_environment
 from .kept_bodies import pack, unpack, write_body
-from .publish import write_new
+from .publish import safe_rel, write_new
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,11 @@ class ArticleRenderer:
             output, slots = self._page(article, rendered, diags)
             if output is not None and self.inputs.in_memory:
                 data = output.data
-            elif output is not None:
+            elif output is not None and safe_rel(output.rel) == output.rel:
                 write_new(self.inputs.staging / output.rel, output.data)
                 written = True
+            elif output is not None:  # never outside the output (parsing refuses such URLs first)
+                diags.error(SourcePos(article.source), f"refusing to write outside the output directory: {output.rel!r}")
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)
         return ArticleResult(article.source, page_file(article_rel(article.slug)), terms, tuple(diags.items), key,

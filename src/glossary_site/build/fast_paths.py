@@ -258,7 +258,9 @@ def _prime_from(cache: BuildCache, source: str) -> None:
 
 
 def _window(article: Article | None) -> tuple:
-    return (article.publish_date, article.expiry_date) if article is not None else ()
+    """What of an article changes other pages without showing on them: when it is published,
+    and its aliases (redirect pages)."""
+    return (article.publish_date, article.expiry_date, article.aliases) if article is not None else ()
 
 
 def _shape(term: Term) -> tuple:

@@ -4,6 +4,8 @@ terms' own summaries and bodies, linked (cached by that key)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.digests import digest
@@ -66,11 +68,14 @@ def uses_refs(corpus: Corpus) -> bool:
 def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None = None,
               shortcodes: ShortcodeTemplates | None = None) -> str:  # fmt: skip
     """Everything that decides a rendered body apart from its text: where links go (names,
-    policy, URLs), the site's shortcode templates, and the pages `ref` may name."""
+    policy, URLs), the site's shortcode templates and, when there are any, the whole config
+    (they may show any of `site`), and the pages `ref` may name."""
     names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
     pages = sorted(context.pages.items()) if context is not None else ()
+    templates = shortcodes.key() if shortcodes is not None else ""
+    site = dataclasses.replace(config, root=None, output=None) if templates else None
     return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,
-                  shortcodes.key() if shortcodes is not None else "")  # fmt: skip
+                  templates, site)  # fmt: skip
 
 
 # --- LINK ------------------------------------------------------------------------------

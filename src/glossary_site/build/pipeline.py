@@ -313,5 +313,5 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
         state = LinkState(body_line=article.body_line, enabled=False, page=page_info(article))
         rendered = render_markdown(md, article.body, state)
         report_problems(article.source, rendered.errors, corpus, diags, rendered.warnings)
-    render_intros(corpus.sections, link_context(graph, config), config, diags, shortcodes)
+    render_intros(corpus.sections, link_context(graph, config, corpus=corpus), config, diags, shortcodes)
     return not diags.has_errors

@@ -49,8 +49,10 @@ class SiteConfig:
     """Full-text search with Pagefind: an index in pagefind/ and a search page."""
     graph: bool = True
     """A neighbourhood graph (SVG) on each term page and a whole-glossary graph page."""
-    math: bool = True
-    """$...$, $$...$$, \\(...\\) and \\[...\\] are math, rendered to MathML at build time."""
+    math: bool = False
+    """$...$, $$...$$, \\(...\\) and \\[...\\] are math, rendered to MathML at build time. Off by
+    default, as in Hugo (where the passthrough extension turns it on): `$HOME/$USER` in prose
+    stays text."""
     terms_dir: str = "terms"
     """Where the terms live: terms/, or a folder of content/ that already holds a glossary
     ('content/glossary'); its files are terms, not articles."""
@@ -228,7 +230,13 @@ def check_kinds(value: list, pos: SourcePos, diags: Diagnostics) -> tuple[str, .
 def check_permalinks(value: dict, rel: str, lines: dict[str, int], diags: Diagnostics) -> dict[str, str]:
     """Section -> pattern, with Hugo's `page` sub-table read as the same; a pattern with a token
     this tool cannot expand is an error at its line."""
-    value = {**{k: v for k, v in value.items() if k != "page"}, **(value.get("page") or {})}
+    pages = value.get("page") or {}
+    if not isinstance(pages, dict):
+        diags.error(SourcePos(rel, lines.get("permalinks.page", lines.get("permalinks", 0))),
+                    "permalinks: 'page' must be a table of section = pattern")  # fmt: skip
+        pages = {}
+    # Hugo's section, term and taxonomy tables name the URLs of list pages: those stay as they are here.
+    value = {**{k: v for k, v in value.items() if k not in ("page", "section", "term", "taxonomy")}, **pages}
     patterns = {}
     for section, pattern in value.items():
         pos = SourcePos(rel, lines.get(f"permalinks.{section}", lines.get("permalinks", 0)))

@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import FrontMatter, parse_front_matter
 from .sources import SourceFile
-from .urls import article_path
+from .urls import article_path, unsafe
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,11 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
     written, url = f.optional_str("slug"), f.optional_str("url")
     slug = slugify(written or _file_name(source.rel))
     path = article_path(source.rel, written, title, date, url, config.permalinks, config.article_urls == "hugo", slug)
-    if path != f"articles/{slug}/":  # published where Hugo would: the path is its key
+    if path != f"articles/{slug}/" and unsafe(path):
+        key = "url" if url else "slug"
+        f.error(key, f"this article's URL '/{path}' has an empty or unsafe part",
+                f"Give it a {key} made of letters or digits, e.g. {key}: {'/posts/my-post/' if url else 'my-post'}")
+    elif path != f"articles/{slug}/":  # published where Hugo would: the path is its key
         slug = "/" + path
     elif not slug:
         f.error("slug", "slug is empty after removing unsafe characters", "Use letters, digits and '-'.")

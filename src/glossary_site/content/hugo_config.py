@@ -45,6 +45,9 @@ def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str
         if value not in (None, ""):
             mapped[ours] = value
             where[ours] = lines.get(key, 0)
+    passthrough = _dig(data, "markup", "goldmark", "extensions", "passthrough")
+    if isinstance(passthrough, dict) and passthrough.get("enable") is True:
+        mapped["math"] = True  # the delimiters Hugo passes through are the ones rendered here
     kinds = list(data.get("disableKinds") or []) if isinstance(data.get("disableKinds"), list) else []
     taxonomies = data.get("taxonomies")
     if isinstance(taxonomies, dict) and "tags" not in taxonomies.values():
@@ -57,6 +60,12 @@ def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str
         mapped.update(glossary)
         where.update({k: lines.get("params", 0) for k in glossary})
     return mapped, where
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def _load(path: Path, rel: str, diags: Diagnostics) -> tuple[dict, dict[str, int]]:

@@ -24,12 +24,23 @@ def unknown_tokens(pattern: str) -> list[str]:
     return [name for name in _TOKEN.findall(pattern) if name not in TOKENS]
 
 
+KEPT = "-_.+~@#%"
+"""Besides letters and digits of every script, the characters Hugo keeps in a path segment."""
+
+
 def segment(text: str) -> str:
-    """One path segment as Hugo makes it from a name: 'My Post!' -> 'my-post'."""
+    """One path segment as Hugo makes it from a name: 'My Post!' -> 'my-post', 'C++' -> 'c++'."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     text = re.sub(r"\s+", "-", text)
-    text = "".join(c for c in text if c.isalnum() or c in "-_.")
+    text = "".join(c for c in text if c.isalnum() or c in KEPT)
     return "" if set(text) <= {"."} else text
+
+
+def unsafe(path: str) -> bool:
+    """Whether an output path could leave the output folder or name nothing: empty segments,
+    '.' or '..', a backslash or NUL, or nothing at all."""
+    parts = path[:-1].split("/") if path.endswith("/") else path.split("/")
+    return not path or "\\" in path or "\0" in path or any(p in ("", ".", "..") for p in parts)
 
 
 def place(rel: str) -> tuple[tuple[str, ...], str]:
@@ -88,15 +99,17 @@ def alias_path(alias: str, page_rel: str) -> str:
     if not alias.startswith("/"):
         parent = page_rel.rstrip("/").rpartition("/")[0]
         alias = f"/{parent}/{alias}" if parent else f"/{alias}"
-    return clean_path(alias)
+    return clean_path(alias, files=(".html", ".htm"))  # Hugo writes other aliases as folders
 
 
-def clean_path(url: str) -> str:
+def clean_path(url: str, files: tuple[str, ...] | None = None) -> str:
     """An output-relative folder from a URL path an author wrote ('/old/url' -> 'old/url/'):
-    '.', '..' and empty segments are dropped, so it stays inside the output."""
-    parts = [p for p in url.split("?")[0].split("#")[0].split("/") if p not in ("", ".", "..")]
+    '.', '..' and empty segments are dropped, so it stays inside the output. It names a file
+    when it does not end with '/' and its last segment has an extension (of `files`, if given)."""
+    path = url.split("?")[0].split("#")[0]
+    parts = [p for p in path.split("/") if p not in ("", ".", "..")]
     if not parts:
         return ""
-    if "." in parts[-1] and not parts[-1].startswith("."):  # a file: /feed.xml, /old.html
-        return "/".join(parts)
-    return "/".join(parts) + "/"
+    last = parts[-1]
+    is_file = not path.endswith("/") and "." in last.lstrip(".") and (files is None or last.endswith(files))
+    return "/".join(parts) if is_file else "/".join(parts) + "/"

@@ -87,7 +87,7 @@ def _value(src: str, i: int, close: str) -> tuple[str | None, int, str]:
     if char == '"':
         out, i = [], i + 1
         while i < len(src) and src[i] != '"':
-            if src[i] == "\\" and i + 1 < len(src):
+            if src[i] == "\\" and src.startswith('"', i + 1):  # as Hugo: only \" is an escape
                 i += 1
             out.append(src[i])
             i += 1
@@ -109,6 +109,8 @@ def _value(src: str, i: int, close: str) -> tuple[str | None, int, str]:
 
 def find_closing(src: str, tag: Tag) -> Tag | None:
     """The tag that closes `tag` (same name, nested pairs skipped), or None: `tag` stands alone."""
+    if "/" + tag.name not in src[tag.end :] and "/ " + tag.name not in src[tag.end :]:
+        return None  # no closing tag can follow: a document of a thousand figures stays linear
     depth, pos = 0, tag.end
     while True:
         pos = min((p for p in (src.find("{{<", pos), src.find("{{%", pos)) if p >= 0), default=-1)

@@ -77,7 +77,10 @@ def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages:
             except Exception as exc:  # a template's own error, whatever its kind: the author's to fix
                 return call.error(f"shortcode template templates/shortcodes/{call.name}.html failed: {exc}")
         if builtin is not None:
-            return builtin(call, pages or {})
+            try:
+                return builtin(call, pages or {})
+            except Exception as exc:  # a library's refusal (segno: too much text for a QR code ...)
+                return call.error(f"shortcode '{call.name}' cannot render these arguments: {exc}")
         close = did_you_mean(call.name, known)
         call.error(f"unknown shortcode '{call.name}'",
                    f"{close + ' ' if close else ''}Known shortcodes: {', '.join(sorted(known))}; "
@@ -87,6 +90,7 @@ def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages:
     md.block.ruler.before("fence", "shortcode_block", _block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.inline.ruler.before("escape", "shortcode", _inline)
     md.core.ruler.after("inline", "shortcode_lines", lines)
+    md.core.ruler.after("shortcode_lines", "shortcode_escapes_in_code", _unescape_in_code)
     md.core.ruler.before("inline", "shortcode_link_refs", lambda state: _link_refs(state, pages or {}, base_path))
     md.add_render_rule("shortcode", render)
 
@@ -160,6 +164,19 @@ def _link_refs(state, pages: dict[str, str], base_path: str) -> None:
             out.append(text[pos:at] + (base_path.rstrip("/") + url if not url.startswith(base_path) else url))
             pos = tag.end
         token.content = "".join(out) + text[pos:]
+
+
+_ESCAPES = (("{{</*", "{{<"), ("*/>}}", ">}}"), ("{{%/*", "{{%"), ("*/%}}", "%}}"))
+
+
+def _unescape_in_code(state) -> None:
+    """Code shows an escaped call as the call (`{{</* figure */>}}` as `{{< figure >}}`), as Hugo
+    does: showing shortcode syntax in code is what the escape is for."""
+    for token in state.tokens:
+        for item in (token, *(token.children or ())):
+            if item.type in ("fence", "code_block", "code_inline") and "/*" in item.content:
+                for old, new in _ESCAPES:
+                    item.content = item.content.replace(old, new)
 
 
 def _rest_blank(src: str, pos: int) -> bool:

@@ -16,7 +16,7 @@ from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.documents import Article, Section
 from ..content.refs import ArticleRef
-from ..content.urls import segment
+from ..content.urls import place, segment
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.markdown import make_markdown, render_markdown
 from .render import PageSpec
@@ -52,8 +52,9 @@ def section_specs(sections: tuple[Section, ...], intros: dict[str, Markup], arti
         return []
     by_folder = {s.folder: s for s in sections if s.folder}
     folders = set(by_folder)
-    if config.article_urls == "hugo":
-        folders |= {a.source.split("/")[1] for a in articles if a.source.count("/") > 1}
+    if config.article_urls == "hugo":  # every top-level section; a leaf bundle's folder is none
+        folders |= {place(a.source)[0][0] for a in articles if place(a.source)[0]}
+    folders.discard("articles")  # that page is the listing of every article already
     specs = []
     for folder in sorted(folders):
         section = by_folder.get(folder)
