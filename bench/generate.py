@@ -102,7 +102,7 @@ def article(rng: random.Random, index: int, names, hot: list) -> str:
     if hot and index % 25 == 0:
         body.append(paragraph(rng, [hot], 20))  # the 'hot' term: mentioned by hundreds of articles
     kind = ["inspiration", "whitepaper", "booklet"][index % 3]
-    date = f"20{20 + index % 7}-{index % 12 + 1:02}-{index % 28 + 1:02}"
+    date = f"20{19 + index % 7}-{index % 12 + 1:02}-{index % 28 + 1:02}"  # all past: a future date is not published
     front = (f"---\ntitle: Article {index} about {rng.choice(names)[0]}\ndate: {date}\nkind: {kind}\n"
              f"summary: A generated article number {index}.\ntags: [t{index % 40}, bench]\n---\n")
     return front + "\n\n".join(body) + "\n"
