@@ -212,3 +212,106 @@ def test_check_reports_broken_images_refs_and_links_of_a_hugo_site_at_their_line
     assert code == 1
     assert "content/posts/trip/index.md:6: error: broken link 'missing.png' in posts/trip/index.html" in err
     assert "content/posts/trip/index.md:8: error: broken link '/b/posts/nothing/' in posts/trip/index.html" in err
+
+
+HUGO = 'title = "Blog"\n'
+
+
+def test_a_url_with_an_empty_part_is_refused_and_nothing_is_written_outside_the_output(site_factory, capsys, tmp_path):
+    site = site_factory({"hugo.toml": HUGO, "terms/gpu.md": GPU, "content/posts/!!.md": "---\ntitle: Bangs\n---\nx\n"})
+    code, _, err = build(capsys, site)
+    assert code == 1
+    assert "content/posts/!!.md:1: error: this article's URL '/posts//' has an empty or unsafe part" in err
+    assert not (site.parent / "out").exists()
+
+
+def test_a_top_level_bundle_and_an_articles_section_build_beside_our_listing(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "hugo.toml": HUGO,
+        "content/about/index.md": "---\ntitle: About\n---\nAbout a GPU.\n",
+        "content/articles/first.md": "---\ntitle: First\n---\nText.\n",
+    })  # fmt: skip
+    assert exists(site, "about/index.html") and exists(site, "articles/first/index.html")
+    assert "First" in read(site, "articles/index.html")
+
+
+def test_an_alias_added_by_an_edit_is_published_by_the_next_build(site_factory, capsys):
+    from test_up_to_date import age_inputs
+
+    site = built(site_factory, capsys, {"content/note.md": "---\ntitle: Note\n---\nA GPU.\n"})
+    age_inputs(site)
+    (site / "content/note.md").write_text("---\ntitle: Note\naliases: [/old-note/]\n---\nA GPU.\n")
+    assert build(capsys, site)[0] == 0
+    assert 'content="0; url=/articles/note/"' in read(site, "old-note/index.html")
+
+
+def test_a_site_shortcode_that_shows_the_config_follows_a_config_change(site_factory, capsys):
+    from test_up_to_date import age_inputs
+
+    site = built(site_factory, capsys, {
+        "site.yaml": "title: First name\n",
+        "templates/shortcodes/sitename.html": "<b>{{ site.title }}</b>",
+        "content/post.md": "---\ntitle: Post\n---\nThis is {{< sitename >}}.\n",
+    })  # fmt: skip
+    age_inputs(site)
+    (site / "site.yaml").write_text("title: Second name\n")
+    assert build(capsys, site)[0] == 0
+    assert "This is <b>Second name</b>." in read(site, "articles/post/index.html")
+
+
+def test_refs_resolve_as_hugo_resolves_them(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "hugo.toml": HUGO,
+        "content/posts/_index.md": "---\ntitle: Posts\n---\nStart with {{< ref \"posts/one.md\" >}}.\n",
+        "content/posts/one.md": "---\ntitle: One\n---\n[two]({{< ref \"two.md\" >}}), [c]({{< ref \"c++\" >}}), "
+                                "[here]({{< ref \"#part\" >}}), {{< relref \"../about.md\" >}}\n\n## Part\n",
+        "content/posts/two.md": "---\ntitle: Two\n---\nText.\n",
+        "content/notes/c++.md": "---\ntitle: C++\n---\nText.\n",
+        "content/about.md": "---\ntitle: About\n---\nText.\n",
+    })  # fmt: skip
+    one = read(site, "posts/one/index.html")
+    assert '<a href="/posts/two/">two</a>' in one and '<a href="/notes/c++/">c</a>' in one
+    assert '<a href="#part">here</a>' in one and "/about/" in one
+    assert 'Start with /posts/one/.' in read(site, "posts/index.html")
+    assert run_cli(capsys, "check", site)[0] == 0  # check resolves the _index.md's ref as build does
+
+
+def test_hugo_permalinks_tables_for_list_pages_are_ignored_and_a_bad_page_table_is_an_error(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "hugo.toml": HUGO + '[permalinks.page]\nposts = "/p/:slug/"\n[permalinks.section]\nposts = "/all/"\n',
+        "content/posts/x.md": "---\ntitle: X\n---\nText.\n",
+    })  # fmt: skip
+    assert exists(site, "p/x/index.html")
+    bad = site_factory({"site.yaml": "permalinks:\n  page: 3\n", "terms/gpu.md": GPU})
+    code, _, err = run_cli(capsys, "build", bad, "--output", bad.parent / "bad-out")
+    assert code == 1 and "site.yaml:2: error: permalinks: 'page' must be a table of section = pattern" in err
+
+
+def test_shortcode_arguments_hugo_style_single_values_and_math_off_by_default(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "content/post.md": "---\ntitle: Post\ntags: solo\naliases: /before/\nweight: \"5\"\n---\n"
+                           "Set `{{</* figure src=\"x\" */>}}` and $HOME/$USER stay.\n\n"
+                           "{{< highlight text >}}\n{{< details summary=\"C:\\path\\to\" >}}\n{{< /highlight >}}\n",
+    })  # fmt: skip
+    page = read(site, "articles/post/index.html")
+    assert "<code>{{&lt; figure src=&quot;x&quot; &gt;}}</code>" in page  # an escaped call in code shows as the call
+    assert "$HOME/$USER stay" in page and "<math" not in page
+    assert 'href="/tags/solo/"' in page and exists(site, "before/index.html")
+
+
+def test_a_shortcode_a_library_refuses_is_an_error_at_its_line(site_factory, capsys):
+    site = site_factory({"terms/gpu.md": GPU, "content/post.md": "---\ntitle: P\n---\nA GPU.\n\n{{< qr text=\"x\" level=\"z\" />}}\n"})
+    code, _, err = build(capsys, site)
+    assert code == 1
+    assert "content/post.md:6: error: shortcode 'qr' cannot render these arguments: Illegal error correction level" in err
+    assert "Traceback" not in err
+
+
+def test_quoted_arguments_follow_hugos_rules():
+    from glossary_site.linking.shortcode_syntax import read_tag
+
+    tag = read_tag('{{< x "C:\\path\\to" "say \\"hi\\"" `raw "as is"` key=word other="two words" />}}', 0)
+    assert tag.args == ("C:\\path\\to", 'say "hi"', 'raw "as is"')
+    assert dict(tag.params) == {"key": "word", "other": "two words"} and tag.self_closing
+    assert read_tag('{{< x "never closed >}}', 0).error == "shortcode 'x': a quoted argument is never closed"
+    assert read_tag("{{</* figure src=x */>}}", 0).escaped == "{{< figure src=x >}}"

@@ -76,7 +76,8 @@ class UnitInputs:
 
 def page_info(article: Article) -> dict:
     """What a shortcode may know of the article it is in (Hugo's .Page): title, url, date, params."""
-    return {"title": article.title, "url": article_rel(article.slug), "date": article.date, "params": article.params}
+    return {"title": article.title, "url": article_rel(article.slug), "date": article.date, "params": article.params,
+            "folder": article.source[len("content/"):].rpartition("/")[0]}  # fmt: skip
 
 
 def page_key(inputs: UnitInputs, source_digest: str, terms: tuple[str, ...]) -> str:

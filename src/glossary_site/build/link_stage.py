@@ -17,7 +17,7 @@ from ..content.documents import (
 from ..content.graph import TermGraph
 from ..content.urls import article_rel
 from ..linking.autolink import LinkContext, LinkState
-from ..linking.builtin_shortcodes import ref_names
+from ..linking.builtin_shortcodes import ref_table
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.matcher import TermMatcher, inflections, make_form
 from ..pages.render import (
@@ -45,19 +45,15 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         policy=config.link_policy,
         describe=config.previews,
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
-        pages=ref_table(corpus) if corpus is not None else {},
+        pages=ref_pages(corpus) if corpus is not None else {},
         math=config.math,
     )
 
 
-def ref_table(corpus: Corpus) -> dict[str, str]:
+def ref_pages(corpus: Corpus) -> dict[str, str]:
     """Every name a `ref` shortcode may give a page by -> the page's URL path."""
-    pages: dict[str, str] = {}
-    for article in corpus.articles:
-        ref_names(pages, article.source, article_rel(article.slug))
-    for section in corpus.sections:
-        ref_names(pages, section.source, section_folder_rel(section.folder) if section.folder else "")
-    return pages
+    return ref_table([*((a.source, article_rel(a.slug)) for a in corpus.articles),
+                      *((s.source, section_folder_rel(s.folder) if s.folder else "") for s in corpus.sections)])
 
 
 def uses_refs(corpus: Corpus) -> bool:

@@ -58,6 +58,8 @@ def bundle_files(config: SiteConfig, corpus: Corpus) -> list[OutputFile]:
     pages = {a.source: article_rel(a.slug) for a in corpus.articles}
     files = []
     for rel, owner in corpus.resources:
+        if rel.endswith(".md"):
+            continue  # Markdown in a bundle is the page's to use, never published as it is (as in Hugo)
         folder = pages.get(owner)
         if folder is None or not folder.endswith("/"):
             continue  # its page is a draft, not due yet, or published as a single file

@@ -11,7 +11,7 @@ import yaml
 
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
-from .hugo_config import find_hugo_config, read_hugo_config
+from .hugo_config import HUGO_NAMES, find_hugo_config, read_hugo_config
 from .urls import TOKENS, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
@@ -135,7 +135,7 @@ def load_config(
     hugo = find_hugo_config(root)
     if hugo is not None:  # a Hugo site: what maps from its configuration; site.yaml, if any, wins
         data, lines = read_hugo_config(root, hugo, diags)
-        config = _apply(config, data, lines, hugo, diags)
+        config = _apply(config, data, lines, hugo, diags, HUGO_NAMES)
     path = root / "site.yaml"
     if path.exists():
         config = _apply_file(config, path, diags)
@@ -170,16 +170,23 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
     return _apply(config, data, lines, rel, diags)
 
 
-def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diags: Diagnostics) -> SiteConfig:
+_TYPES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping", int: "a number", float: "a number"}
+
+
+def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diags: Diagnostics,
+           names: dict[str, str] | None = None) -> SiteConfig:  # fmt: skip
+    """Apply checked `data` (site.yaml's keys) from the file `rel`; `names`: what the file calls
+    them (Hugo's `baseURL` for `base_url`), for messages."""
+    names = names or {}
     values: dict[str, Any] = {}
     for key, value in data.items():
         pos = SourcePos(rel, lines.get(str(key), 0))
         expected = _KEYS.get(key)
         if expected is None:
-            diags.warning(pos, f"unknown key '{key}' in site.yaml", did_you_mean(str(key), _KEYS))
+            diags.warning(pos, f"unknown key '{key}' in {rel}", did_you_mean(str(key), _KEYS))
             continue
         if not isinstance(value, expected):
-            diags.error(pos, f"'{key}' must be a {expected.__name__}, not {type(value).__name__}")
+            diags.error(pos, f"'{names.get(key, key)}' must be {_TYPES[expected]}, not {_TYPES.get(type(value), type(value).__name__)}")
             continue
         if key in ("depths", "categories"):
             if not all(isinstance(v, str) and v.strip() for v in value) or not value and key == "depths":

@@ -198,10 +198,13 @@ class _Fields:
         value = self.fm.data.get(key)
         return default if value is None else self.text(key, value)
 
-    def str_list(self, key: str) -> tuple[str, ...]:
+    def str_list(self, key: str, single: bool = False) -> tuple[str, ...]:
+        """A list of texts; `single`: one text stands for a list of one, as Hugo reads `tags: go`."""
         value = self.fm.data.get(key)
         if value is None:
             return ()
+        if single and isinstance(value, str):
+            return (value.strip(),) if value.strip() else ()
         if not isinstance(value, list):
             self.error(key, f"'{key}' must be a list, not {_kind(value)}", f"Write {key}: [{value}]")
             return ()
@@ -274,16 +277,18 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
 def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: Diagnostics) -> Article | None:
     f = _Fields(source.rel, fm, diags, ARTICLE_KEYS)
     title, heading_line = f.optional_str("title"), 0
-    if not title and "title" not in fm.data:  # as Hugo and MkDocs: the first heading, else the file name
+    if not title and fm.data.get("title") is None:  # as Hugo and MkDocs: the first heading, else the file name
         title, heading_line = _title_from(fm.body, fm.body_line, source.rel)
     summary = f.optional_str("summary") or f.optional_str("description")
     kind = f.optional_str("kind")
-    tags = f.str_list("tags")
+    tags = f.str_list("tags", single=True)
     autolink = f.flag("autolink", True)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
     date, publish_date, expiry_date = _date(f, "date"), _date(f, "publishDate"), _date(f, "expiryDate")
-    aliases = f.str_list("aliases")
+    aliases = f.str_list("aliases", single=True)
     weight = f.fm.data.get("weight", 0)
+    if isinstance(weight, str) and weight.strip().lstrip("-").isdigit():
+        weight = int(weight)  # Hugo reads weight: "5" as 5
     if isinstance(weight, bool) or not isinstance(weight, int):
         f.error("weight", f"'weight' must be a whole number, not {_kind(weight)}", "Write weight: 10")
     written, url = f.optional_str("slug"), f.optional_str("url")

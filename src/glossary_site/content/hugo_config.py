@@ -26,15 +26,21 @@ CONFIG_FILES = tuple(f"{folder}{name}.{ext}" for folder in ("", "config/_default
 """Where Hugo looks for its configuration, in its order."""
 
 
+HUGO_NAMES = {"base_url": "baseURL", "language": "languageCode", "description": "params.description",
+              "disable_kinds": "disableKinds"}
+"""site.yaml's names -> Hugo's, for messages about a value read from Hugo's configuration."""
+
+
 def find_hugo_config(root: Path) -> str | None:
     return next((name for name in CONFIG_FILES if (root / name).is_file()), None)
 
 
 def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str, Any], dict[str, int]]:
     """(site.yaml keys, key -> line) from Hugo's configuration file `rel`."""
-    data, lines = _load(root / rel, rel, diags)
-    if not data:
+    loaded = _load(root / rel, rel, diags)
+    if loaded is None:
         return {}, {}
+    data, lines = loaded
     params = data.get("params") if isinstance(data.get("params"), dict) else {}
     mapped: dict[str, Any] = {"article_urls": "hugo"}
     where: dict[str, int] = {}
@@ -68,12 +74,13 @@ def _dig(data: Any, *keys: str) -> Any:
     return data
 
 
-def _load(path: Path, rel: str, diags: Diagnostics) -> tuple[dict, dict[str, int]]:
+def _load(path: Path, rel: str, diags: Diagnostics) -> tuple[dict, dict[str, int]] | None:
+    """(data, key -> line), or None when the file cannot be read (reported)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         diags.error(SourcePos(rel), f"cannot read Hugo's configuration: {exc}")
-        return {}, {}
+        return None
     try:
         if rel.endswith(".toml"):
             data = tomllib.loads(text)
@@ -83,17 +90,17 @@ def _load(path: Path, rel: str, diags: Diagnostics) -> tuple[dict, dict[str, int
             data = yaml.load(text, Loader=UniqueKeyLoader) or {}
     except tomllib.TOMLDecodeError as exc:
         diags.error(SourcePos(rel, _toml_line(str(exc))), f"invalid TOML: {exc}")
-        return {}, {}
+        return None
     except json.JSONDecodeError as exc:
         diags.error(SourcePos(rel, exc.lineno), f"invalid JSON: {exc.msg}")
-        return {}, {}
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         diags.error(SourcePos(rel, mark.line + 1 if mark else 0), f"invalid YAML: {exc.problem}")
-        return {}, {}
+        return None
     if not isinstance(data, dict):
         diags.error(SourcePos(rel, 1), "Hugo's configuration must be a mapping of keys to values")
-        return {}, {}
+        return None
     return data, _key_lines(text)
 
 

@@ -10,6 +10,7 @@ wrote is escaped.
 
 from __future__ import annotations
 
+import posixpath
 from typing import Callable
 
 from markdown_it.common.utils import escapeHtml
@@ -35,7 +36,7 @@ def figure(call: Call, pages: dict) -> str:
     caption = call.get("caption")
     attr, attrlink = call.get("attr"), call.get("attrlink")
     text = ""
-    if call.get("title") and not caption:
+    if call.get("title"):
         text += f"<h4>{escapeHtml(call.get('title'))}</h4>"
     if caption:
         text += call.markdownify(caption, inline=True)
@@ -54,7 +55,9 @@ def highlight(call: Call, pages: dict) -> str:
 
 def ref(call: Call, pages: dict) -> str:
     target = call.get("path", 0)
-    found = resolve_ref(pages, target) if target else None
+    if target.startswith("#"):
+        return escapeHtml(target)  # an anchor on this page
+    found = resolve_ref(pages, target, call.state.page.get("folder", "")) if target else None
     if found is None:
         hint = did_you_mean(target, [n for n in pages if not n.startswith("/")])
         return call.error(f"{call.name} to '{target}' finds no page",
@@ -142,7 +145,8 @@ def in_text_img(call: Call, pages: dict) -> str:
 
 def third_party(kind: str, base: str) -> Callable:
     def render(call: Call, pages: dict) -> str:
-        user, post = call.get("user"), call.get("id", 0)
+        two = len(call.args) > 1  # gist takes (user, id) by position; x and instagram name them
+        user, post = call.get("user", 0 if two else None), call.get("id", 1 if two else 0)
         url = f"{base}{user}/{post}" if user and post else (f"{base}{post}" if post else base)
         call.warn(f"{call.name} embeds need {kind} at build time: a plain link to the post is shown instead")
         return f'<p class="embed-link"><a{_attr("href", url)}>{escapeHtml(f"View the post on {kind}")}</a></p>'
@@ -150,25 +154,42 @@ def third_party(kind: str, base: str) -> Callable:
     return render
 
 
-def ref_names(pages: dict[str, str], source: str, path: str) -> None:
-    """Add the names `ref` may give for the page made from `source` (at URL `path`): its file
-    path in content/ with and without '/' and '.md', and a bundle's folder."""
-    rel = source[len("content/") :] if source.startswith("content/") else source
-    stem = rel[:-3] if rel.endswith(".md") else rel
-    names = {rel, "/" + rel, stem, "/" + stem}
-    if stem.endswith("/index") or stem.endswith("/_index"):
-        folder = stem.rsplit("/", 1)[0]
-        names |= {folder, "/" + folder}
-    for name in names:
-        pages.setdefault(name, path)
+def ref_table(pages: list[tuple[str, str]]) -> dict[str, str]:
+    """Every name a `ref` may give a page by -> its URL path, from (source, URL path) pairs: the
+    file's path in content/ with and without '/' and '.md', a bundle's folder, and, when no
+    other page shares it, the bare file name ('hello.md', 'hello'), as Hugo resolves them."""
+    table: dict[str, str] = {}
+    bare: dict[str, set[str]] = {}
+    for source, path in pages:
+        rel = source[len("content/") :] if source.startswith("content/") else source
+        stem = rel[:-3] if rel.endswith(".md") else rel
+        names = {rel, "/" + rel, stem, "/" + stem}
+        if stem.endswith("/index") or stem.endswith("/_index"):
+            folder = stem.rsplit("/", 1)[0]
+            names |= {folder, "/" + folder}
+            stem = folder
+        for name in names:
+            table.setdefault(name, path)
+        for name in {stem.rsplit("/", 1)[-1], rel.rsplit("/", 1)[-1]}:
+            bare.setdefault(name, set()).add(path)
+    for name, paths in bare.items():
+        if len(paths) == 1:
+            table.setdefault(name, next(iter(paths)))
+    return table
 
 
-def resolve_ref(pages: dict[str, str], target: str) -> str | None:
-    """The URL path of a `ref` target ('posts/hello.md', '/posts/hello', 'hello.md#part'), if any."""
+def resolve_ref(pages: dict[str, str], target: str, here: str = "") -> str | None:
+    """The URL path of a `ref` target ('posts/hello.md', '/posts/hello', 'hello.md#part',
+    '../other.md' from the folder `here` of the page that asks), if any."""
     name, _, anchor = target.partition("#")
-    found = pages.get(name.strip()) if name.strip() else ""
+    name = name.strip()
+    if not name:
+        return None
+    found = pages.get(name)
+    if found is None and here and not name.startswith("/"):  # relative to the page's own folder
+        found = pages.get(posixpath.normpath(posixpath.join(here, name)))
     if found is None:
-        found = pages.get(name.strip().lstrip("./"))
+        found = pages.get(name.lstrip("./"))
     if found is None:
         return None
     return found + ("#" + anchor if anchor else "")

@@ -143,6 +143,8 @@ def _link_refs(state, pages: dict[str, str], base_path: str) -> None:
     in a link's destination gives the link its URL. Done here, on the inline text before it is
     parsed, for a `ref` or `relref` that directly follows `](`; one that finds no page is left
     for the inline rule, which reports it."""
+    glossary = state.env.get("glossary")
+    here = glossary.page.get("folder", "") if glossary is not None else ""
     for token in state.tokens:
         if token.type != "inline" or "](" not in token.content or "ref" not in token.content:
             continue
@@ -154,14 +156,18 @@ def _link_refs(state, pages: dict[str, str], base_path: str) -> None:
                 pos = at
                 continue
             tag = read_tag(text, at)
-            found = resolve_ref(pages, tag.args[0] if tag.args else dict(tag.params).get("path", "")) \
+            target = tag.args[0] if tag.args else dict(tag.params).get("path", "")
+            found = resolve_ref(pages, target, here) \
                 if tag.name in ("ref", "relref") and not (tag.error or tag.closing or tag.escaped) else None  # fmt: skip
-            if found is None:
+            if target.startswith("#") and tag.name in ("ref", "relref"):
+                out.append(text[pos:at] + target)  # an anchor on this page
+            elif found is None:
                 out.append(text[pos:at])
                 pos = at
                 continue
-            url = found if found.startswith("/") else "/" + found
-            out.append(text[pos:at] + (base_path.rstrip("/") + url if not url.startswith(base_path) else url))
+            else:
+                url = found if found.startswith("/") else "/" + found
+                out.append(text[pos:at] + (base_path.rstrip("/") + url if not url.startswith(base_path) else url))
             pos = tag.end
         token.content = "".join(out) + text[pos:]
 
