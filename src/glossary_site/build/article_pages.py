@@ -15,7 +15,7 @@ from typing import Any
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostic, Diagnostics, SourcePos
-from ..content.documents import Article
+from ..content.documents import Article, page_info
 from ..content.refs import TermRef
 from ..content.urls import article_rel, page_file
 from ..linking.autolink import LinkContext, LinkState
@@ -74,10 +74,8 @@ class UnitInputs:
     write only once every page has rendered)."""
 
 
-def page_info(article: Article) -> dict:
-    """What a shortcode may know of the article it is in (Hugo's .Page): title, url, date, params."""
-    return {"title": article.title, "url": article_rel(article.slug), "date": article.date, "params": article.params,
-            "folder": article.source[len("content/"):].rpartition("/")[0]}  # fmt: skip
+def article_page_info(article: Article) -> dict:
+    return page_info(article.title, article_rel(article.slug), article.source, article.date, article.params)
 
 
 def page_key(inputs: UnitInputs, source_digest: str, terms: tuple[str, ...]) -> str:
@@ -121,7 +119,7 @@ class ArticleRenderer:
             except Exception:  # a damaged kept body is rendered again, never trusted
                 rendered = body = None
         if rendered is None:
-            state = LinkState(body_line=article.body_line, enabled=article.autolink, page=page_info(article))
+            state = LinkState(body_line=article.body_line, enabled=article.autolink, page=article_page_info(article))
             rendered = render_markdown(self.md, article.body, state)
             if self.inputs.body_dir is not None and body_key:
                 write_body(self.inputs.body_dir, body_key, pack(rendered))

@@ -30,12 +30,7 @@ from ..content.urls import article_rel, page_file
 from ..linking.markdown import make_markdown, prime
 from ..pages.entry_slots import encoded, splice
 from ..pages.indexes import Backlinks, first_mentions, term_backlinks
-from ..pages.render import (
-    OutputFile,
-    graph_json,
-    render_page,
-    term_items,
-)
+from ..pages.render import OutputFile, graph_json, render_page, term_items
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from ..pages.shortcode_templates import ShortcodeTemplates
 from .article_pages import ArticleRenderer, ArticleResult, page_key

@@ -9,20 +9,14 @@ import dataclasses
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.digests import digest
-from ..content.documents import (
-    Corpus,
-    Term,
-    slugify,
-)
+from ..content.documents import Corpus, Term, page_info, slugify
 from ..content.graph import TermGraph
 from ..content.urls import article_rel
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.builtin_shortcodes import ref_table
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.matcher import TermMatcher, inflections, make_form
-from ..pages.render import (
-    TermDoc,
-)
+from ..pages.render import TermDoc
 from ..pages.sections import section_folder_rel
 from ..pages.shortcode_templates import ShortcodeTemplates
 
@@ -45,12 +39,12 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         policy=config.link_policy,
         describe=config.previews,
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
-        pages=ref_pages(corpus) if corpus is not None else {},
+        ref_targets=ref_targets_of(corpus) if corpus is not None else {},
         math=config.math,
     )
 
 
-def ref_pages(corpus: Corpus) -> dict[str, str]:
+def ref_targets_of(corpus: Corpus) -> dict[str, str]:
     """Every name a `ref` shortcode may give a page by -> the page's URL path."""
     return ref_table([*((a.source, article_rel(a.slug)) for a in corpus.articles),
                       *((s.source, section_folder_rel(s.folder) if s.folder else "") for s in corpus.sections)])
@@ -67,7 +61,7 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
     policy, URLs), the site's shortcode templates and, when there are any, the whole config
     (they may show any of `site`), and the pages `ref` may name."""
     names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
-    pages = sorted(context.pages.items()) if context is not None else ()
+    pages = sorted(context.ref_targets.items()) if context is not None else ()
     templates = shortcodes.key() if shortcodes is not None else ""
     site = dataclasses.replace(config, root=None, output=None) if templates else None
     return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,
@@ -80,7 +74,7 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
 def link_term(md, term: Term) -> TermDoc:
     """A term's summary and body share one linker state: first mention across both."""
     state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug,
-                      page={"title": term.title, "url": f"terms/{term.slug}/", "date": None, "params": {}})  # fmt: skip
+                      page=page_info(term.title, f"terms/{term.slug}/", term.source))  # fmt: skip
     summary_html = render_inline(md, term.summary, state)
     state.body_line = term.body_line
     return TermDoc(summary_html, render_markdown(md, term.body, state))

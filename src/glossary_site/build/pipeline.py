@@ -21,9 +21,7 @@ from typing import Callable
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics
 from ..content.digests import digest
-from ..content.documents import (
-    Article,
-)
+from ..content.documents import Article
 from ..content.refs import ArticleRef, TermRef, ref_key
 from ..content.urls import article_rel, page_file
 from ..linking.autolink import LinkState
@@ -42,7 +40,7 @@ from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from ..pages.sections import render_intros, section_specs
 from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import make_environment, template_digests
-from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, page_info, page_key
+from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, article_page_info, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache
 from .last_build import LastBuild
 from .link_stage import link_context, link_term, link_terms, names_key, report_problems, uses_refs
@@ -179,7 +177,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         # Unknown references in articles are found by linking them: report them in this run too.
         md = make_markdown(context, config.unsafe_html, shortcodes=shortcodes)
         for article in articles:
-            state = LinkState(body_line=article.body_line, enabled=False, page=page_info(article))
+            state = LinkState(body_line=article.body_line, enabled=False, page=article_page_info(article))
             report_problems(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
         return BuildResult(False, timings=timer.timings)
     writer.ensure_staging()
@@ -310,7 +308,7 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
         rendered = link_term(md, term).rendered
         report_problems(term.source, rendered.errors, corpus, diags, rendered.warnings)
     for article in corpus.articles:
-        state = LinkState(body_line=article.body_line, enabled=False, page=page_info(article))
+        state = LinkState(body_line=article.body_line, enabled=False, page=article_page_info(article))
         rendered = render_markdown(md, article.body, state)
         report_problems(article.source, rendered.errors, corpus, diags, rendered.warnings)
     render_intros(corpus.sections, link_context(graph, config, corpus=corpus), config, diags, shortcodes)

@@ -9,16 +9,9 @@ import datetime as dt
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.digests import digest, text_digest
-from ..content.documents import (
-    Article,
-    assemble_corpus,
-    next_change,
-    parse_source,
-    published,
-    unsupported_keys,
-    without_line,
-)
+from ..content.documents import Article, assemble_corpus, parse_source, without_line
 from ..content.graph import build_graph
+from ..content.publishing import next_change, published, unsupported_keys
 from ..content.sources import SourceFile, load_sources
 from .cache import BuildCache, with_body
 from .workers import fork_map

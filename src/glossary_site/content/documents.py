@@ -89,7 +89,7 @@ class Corpus:
     broken_terms: frozenset[str] = frozenset()
     """Slugs of term files that failed to parse: references to them are not reported twice."""
     next_change: dt.datetime | None = None
-    """When an article set aside as future or expired changes that (see published())."""
+    """When an article set aside as future or expired changes that (publishing.published)."""
     resources: tuple[tuple[str, str], ...] = ()
     """(file, the index.md of its leaf bundle) for every other file of a bundle in content/."""
     sections: tuple[Section, ...] = ()
@@ -102,12 +102,6 @@ TERM_KEYS = (
 TERM_REQUIRED = ("title", "summary", "category", "depth")
 ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink",
                 "publishDate", "expiryDate", "weight", "url", "aliases")  # fmt: skip
-
-HUGO_UNSUPPORTED = ("layout", "type", "outputs", "cascade", "build", "headless", "resources", "markup", "menu",
-                    "menus", "sitemap", "categories", "series", "linkTitle", "translationKey", "isCJKLanguage")  # fmt: skip
-"""Hugo front matter keys this tool recognises but does not act on: one warning per key per build
-(unsupported_keys). Every other unknown key is kept in `params` silently, as Hugo keeps them."""
-
 
 RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 """Device names Windows cannot create as files or folders: a site must build anywhere."""
@@ -318,13 +312,23 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
     )  # fmt: skip
 
 
-def parse_section(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Section:
+def title_from_name(name: str) -> str:
+    """A file or folder name as a title, as MkDocs makes one: 'first-steps' -> 'First steps'."""
+    words = re.sub(r"[-_]+", " ", name).strip() or "Untitled"
+    return words[:1].upper() + words[1:]
+
+
+def page_info(title: str, url: str, source: str, date=None, params: dict | None = None) -> dict:
+    """What a shortcode may know of the page it is in (Hugo's .Page): title, url, date, params,
+    and the page's folder in content/ (where a relative `ref` starts)."""
+    folder = source[len("content/") :].rpartition("/")[0] if source.startswith("content/") else ""
+    return {"title": title, "url": url, "date": date, "params": params or {}, "folder": folder}
+
+
+def parse_section(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Section | None:
     f = _Fields(source.rel, fm, diags, ())
     folder = source.rel[len("content/"):].rpartition("/")[0]
-    title = f.optional_str("title")
-    if not title:
-        name = re.sub(r"[-_]+", " ", folder.rsplit("/", 1)[-1]).strip()
-        title = name[:1].upper() + name[1:]
+    title = f.optional_str("title") or title_from_name(folder.rsplit("/", 1)[-1])
     if not f.ok:
         return None
     return Section(folder, title, fm.body, fm.body_line, source.rel, dict(fm.data), dict(fm.lines))
@@ -349,8 +353,7 @@ def _title_from(body: str, body_line: int, rel: str) -> tuple[str, int]:
         if match:
             return match.group(1).strip(), body_line + i
         break
-    words = re.sub(r"[-_]+", " ", _file_name(rel)).strip() or "Untitled"
-    return words[:1].upper() + words[1:], 0
+    return title_from_name(_file_name(rel)), 0
 
 
 def without_line(body: str, index: int) -> str:
@@ -361,42 +364,6 @@ def without_line(body: str, index: int) -> str:
     lines = body.split("\n")
     lines[index] = ""
     return "\n".join(lines)
-
-
-def published(article: Article, now: dt.datetime, future: bool = False, expired: bool = False) -> bool:
-    """Whether Hugo would publish the article at `now`: not before its date or publishDate
-    (unless `future`), not from its expiryDate on (unless `expired`)."""
-    start = article.publish_date or article.date
-    if not future and start is not None and _utc(start) > now:
-        return False
-    return expired or article.expiry_date is None or _utc(article.expiry_date) > now
-
-
-def next_change(articles, now: dt.datetime) -> dt.datetime | None:
-    """The first moment after `now` at which an article is published or expires: until then,
-    a build of the same inputs gives the same site."""
-    moments = [_utc(w) for a in articles for w in (a.publish_date or a.date, a.expiry_date) if w is not None]
-    later = [m for m in moments if m > now]
-    return min(later) if later else None
-
-
-def _utc(when: dt.datetime) -> dt.datetime:
-    """Comparable: an aware time in UTC; a naive one is taken as UTC (as Hugo does by default)."""
-    return when.astimezone(dt.timezone.utc) if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
-
-
-def unsupported_keys(articles, diags: Diagnostics) -> None:
-    """One warning per Hugo key this tool does not act on, at its first use, with a count."""
-    uses: dict[str, list[Article]] = {}
-    for article in articles:
-        for key in article.params:
-            if key in HUGO_UNSUPPORTED:
-                uses.setdefault(key, []).append(article)
-    for key, users in sorted(uses.items()):
-        first = users[0]
-        others = f" (and {len(users) - 1} more file{'s' if len(users) > 2 else ''})" if len(users) > 1 else ""
-        diags.warning(SourcePos(first.source, first.lines.get(key, 1)),
-                      f"Hugo's '{key}' is not supported here: it is kept in params and otherwise ignored{others}")  # fmt: skip
 
 
 def _date(f: _Fields, key: str) -> dt.datetime | None:

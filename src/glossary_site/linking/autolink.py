@@ -51,7 +51,7 @@ class LinkContext:
     math: bool = False
     """Render $...$, $$...$$, \\(...\\) and \\[...\\] as MathML (site.yaml `math`); here because
     every document of a build is rendered with one context."""
-    pages: dict[str, str] = field(default_factory=dict, repr=False)
+    ref_targets: dict[str, str] = field(default_factory=dict, repr=False)
     """What a `ref` shortcode may name (a page's path in content/, with or without '.md') -> the
     page's URL path (builtin_shortcodes.ref_names)."""
     _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)

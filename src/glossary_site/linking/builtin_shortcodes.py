@@ -65,16 +65,15 @@ def ref(call: Call, pages: dict) -> str:
     return escapeHtml(call.url("/" + found if not found.startswith("/") else found))
 
 
-def details(call: Call, pages: dict) -> str:
-    summary = call.get("summary", 0) or "Details"
-    opened = " open" if call.get("open") in ("true", "open") else ""
-    return f"<details{opened}><summary>{call.markdownify(summary, inline=True)}</summary>\n{call.markdownify()}</details>"
+def disclosure(open_param: str) -> Callable:
+    """Hugo's `details` (`open=true`) and PaperMod's `collapse` (`openByDefault=true`)."""
 
+    def render(call: Call, pages: dict) -> str:
+        summary = call.get("summary", 0) or "Details"
+        opened = " open" if call.get(open_param) in ("true", "open") else ""
+        return f"<details{opened}><summary>{call.markdownify(summary, inline=True)}</summary>\n{call.markdownify()}</details>"
 
-def collapse(call: Call, pages: dict) -> str:
-    summary = call.get("summary", 0) or "Details"
-    opened = " open" if call.get("openByDefault") == "true" else ""
-    return f"<details{opened}><summary>{call.markdownify(summary, inline=True)}</summary>\n{call.markdownify()}</details>"
+    return render
 
 
 def param(call: Call, pages: dict) -> str:
@@ -197,12 +196,12 @@ def resolve_ref(pages: dict[str, str], target: str, here: str = "") -> str | Non
 
 
 _BUILTINS: dict[str, Callable] = {
-    "figure": figure, "highlight": highlight, "ref": ref, "relref": ref, "details": details, "param": param,
+    "figure": figure, "highlight": highlight, "ref": ref, "relref": ref, "details": disclosure("open"), "param": param,
     "youtube": embed("https://www.youtube-nocookie.com/embed/{id}", "w7Ft2ymGmfc",
                      ' referrerpolicy="strict-origin-when-cross-origin"'),
     "vimeo": embed("https://player.vimeo.com/video/{id}?dnt=1", "146022717"), "comment": comment, "qr": qr,
     # PaperMod's
-    "collapse": collapse, "rawhtml": rawhtml, "ltr": direction("ltr"), "rtl": direction("rtl"),
+    "collapse": disclosure("openByDefault"), "rawhtml": rawhtml, "ltr": direction("ltr"), "rtl": direction("rtl"),
     "audio": media("audio"), "video": media("video"), "inTextImg": in_text_img,
     # third parties, not contacted at build time
     "x": third_party("X", "https://x.com/"), "tweet": third_party("X", "https://x.com/"),

@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from .autolink import LinkState
+from .site_links import with_base
 
 
 @dataclass
@@ -67,7 +68,4 @@ class Call:
 
     def url(self, path: str) -> str:
         """A root-relative path with the site's base path, as Markdown links get it."""
-        base = self.base_path
-        if path.startswith("/") and not path.startswith("//") and not path.startswith(base):
-            return base.rstrip("/") + path
-        return path
+        return with_base(path, self.base_path)

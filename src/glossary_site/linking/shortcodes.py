@@ -25,6 +25,7 @@ from .builtin_shortcodes import resolve_ref
 from .fast_paragraphs import STARTS
 from .shortcode_call import Call
 from .shortcode_syntax import OPENERS, Tag, find_closing, read_tag
+from .site_links import with_base
 
 
 class SiteShortcodes(Protocol):
@@ -166,8 +167,7 @@ def _link_refs(state, pages: dict[str, str], base_path: str) -> None:
                 pos = at
                 continue
             else:
-                url = found if found.startswith("/") else "/" + found
-                out.append(text[pos:at] + (base_path.rstrip("/") + url if not url.startswith(base_path) else url))
+                out.append(text[pos:at] + with_base("/" + found.lstrip("/"), base_path))
             pos = tag.end
         token.content = "".join(out) + text[pos:]
 

@@ -11,10 +11,16 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 
+def with_base(path: str, base_path: str) -> str:
+    """`path` with the site's base path when it is root-relative and does not have it yet."""
+    if path.startswith("/") and not path.startswith("//") and not path.startswith(base_path):
+        return base_path.rstrip("/") + path
+    return path
+
+
 def site_links_plugin(md: MarkdownIt, base_path: str) -> None:
     if base_path == "/":
         return
-    prefix = base_path.rstrip("/")
 
     def rebase(state) -> None:
         for block in state.tokens:
@@ -23,7 +29,8 @@ def site_links_plugin(md: MarkdownIt, base_path: str) -> None:
                 if name is None:
                     continue
                 value = str(token.attrGet(name) or "")
-                if value.startswith("/") and not value.startswith("//") and not value.startswith(base_path):
-                    token.attrSet(name, prefix + value)
+                rebased = with_base(value, base_path)
+                if rebased != value:
+                    token.attrSet(name, rebased)
 
     md.core.ruler.push("site_links", rebase)

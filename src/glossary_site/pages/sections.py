@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
-from ..content.documents import Article, Section
+from ..content.documents import Article, Section, page_info, title_from_name
 from ..content.refs import ArticleRef
 from ..content.urls import place, segment
 from ..linking.autolink import LinkContext, LinkState
@@ -35,7 +35,7 @@ def render_intros(sections: tuple[Section, ...], context: LinkContext, config: S
     md = make_markdown(dataclasses.replace(context, describe=False, _tags={}), config.unsafe_html, shortcodes=shortcodes)
     intros = {}
     for section in sections:
-        page = {"title": section.title, "url": section_folder_rel(section.folder), "date": None, "params": section.params}
+        page = page_info(section.title, section_folder_rel(section.folder), section.source, params=section.params)
         rendered = render_markdown(md, section.body, LinkState(body_line=section.body_line, page=page))
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(section.source, line), message, hint)
@@ -61,7 +61,7 @@ def section_specs(sections: tuple[Section, ...], intros: dict[str, Markup], arti
         prefix = f"content/{folder}/"
         listed = [ref for article, ref in zip(articles, refs) if article.source.startswith(prefix)]
         name = folder.rsplit("/", 1)[-1]
-        title = section.title if section is not None else (name[:1].upper() + name[1:])
+        title = section.title if section is not None else title_from_name(name)
         specs.append(PageSpec(section_folder_rel(folder) + "index.html", "section.html",
                               section.source if section is not None else f"section {folder}",
                               {"title": title, "intro": intros.get(folder, ""), "articles": listed}))  # fmt: skip
