@@ -199,3 +199,13 @@ def test_hugo_publishes_the_same_pages_at_the_same_urls(built, tmp_path):
     theirs = html_pages(tmp_path / "hugo")
     ours = {rel for rel in html_pages(out) if not rel.startswith(OURS_ONLY)}
     assert ours == theirs
+
+
+def test_search_indexes_every_article_and_term_wherever_its_url_puts_it(built):
+    import json
+
+    out, _ = built
+    entry = json.loads(page(out, "pagefind/pagefind-entry.json"))
+    articles = sum(1 for p in out.rglob("index.html") if 'data-pagefind-body' in p.read_text(encoding="utf-8"))
+    assert articles == 12  # 9 articles at Hugo's URLs and 3 terms
+    assert entry["languages"]["en"]["page_count"] == articles

@@ -299,7 +299,8 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
         return None
     removed: list[str] = []
     config = live.config
-    if config.search and indexed(file.rel for file, _ in files):
+    articles = {page_file(article_rel(slug)) for slug in live.article_order} if config.search else set()
+    if config.search and indexed((file.rel for file, _ in files), articles):
         pages = {**cache.pages, **{file.rel: key for file, key in files}}
         fresh = {file.rel: file.data for file, _ in files}
         staged = getattr(write, "staging", None)
@@ -309,7 +310,7 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
                 return (config.output / rel).read_bytes()
             return fresh[rel] if fresh[rel] is not None else (staged / rel).read_bytes()
 
-        bundle = build_index(indexed(pages), read, config, Diagnostics())
+        bundle = build_index(indexed(pages, articles), read, config, Diagnostics())
         if bundle is None:
             return None
         new = {file.rel for file in bundle}
@@ -322,7 +323,7 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
     for rel in removed:
         del cache.pages[rel]
     if removed or any(file.rel.startswith(BUNDLE) for file, _ in files):
-        cache.search = index_key(cache.pages, config)
+        cache.search = index_key(cache.pages, config, articles)
     for (doc, key), result in zip(edits, results):
         cache.remember_parse(doc.source, key, doc, True)
         cache.remember_article(result, key, digest(live.names, key))

@@ -239,7 +239,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         writer.claim(file.rel, file.source, written=False) if unchanged else writer.write(file)
     timer.lap("pages")
     if config.search and not diags.has_errors:
-        publish_search(config, cache, writer, new_pages, output_ok, diags)
+        publish_search(config, cache, writer, new_pages, output_ok, diags, {r.rel for r in results})
         timer.lap("search")
     if diags.has_errors or (strict and diags.warnings):
         writer.abort()
@@ -278,10 +278,11 @@ def render_pages(specs: list[PageSpec], env, config: SiteConfig, writer: OutputW
 
 
 def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, pages: dict[str, str],
-                   output_ok: bool, diags: Diagnostics) -> None:  # fmt: skip
+                   output_ok: bool, diags: Diagnostics, articles: set[str]) -> None:  # fmt: skip
     """Add the search bundle to this build: the published one when no indexed page changed,
-    else a new index of every term and article page (from staging if rewritten, else output)."""
-    key = index_key(pages, config)
+    else a new index of every term and article page (`articles`: theirs, wherever they are;
+    read from staging if rewritten, else from the output)."""
+    key = index_key(pages, config, articles)
     old = [rel for rel in cache.pages if rel.startswith(BUNDLE)]
     if output_ok and cache.search == key and old and all((config.output / rel).is_file() for rel in old):
         for rel in old:
@@ -289,7 +290,7 @@ def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, 
             writer.claim(rel, "search index", written=False)
         return
     written = set(writer.written)
-    files = build_index(indexed(pages), lambda rel: ((writer.staging if rel in written else config.output) / rel).read_bytes(),
+    files = build_index(indexed(pages, articles), lambda rel: ((writer.staging if rel in written else config.output) / rel).read_bytes(),
                         config, diags)  # fmt: skip
     for file in files or ():
         pages[file.rel] = digest(file.data)

@@ -26,14 +26,16 @@ BUNDLE = "pagefind/"
 _INDEXED = re.compile(r"(terms|articles)/[^/]+/index\.html")
 
 
-def indexed(rels) -> list[str]:
-    """The pages search finds: term and article pages (listings would only repeat them)."""
-    return sorted(rel for rel in rels if _INDEXED.fullmatch(rel))
+def indexed(rels, articles: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The pages search finds: term and article pages (listings would only repeat them).
+    `articles`: the article pages' paths, which Hugo's URLs put anywhere ('posts/x/index.html')."""
+    return sorted(rel for rel in rels if rel in articles or _INDEXED.fullmatch(rel))
 
 
-def index_key(pages: dict[str, str], config: SiteConfig) -> str:
+def index_key(pages: dict[str, str], config: SiteConfig, articles: frozenset[str] | set[str] = frozenset()) -> str:
     """Changes when an indexed page (by its cache key) or the URLs change."""
-    return digest("pagefind-1", config.base_path, config.language, [(rel, pages[rel]) for rel in indexed(pages)])
+    return digest("pagefind-1", config.base_path, config.language,
+                  [(rel, pages[rel]) for rel in indexed(pages, articles)])  # fmt: skip
 
 
 def build_index(rels: list[str], read: Callable[[str], bytes], config: SiteConfig,
