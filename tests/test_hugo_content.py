@@ -315,3 +315,25 @@ def test_quoted_arguments_follow_hugos_rules():
     assert dict(tag.params) == {"key": "word", "other": "two words"} and tag.self_closing
     assert read_tag('{{< x "never closed >}}', 0).error == "shortcode 'x': a quoted argument is never closed"
     assert read_tag("{{</* figure src=x */>}}", 0).escaped == "{{< figure src=x >}}"
+
+
+def test_papermods_shortcodes_and_third_party_embeds_render(site_factory, capsys):
+    site = site_factory({"terms/gpu.md": GPU, "content/post.md": (
+        "---\ntitle: P\n---\n"
+        "{{< ltr >}}Left *to* right{{< /ltr >}}\n\n{{< rtl >}}مرحبا{{< /rtl >}}\n\n"
+        "{{< audio src=\"/a.mp3\" >}}\n\n{{< video src=\"/v.mp4\" >}}\n\nText {{< inTextImg url=\"/i.png\" height=\"16\" >}} here.\n\n"
+        "{{< x user=\"someone\" id=\"123\" >}}\n\n{{< gist someone abc123 >}}\n\n{{< instagram BWNjjyYFxVx >}}\n\n"
+        "{{< now.inline >}}{{ now }}{{< /now.inline >}}\n")})  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    page = read(site, "articles/post/index.html")
+    assert '<div dir="ltr"><p>Left <em>to</em> right</p>\n</div>' in page and '<div dir="rtl"><p>مرحبا</p>' in page
+    assert '<audio controls preload="metadata" src="/a.mp3"></audio>' in page
+    assert '<video controls preload="metadata" src="/v.mp4"></video>' in page
+    assert '<img class="in-text-img" src="/i.png" height="16">' in page
+    assert 'href="https://x.com/someone/123"' in page and 'href="https://gist.github.com/someone/abc123"' in page
+    assert 'href="https://www.instagram.com/p/BWNjjyYFxVx"' in page and "{{ now }}" not in page
+    warnings = [line for line in err.splitlines() if ": warning: " in line]
+    assert [w.split(": warning: ")[0] for w in warnings] == ["content/post.md:14", "content/post.md:16",
+                                                            "content/post.md:18", "content/post.md:20"]  # fmt: skip
+    assert "inline shortcode 'now.inline' holds Go template code" in warnings[-1]
