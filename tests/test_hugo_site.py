@@ -209,3 +209,23 @@ def test_search_indexes_every_article_and_term_wherever_its_url_puts_it(built):
     articles = sum(1 for p in out.rglob("index.html") if 'data-pagefind-body' in p.read_text(encoding="utf-8"))
     assert articles == 12  # 9 articles at Hugo's URLs and 3 terms
     assert entry["languages"]["en"]["page_count"] == articles
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("content/posts/first-light.md", "a small model answered in seconds", "a small model answered at once, on the GPU"),
+    ("terms/gpu.md", "multiplies matrices in parallel", "multiplies matrices, thousands at a time"),
+    ("content/posts/bundle-trip/index.md", "The photo sits beside", "The picture sits beside"),
+])  # fmt: skip
+def test_an_edit_of_a_hugo_site_through_the_fast_paths_equals_a_clean_build(tmp_path, rel, old, new):
+    from test_incremental import build, tree
+
+    from glossary_site.build.cache import BuildCache
+    from glossary_site.build.fast_paths import apply_edits
+
+    site = shutil.copytree(SITE, tmp_path / "site")
+    cache = BuildCache()
+    assert build(site, tmp_path / "out", cache, keep_bodies=True)
+    (site / rel).write_text((site / rel).read_text().replace(old, new))
+    assert apply_edits(cache.live, cache, [rel]) is not None  # the fast path took it
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
