@@ -235,27 +235,29 @@ def test_a_top_level_bundle_and_an_articles_section_build_beside_our_listing(sit
     assert "First" in read(site, "articles/index.html")
 
 
-def test_an_alias_added_by_an_edit_is_published_by_the_next_build(site_factory, capsys):
+def edited_and_rebuilt(site_factory, capsys, files, rel, text):
+    """Build the site, then (outside the up-to-date check's racy window) edit `rel` and build again."""
     from test_up_to_date import age_inputs
 
-    site = built(site_factory, capsys, {"content/note.md": "---\ntitle: Note\n---\nA GPU.\n"})
+    site = built(site_factory, capsys, files)
     age_inputs(site)
-    (site / "content/note.md").write_text("---\ntitle: Note\naliases: [/old-note/]\n---\nA GPU.\n")
+    (site / rel).write_text(text)
     assert build(capsys, site)[0] == 0
+    return site
+
+
+def test_an_alias_added_by_an_edit_is_published_by_the_next_build(site_factory, capsys):
+    site = edited_and_rebuilt(site_factory, capsys, {"content/note.md": "---\ntitle: Note\n---\nA GPU.\n"},
+                              "content/note.md", "---\ntitle: Note\naliases: [/old-note/]\n---\nA GPU.\n")
     assert 'content="0; url=/articles/note/"' in read(site, "old-note/index.html")
 
 
 def test_a_site_shortcode_that_shows_the_config_follows_a_config_change(site_factory, capsys):
-    from test_up_to_date import age_inputs
-
-    site = built(site_factory, capsys, {
+    site = edited_and_rebuilt(site_factory, capsys, {
         "site.yaml": "title: First name\n",
         "templates/shortcodes/sitename.html": "<b>{{ site.title }}</b>",
         "content/post.md": "---\ntitle: Post\n---\nThis is {{< sitename >}}.\n",
-    })  # fmt: skip
-    age_inputs(site)
-    (site / "site.yaml").write_text("title: Second name\n")
-    assert build(capsys, site)[0] == 0
+    }, "site.yaml", "title: Second name\n")  # fmt: skip
     assert "This is <b>Second name</b>." in read(site, "articles/post/index.html")
 
 

@@ -11,7 +11,7 @@ import yaml
 
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
-from .hugo_config import HUGO_NAMES, find_hugo_config, read_hugo_config
+from .hugo_config import HUGO_NAMES, find_hugo_config, read_hugo_config, read_mapping
 from .urls import TOKENS, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
@@ -148,18 +148,13 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
     rel = "site.yaml"
     try:
         text = path.read_text(encoding="utf-8-sig")
-        node = yaml.compose(text, Loader=UniqueKeyLoader)
-        data = yaml.load(text, Loader=UniqueKeyLoader) or {}
     except UnicodeDecodeError as exc:
         diags.error(SourcePos(rel), f"not valid UTF-8 (byte offset {exc.start})")
         return config
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        diags.error(SourcePos(rel, mark.line + 1 if mark else 0), f"invalid YAML: {exc.problem}")
+    data = read_mapping(text, rel, diags)
+    if data is None:
         return config
-    if not isinstance(data, dict):
-        diags.error(SourcePos(rel, 1), "site.yaml must be a mapping of keys to values")
-        return config
+    node = yaml.compose(text, Loader=UniqueKeyLoader)  # it parsed: now the line of each key
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node else {}
     for key_node, value_node in node.value if node else ():  # nested keys of permalinks, for errors
         if str(key_node.value) == "permalinks" and isinstance(value_node, yaml.MappingNode):

@@ -81,6 +81,13 @@ def _load(path: Path, rel: str, diags: Diagnostics) -> tuple[dict, dict[str, int
     except (OSError, UnicodeDecodeError) as exc:
         diags.error(SourcePos(rel), f"cannot read Hugo's configuration: {exc}")
         return None
+    data = read_mapping(text, rel, diags)
+    return None if data is None else (data, _key_lines(text))
+
+
+def read_mapping(text: str, rel: str, diags: Diagnostics) -> dict | None:
+    """A configuration file's text (TOML, JSON or YAML, by `rel`'s ending) as a mapping; None
+    when it is not one (reported at its line)."""
     try:
         if rel.endswith(".toml"):
             data = tomllib.loads(text)
@@ -99,9 +106,9 @@ def _load(path: Path, rel: str, diags: Diagnostics) -> tuple[dict, dict[str, int
         diags.error(SourcePos(rel, mark.line + 1 if mark else 0), f"invalid YAML: {exc.problem}")
         return None
     if not isinstance(data, dict):
-        diags.error(SourcePos(rel, 1), "Hugo's configuration must be a mapping of keys to values")
+        diags.error(SourcePos(rel, 1), f"{rel} must be a mapping of keys to values")
         return None
-    return data, _key_lines(text)
+    return data
 
 
 def _key_lines(text: str) -> dict[str, int]:
