@@ -36,9 +36,9 @@ class SiteConfig:
     """Pass raw HTML in Markdown through (off by default, as in Hugo)."""
     drafts: bool = False
     future: bool = False
-    """Publish articles dated in the future (Hugo's --buildFuture)."""
     expired: bool = False
-    """Publish articles past their expiryDate (Hugo's --buildExpired)."""
+    """Publish drafts, articles dated in the future, and articles past their expiryDate (the
+    flags --drafts, --future and --expired: Hugo's --buildDrafts, --buildFuture, --buildExpired)."""
     show_toc: bool = False
     show_reading_time: bool = True
     show_breadcrumbs: bool = True

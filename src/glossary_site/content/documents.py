@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import FrontMatter, parse_front_matter
 from .sources import SourceFile
-from .urls import article_path, unsafe
+from .urls import article_path, place, unsafe
 
 
 @dataclass(frozen=True)
@@ -336,8 +336,7 @@ def parse_section(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Se
 
 def _file_name(rel: str) -> str:
     """The name an article's URL and default title come from: a leaf bundle's folder name."""
-    path = PurePosixPath(rel)
-    return path.parent.name if path.stem == "index" and len(path.parts) > 2 else path.stem
+    return place(rel)[1]
 
 
 _HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
