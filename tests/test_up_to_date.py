@@ -111,3 +111,48 @@ def test_a_reinstalled_library_rebuilds_everything_without_the_cache(tmp_path, c
     os.utime(library, (time.time() - 30,) * 2)
     again = build(capsys, site)
     assert "up to date" not in again and f"({pages} written, 0 removed)" in again, (first, again)
+
+
+def test_the_cache_stamp_follows_the_engine_bytes_not_where_its_files_are(tmp_path, monkeypatch):
+    """engine_key() stamps the build cache: the same package and libraries installed anew (other
+    paths, inodes and mtimes, as `pip install .` on a fresh CI runner) keep it; one changed byte
+    of the package or of a library's entry file does not."""
+    import shutil
+
+    import glossary_site
+    from glossary_site.build import up_to_date
+
+    def install(folder: Path) -> tuple[Path, Path]:
+        package = folder / "site-packages" / "glossary_site"
+        shutil.copytree(Path(glossary_site.__file__).parent, package, copy_function=shutil.copyfile,
+                        ignore=shutil.ignore_patterns("__pycache__", ".*"))  # fmt: skip
+        library = folder / "site-packages" / "markdown_it" / "__init__.py"
+        library.parent.mkdir()
+        library.write_text("__version__ = '4.3.0'\n")
+        return package, library
+
+    def key(package: Path, library: Path) -> str:
+        monkeypatch.setattr(up_to_date, "_PACKAGE", str(package))
+        monkeypatch.setattr(up_to_date, "_entry_files", [str(library)])
+        return up_to_date.engine_key()
+
+    monkeypatch.setattr(up_to_date, "_engine_key", None)
+    package, library = install(tmp_path / "first")
+    first, stats = key(package, library), up_to_date.engine()
+    assert key(*install(tmp_path / "second")) == first  # a byte-identical install elsewhere
+    inodes = {stat[2] for stat in up_to_date.engine().values()}
+    assert inodes.isdisjoint(stat[2] for stat in stats.values())  # all new files to the stat check
+    os.utime(package / "__init__.py", (time.time() - 3600,) * 2)
+    assert key(package, library) == first  # touched, not changed
+    (package / ".ruff_cache").mkdir()
+    (package / ".ruff_cache" / "data").write_bytes(b"not code")
+    assert key(package, library) == first
+
+    template = package / "theme" / "templates" / "footer.html"
+    template.write_bytes(template.read_bytes().replace(b"<", b"{", 1))  # same size, one byte
+    edited = key(package, library)
+    assert edited != first
+    library.write_text("__version__ = '4.3.1'\n")
+    assert key(package, library) not in (first, edited)
+    (package / "build" / "new_module.py").write_text("")
+    assert key(package, library) != edited

@@ -17,10 +17,9 @@ from typing import Any
 
 from .. import __version__
 from ..content.diagnostics import Diagnostics, SourcePos
-from ..content.digests import digest
 from .cache_store import BLOB, Rows, Store
 from .kept_bodies import BodyStore
-from .up_to_date import engine
+from .up_to_date import engine_key
 
 CACHE_DIR = ".glossary-cache"
 FORMAT = 14
@@ -169,7 +168,7 @@ def open_store(folder: Path, create: bool = False) -> Store | None:
             (folder / ".gitignore").write_text("*\n")
         except OSError:
             return None
-    return Store(path, (FORMAT, __version__, digest(sorted(engine().items()))))
+    return Store(path, (FORMAT, __version__, engine_key()))
 
 
 def _discard(path: Path) -> None:

@@ -17,14 +17,18 @@ after any input's mtime is never trusted.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import pickle
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..content.digests import digest
 from ..content.hugo_config import CONFIG_FILES
 
 MANIFEST = "inputs.pickle"
@@ -34,7 +38,11 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "mdurl", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick")
 """The libraries whose code shapes the output: reinstalling one (an upgrade) rewrites its
 entry file, which is then a changed input like an edited template."""
+DISTRIBUTIONS = ("markdown-it-py", "mdit-py-plugins", "mdurl", "Pygments", "Jinja2", "MarkupSafe", "PyYAML",
+                 "pyahocorasick")  # fmt: skip
+"""The installed distributions of DEPENDENCIES, whose versions engine_key() records."""
 _entry_files: list[str] | None = None
+_engine_key: tuple[dict, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def snapshot(root: Path) -> Snapshot:
 def engine() -> dict[str, tuple[int, int, int]]:
     """The stat of this package's files (its code and theme) and of the entry file of each
     library in DEPENDENCIES: what renders. A process that loaded them (the daemon) is stale
-    once these differ, and so is the build cache (cache.open_store)."""
+    once these differ; the build cache is stamped with their content instead (engine_key())."""
     global _entry_files
     if _entry_files is None:  # found without importing them: `build` with nothing to do imports none
         specs = [importlib.util.find_spec(name) for name in DEPENDENCIES]
@@ -83,6 +91,50 @@ def engine() -> dict[str, tuple[int, int, int]]:
     for path in _entry_files:
         _stat_into(files, path)
     return files
+
+
+def engine_key() -> str:
+    """A digest of what engine() names, by content: the bytes of each file of this package
+    (named by its path inside the package; dot-folders such as .ruff_cache are not code) and
+    of each library's entry file (named by its file name), with the installed version of each
+    library in DISTRIBUTIONS (an upgrade may leave the entry file as it was) and the Python
+    version (its Unicode tables, for one, shape slugs and matches). It stamps the
+    build cache (cache.open_store): a fresh install of the same code, as on a new CI runner,
+    keeps the cache, while an edit or an upgrade starts a fresh one. Recomputed only when
+    engine()'s stat differs from the last call's."""
+    global _engine_key
+    files = engine()
+    if _engine_key is not None and _engine_key[0] == files:
+        return _engine_key[1]
+    package = _PACKAGE + os.sep
+    parts = []
+    for path in files:
+        if path.startswith(package):
+            rel = path[len(package):].split(os.sep)
+            if any(part.startswith(".") for part in rel[:-1]):
+                continue
+            name = "/".join(rel)
+        else:
+            folder, name = os.path.split(path)
+            if name.startswith("__init__."):
+                name = f"{os.path.basename(folder)}/{name}"
+            name = f"lib:{name}"
+        try:
+            with open(path, "rb") as f:
+                parts.append((name, hashlib.file_digest(f, "blake2b").hexdigest()))
+        except OSError:
+            continue
+    libraries = [(dist, _installed(dist)) for dist in DISTRIBUTIONS]
+    key = digest(__version__, sys.implementation.name, sys.version_info[:2], sorted(parts), libraries)
+    _engine_key = (files, key)
+    return key
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def _stat_into(files: dict, path: str) -> None:
