@@ -90,15 +90,23 @@ def page(browser):
 
 
 def _first_term_link(page):
+    """The first term link of the page, its term and the term's summary (from the site's preview
+    file: the page itself shows only the term's title, depth and category)."""
     link = page.locator("article .body a.term-link").first
     link.scroll_into_view_if_needed()
     slug = link.get_attribute("data-term")
-    summary = page.locator(f"#term-tip-{slug} .tip-summary").inner_text()
+    summary = page.request.get(page.url.split("/articles/")[0] + "/_glossary/previews.json").json()[slug]
+    assert summary and summary not in page.content()
     return link, slug, summary
 
 
 def _preview(page):
     return page.locator("#term-preview")
+
+
+def _wait_for_summary(page, summary: str) -> None:
+    """The preview opens at once; on the first one the summaries arrive a moment later."""
+    page.wait_for_function("text => document.getElementById('term-preview').innerText.includes(text)", arg=summary)
 
 
 def _overlaps(a, b) -> bool:
@@ -107,18 +115,32 @@ def _overlaps(a, b) -> bool:
 
 
 def test_hover_opens_the_preview_with_the_terms_summary_beside_the_link_and_escape_closes_it(page, site_url):
+    fetched = []
+    page.on("request", lambda request: "previews.json" in request.url and fetched.append(request.url))
     page.goto(site_url + PAGES["article"])
+    assert fetched == []  # nothing is fetched before the first preview
     link, slug, summary = _first_term_link(page)
+    assert link.get_attribute("aria-describedby") == f"term-tip-{slug}"
     link.hover()
     preview = _preview(page)
     preview.wait_for(state="visible")
-    assert summary in preview.inner_text()
-    for part in ("tip-title", "depth", "category"):  # title, depth and category too
-        assert page.locator(f"#term-tip-{slug} .{part}").inner_text() in preview.inner_text()
-    assert link.get_attribute("aria-describedby") == f"term-tip-{slug}"
+    _wait_for_summary(page, summary)
+    entry = page.locator(f"#term-tip-{slug}")
+    for part in ("a", ".depth", ".category"):  # title, depth and category too
+        assert entry.locator(part).inner_text() in preview.inner_text()
+    # While it is open the link is described by the preview: the summary is in its description.
+    described = page.locator("#" + link.get_attribute("aria-describedby"))
+    assert summary in described.inner_text() and entry.locator("a").inner_text() in described.inner_text()
     assert not _overlaps(link.bounding_box(), preview.bounding_box())
     page.keyboard.press("Escape")
     preview.wait_for(state="hidden")
+    assert link.get_attribute("aria-describedby") == f"term-tip-{slug}"
+    other = page.locator("article .body a.term-link").nth(1)  # a second preview: no second fetch
+    other.hover()
+    preview.wait_for(state="visible")
+    second = page.request.get(site_url + "_glossary/previews.json").json()[other.get_attribute("data-term")]
+    _wait_for_summary(page, second)
+    assert len(fetched) == 1
     assert page.errors == []
 
 
@@ -129,7 +151,7 @@ def test_keyboard_focus_opens_the_preview_and_escape_closes_it(page, site_url):
         page.keyboard.press("Tab")  # reach it the way a keyboard user does
     preview = _preview(page)
     preview.wait_for(state="visible")
-    assert summary in preview.inner_text()
+    _wait_for_summary(page, summary)
     page.keyboard.press("Escape")
     preview.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.dataset.term") == slug  # focus stays on the link
@@ -144,7 +166,8 @@ def test_first_tap_previews_close_control_works_and_second_tap_follows(browser, 
     link.tap()
     preview = _preview(page)
     preview.wait_for(state="visible")
-    assert page.url == url and summary in preview.inner_text()
+    _wait_for_summary(page, summary)
+    assert page.url == url
     page.locator("#term-preview .preview-close").tap()
     preview.wait_for(state="hidden")
     link.tap()
@@ -175,7 +198,7 @@ def test_neighbourhood_graph_has_one_link_per_neighbour(page, site_url):
     page.goto(site_url + PAGES["term"])
     svg_links = page.locator("svg.term-graph a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
     listed = page.evaluate("""() => [...document.querySelectorAll(
-        '.related li > a, .terms-in-article .tip-title, .mentioned-by li > a')].map(a => a.getAttribute('href'))""")
+        '.related li > a, .terms-in-article li > a, .mentioned-by li > a')].map(a => a.getAttribute('href'))""")
     assert len(svg_links) == len(set(svg_links)) == min(len(set(listed)), 16) > 0
     assert set(svg_links) <= set(listed)
     page.locator("svg.term-graph a").first.click()
@@ -250,7 +273,7 @@ def test_every_page_type_works_without_javascript(browser, site_url):
         assert page.locator("main h1").count() == 1, name
     page.goto(site_url + PAGES["article"])
     link, slug, summary = _first_term_link(page)
-    assert page.locator(f"#term-tip-{slug}").is_visible()  # the preview's content is on the page anyway
+    assert page.locator(f"#term-tip-{slug}").is_visible()  # the entry the link is described by is on the page
     link.click()
     page.wait_for_url(f"**/terms/{slug}/")
     page.goto(site_url + PAGES["glossary"])
@@ -259,6 +282,36 @@ def test_every_page_type_works_without_javascript(browser, site_url):
     page.goto(site_url + PAGES["search"])
     assert "needs JavaScript" in page.locator("#search-status").inner_text()
     context.close()
+
+
+def test_the_copy_button_never_covers_the_first_line_of_a_code_block(page, site_url):
+    """At 1280 px, on every article: the button's box against the box of the text of each code
+    block's first line (a Range over that text, not the pre's box, which the button is inside)."""
+    page.goto(site_url + "articles/")
+    articles = page.locator("a.article-title").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    seen = 0
+    for href in dict.fromkeys([f"/{PAGES['article']}", *articles]):
+        page.goto(site_url + href.lstrip("/"))
+        page.wait_for_load_state("networkidle")
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.has-copy pre')].map(pre => {
+            const range = document.createRange(), walker = document.createTreeWalker(pre.querySelector('code') || pre, NodeFilter.SHOW_TEXT);
+            let node, started = false;
+            while ((node = walker.nextNode())) {
+                if (!started) { range.setStart(node, 0); started = true; }
+                const end = node.data.indexOf('\\n');
+                range.setEnd(node, end >= 0 ? end : node.data.length);
+                if (end >= 0) break;
+            }
+            const box = r => ({x: r.left, y: r.top, width: r.width, height: r.height});
+            const button = pre.querySelector('.copy-button');
+            return {text: range.toString(), line: box(range.getBoundingClientRect()),
+                    button: button && box(button.getBoundingClientRect())};
+        })""")
+        for block in boxes:
+            assert block["button"] is not None and block["text"].strip(), (href, block)
+            assert not _overlaps(block["button"], block["line"]), (href, block)
+        seen += len(boxes)
+    assert seen >= 10  # the example site's articles have 15 code blocks
 
 
 def test_article_page_ships_under_30_kb_of_javascript(page, site_url):

@@ -92,7 +92,7 @@ def test_an_edit_build_killed_at_any_moment_leaves_the_old_or_the_new_site(tmp_p
     new = tree(reference / "out")
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "glossary_site", "build", str(site), "--output", str(out)],
-                          capture_output=True, text=True)  # the edit path: every article shows Term3's summary
+                          capture_output=True, text=True)  # the edit path: Term3's page, the listings, the preview file
     duration = time.perf_counter() - started
     assert done.returncode == 0 and "1 edited file applied to the last build" in done.stdout, done.stdout + done.stderr
     assert tree(out) == new

@@ -253,7 +253,7 @@ def test_a_build_on_workers_leaves_the_daemon_quiet_and_serving(tmp_path, daemon
     running = daemon(site)
     for _ in range(2):
         code, out, err = via_client(capsys, "build", site, "--jobs", "2", "--no-cache")
-        assert code == 0 and "(107 written" in out, out + err
+        assert code == 0 and "(108 written" in out, out + err
         assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert running.proc.poll() is None and len(running.builds()) == 2
     assert "Traceback" not in running.log.read_text() and "KeyboardInterrupt" not in running.log.read_text()

@@ -82,7 +82,7 @@ def test_article_and_summary_edits_take_the_edit_path(tmp_path, capsys, full_bui
     edits = [
         ("content/a.md", article_text("Alpha", "2026-01-01", "The KV cache sits in memory, once more.")),
         ("content/c.md", article_text("Gamma", "2026-01-03", "Now a token and the GPU appear.")),  # links change
-        ("terms/gpu.md", term_text("GPU", "A processor of many small cores.")),  # shown on a and c
+        ("terms/gpu.md", term_text("GPU", "A processor of many small cores.")),  # previewed on a and c
         ("content/a.md", article_text("Alpha", "2026-01-01", "Nothing linked any more.")),
     ]
     for rel, text in edits:
@@ -91,7 +91,8 @@ def test_article_and_summary_edits_take_the_edit_path(tmp_path, capsys, full_bui
         code, output = cli_build(capsys, site)
         assert code == 0 and full_builds == [] and "1 edited file applied to the last build" in output, output
         assert_equals_clean(site, rel)
-    assert "A processor of many small cores." in (tmp_path / "out/articles/c/index.html").read_text()
+    assert "A processor of many small cores." in (tmp_path / "out/_glossary/previews.json").read_text()
+    assert "A processor of many small cores." not in (tmp_path / "out/articles/c/index.html").read_text()
     code, output = cli_build(capsys, site)
     assert code == 0 and "up to date" in output  # the edit path recorded what it built
 

@@ -1,5 +1,6 @@
 """Incremental and parallel builds produce exactly the bytes of a clean one-process build."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -19,9 +20,9 @@ NAMES = ["KV cache", "GPU", "OOM", "token", "prompt engineering", "LoRA", "RAG",
 WORDS = ["the", "fast", "memory", "model", "runs", "on", "a", "small", "box", "tokens", "GPUs", "kv cache"]
 
 
-def term_text(title, summary, aliases=()):
+def term_text(title, summary, aliases=(), depth="basics"):
     alias_line = f"aliases: [{', '.join(aliases)}]\n" if aliases else ""
-    return f"---\ntitle: {title}\nsummary: {summary}\ncategory: General\ndepth: basics\n{alias_line}---\n{summary} More words.\n"
+    return f"---\ntitle: {title}\nsummary: {summary}\ncategory: General\ndepth: {depth}\n{alias_line}---\n{summary} More words.\n"
 
 
 def article_text(title, date, body, tags=("notes",)):
@@ -51,6 +52,7 @@ operation = st.one_of(
     st.tuples(st.just("edit-summary"), st.sampled_from(["GPU", "token"]), sentence),  # terms that others link
     st.tuples(st.just("add-alias"), st.sampled_from(NAMES), st.sampled_from(["graphics card", "key-value cache", "adapter"])),
     st.tuples(st.just("delete-term"), st.sampled_from(NAMES), st.just("")),
+    st.tuples(st.just("move-term"), st.sampled_from(["GPU", "token", "KV cache"]), st.sampled_from(["basics", "deeper"])),
     st.tuples(st.just("edit-template"), st.just("footer.html"), sentence),
     st.tuples(st.just("policy"), st.sampled_from(["first-per-article", "every"]), st.just("")),
 )
@@ -61,7 +63,7 @@ def apply(site: Path, op) -> list[str]:
     kind, target, text = op
     if kind in ("edit-article", "edit-body", "retitle-article", "delete-article"):
         touched = [f"content/{target}.md"]
-    elif kind in ("edit-summary", "add-alias", "delete-term"):
+    elif kind in ("edit-summary", "add-alias", "delete-term", "move-term"):
         touched = [f"terms/{slug_of[target]}.md"]
     else:
         touched = ["templates/footer.html" if kind == "edit-template" else "site.yaml"]
@@ -94,6 +96,13 @@ def _apply(site: Path, op) -> None:
             path.write_text(term_text(target, f"{target} summary.", aliases=[text]))
     elif kind == "delete-term":
         (site / f"terms/{slug_of[target]}.md").unlink(missing_ok=True)
+    elif kind == "move-term":  # another depth: what article pages show of the term (its label) changes
+        path = site / f"terms/{slug_of[target]}.md"
+        if path.exists():
+            old = path.read_text()
+            summary = old.split("summary: ", 1)[1].split("\n", 1)[0]
+            aliases = old.split("aliases: [", 1)[1].split("]", 1)[0].split(", ") if "aliases: [" in old else ()
+            path.write_text(term_text(target, summary, aliases, depth=text))
     elif kind == "edit-template":
         (site / "templates").mkdir(exist_ok=True)
         (site / "templates/footer.html").write_text(f"<footer>{text}</footer>\n")
@@ -180,12 +189,16 @@ def test_body_edit_takes_the_fast_path_and_renders_only_what_shows_it(tmp_path):
 
 def test_summary_edit_takes_the_fast_path_and_updates_every_page_showing_it(tmp_path):
     site, cache, config = _served_site(tmp_path)
+    before = tree(tmp_path / "out")
     apply(site, ("edit-summary", "token", "Now a different summary"))
     result = apply_edits(cache.live, cache, ["terms/token.md"])
     assert result is not None and result.ok
-    assert "articles/b/index.html" in result.rendered and "terms/token/index.html" in result.rendered
-    assert "articles/a/index.html" not in result.rendered  # does not link token
-    assert "Now a different summary." in (tmp_path / "out/articles/b/index.html").read_text()
+    # The term's page, the listings that print its summary, graph.json and the preview file;
+    # no article page: they show the term's label, and previews take the summary from the file.
+    assert result.rendered == ["_glossary/previews.json", "a-z/index.html", "categories/general/index.html",
+                               "depth/basics/index.html", "graph.json", "terms/index.html", "terms/token/index.html"]
+    assert json.loads((tmp_path / "out/_glossary/previews.json").read_text())["token"] == "Now a different summary."
+    assert tree(tmp_path / "out")["articles/b/index.html"] == before["articles/b/index.html"]  # links token
     _assert_published_equals_clean(site, cache, config, tmp_path)
     apply(site, ("add-alias", "token", "adapter"))  # a new name changes where links go: full rebuild
     assert apply_edits(cache.live, cache, ["terms/token.md"]) is None
@@ -214,7 +227,7 @@ def test_article_edit_renders_only_what_shows_it(tmp_path):
     assert "terms/token/index.html" not in result.rendered and "articles/a/index.html" not in result.rendered
 
 
-def test_term_summary_edit_rerenders_pages_that_link_it(tmp_path):
+def test_term_summary_edit_renders_no_article_page_and_a_depth_edit_renders_those_linking_it(tmp_path):
     site = make_site(tmp_path / "site", BASE)
     cache = BuildCache()
     diags = Diagnostics()
@@ -222,9 +235,14 @@ def test_term_summary_edit_rerenders_pages_that_link_it(tmp_path):
     assert build_site(config, diags, cache=cache).ok
     (site / "terms/token.md").write_text(term_text("token", "A new summary of a token."))
     result = build_site(config, diags, cache=cache)
-    assert "articles/b/index.html" in result.rendered  # links token: its preview text changed
+    assert "terms/token/index.html" in result.rendered and "_glossary/previews.json" in result.rendered
+    assert not [rel for rel in result.rendered if rel.startswith("articles/")]  # none shows a summary
+    assert "A new summary of a token." not in (tmp_path / "out/articles/b/index.html").read_text()
+    (site / "terms/token.md").write_text(term_text("token", "A new summary of a token.", depth="deeper"))
+    result = build_site(config, diags, cache=cache)
+    assert "articles/b/index.html" in result.rendered  # links token: its entry shows the depth
     assert "articles/a/index.html" not in result.rendered  # does not mention token
-    assert "A new summary of a token." in (tmp_path / "out/articles/b/index.html").read_text()
+    assert 'class="depth depth-deeper">deeper</span>' in (tmp_path / "out/articles/b/index.html").read_text()
 
 
 def test_corrupt_cache_is_ignored_with_a_note(tmp_path):
@@ -263,14 +281,14 @@ def test_build_reassembles_pages_around_bodies_kept_on_disk(tmp_path, monkeypatc
     _cli_build(site, tmp_path / "out")
     kept = {p.name for p in (site / ".glossary-cache/bodies").iterdir() if not p.name.startswith(".")}
     assert len(kept) == 3  # one body per article
-    (site / "terms/token.md").write_text(term_text("token", "A new summary of a token."))
+    (site / "terms/token.md").write_text(term_text("token", "A piece of text a model reads.", depth="deeper"))
     calls = []
     import glossary_site.build.article_pages as unit
 
     monkeypatch.setattr(unit, "render_markdown", lambda *a: calls.append(a) or pytest.fail("re-rendered a kept body"))
     _cli_build(site, tmp_path / "out")  # a new process would find the same files
-    assert calls == []
-    assert "A new summary of a token." in (tmp_path / "out/articles/b/index.html").read_text()
+    assert calls == []  # b shows token's entry: its page was put together again around its kept body
+    assert 'class="depth depth-deeper">deeper</span>' in (tmp_path / "out/articles/b/index.html").read_text()
     monkeypatch.undo()
     assert build(site, tmp_path / "clean", BuildCache())
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
@@ -282,7 +300,7 @@ def test_damaged_or_stale_kept_bodies_are_rendered_again(tmp_path):
     bodies = site / ".glossary-cache/bodies"
     for path in bodies.iterdir():
         path.write_bytes(b"damaged")
-    (site / "terms/token.md").write_text(term_text("token", "A new summary of a token."))
+    (site / "terms/token.md").write_text(term_text("token", "A new summary of a token.", depth="deeper"))
     (site / "content/a.md").write_text(article_text("Alpha", "2026-01-01", "Now the GPU alone."))
     before = {p.name for p in bodies.iterdir()}
     cache = _cli_build(site, tmp_path / "out")

@@ -7,7 +7,6 @@ on a cold build and are skipped when their key is unchanged on a warm one.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,6 @@ from ..content.refs import TermRef
 from ..content.urls import article_rel, page_file
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.markdown import Rendered, make_markdown, render_markdown
-from ..pages.entry_slots import Slots, encoded, fill, markers, placed
 from ..pages.indexes import first_mentions
 from ..pages.render import article_spec, install_globals, render_page
 from ..pages.shortcode_templates import ShortcodeTemplates
@@ -45,9 +43,6 @@ class ArticleResult:
     body: bytes | None = None
     """The rendered body, packed (UnitInputs.keep_bodies): a later build can re-assemble
     the page around it when only what the page shows of other documents changed."""
-    slots: Slots | None = None
-    """Where the page shows term entries (pages/entry_slots.py), when it was rendered; a summary edit
-    re-fills them."""
 
 
 @dataclass(frozen=True)
@@ -57,14 +52,15 @@ class UnitInputs:
     config: SiteConfig
     context: LinkContext
     term_refs: dict[str, TermRef]
-    ref_digests: dict[str, str]
-    """Slug -> digest of its TermRef: page keys combine these instead of pickling refs again."""
+    label_digests: dict[str, str]
+    """Slug -> digest of its TermLabel, all an article page shows of a term (no summary: that is
+    in the preview file): page keys combine these instead of pickling labels again."""
     depths: tuple[str, ...]
     base_key: str
     """Digest of the config, the link context's names and the article template."""
     staging: Path
     term_items: dict[str, Any]
-    """Slug -> the term's entry in "Terms in this article", rendered once per build."""
+    """Slug -> the term's entry in "Terms in this article" (its label), rendered once per build."""
     keep_bodies: bool = False
     """Return each newly rendered body in ArticleResult.body (the dev server keeps them)."""
     body_dir: Path | None = None
@@ -80,7 +76,7 @@ def article_page_info(article: Article) -> dict:
 
 def page_key(inputs: UnitInputs, source_digest: str, terms: tuple[str, ...]) -> str:
     """Checked for every article on every build: plain string hashing, no pickling."""
-    refs = inputs.ref_digests
+    refs = inputs.label_digests
     parts = [inputs.base_key, source_digest, *sorted(refs.get(slug, "-") for slug in terms)]
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
@@ -95,8 +91,6 @@ class ArticleRenderer:
     def __init__(self, inputs: UnitInputs, env=None):
         self.inputs = inputs
         self._md = None
-        self._markers = markers(inputs.term_items)
-        self._entries = encoded(inputs.term_items)
         if env is None:
             env = make_environment(inputs.config.root)
             install_globals(env, inputs.config)
@@ -130,9 +124,9 @@ class ArticleRenderer:
             diags.error(SourcePos(article.source, line), message, hint)
         for line, message, hint in rendered.warnings:
             diags.warning(SourcePos(article.source, line), message, hint)
-        written, data, slots = False, None, None
+        written, data = False, None
         if not diags.has_errors:
-            output, slots = self._page(article, rendered, diags)
+            output = self._page(article, rendered, diags)
             if output is not None and self.inputs.in_memory:
                 data = output.data
             elif output is not None and safe_rel(output.rel) == output.rel:
@@ -143,19 +137,10 @@ class ArticleRenderer:
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)
         return ArticleResult(article.source, page_file(article_rel(article.slug)), terms, tuple(diags.items), key,
-                             written, data, body, slots)  # fmt: skip
+                             written, data, body)  # fmt: skip
 
     def _page(self, article: Article, rendered: Rendered, diags: Diagnostics):
-        """The page (None if its template failed) and its slots: rendered with markers for
-        the term entries, then filled (pages/entry_slots.py); with the entries, if the markers did not
-        come back as placed."""
+        """The page (None if its template failed)."""
         inputs = self.inputs
-        spec = article_spec(article, rendered, inputs.term_refs, self._markers, inputs.config, inputs.depths)
-        output = render_page(self.env, spec, inputs.config, diags)
-        if output is None:
-            return None, None
-        filled = fill(output.data, placed(spec.context["terms_by_depth"]), self._entries)
-        if filled is not None:
-            return dataclasses.replace(output, data=filled[0]), filled[1]
         spec = article_spec(article, rendered, inputs.term_refs, inputs.term_items, inputs.config, inputs.depths)
-        return render_page(self.env, spec, inputs.config, diags), None
+        return render_page(self.env, spec, inputs.config, diags)

@@ -22,7 +22,7 @@ from .kept_bodies import BodyStore
 from .up_to_date import engine_key
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 14
+FORMAT = 15
 
 
 def with_body(doc, body: str):
@@ -44,8 +44,6 @@ class BuildCache:
     """Output path -> digest of every input of that page at the last successful build."""
     entries: dict[str, Any] = field(default_factory=dict)
     """Digest of an article's list entry inputs -> its rendered HTML."""
-    slots: dict[str, tuple[str, Any]] = field(default_factory=dict)
-    """Article source path -> (page key, splice.Slots) of its page, when the page has slots."""
     output: str = ""
     """The output directory those pages were written to."""
     units: tuple[str, dict[str, str]] = ("", {})
@@ -71,14 +69,10 @@ class BuildCache:
         self.parsed[rel] = (key, (with_body(doc, "") if doc is not None else None, ok, tuple(items)))
 
     def remember_article(self, result, source_digest: str, body_key: str, on_disk: bool = False) -> None:
-        """An article page just rendered (an article_pages.ArticleResult): the terms it links, where
-        it shows their entries (pages/entry_slots.py), and its kept body (`on_disk`: a worker wrote
-        it to the bodies folder, so only the index learns its key)."""
+        """An article page just rendered (an article_pages.ArticleResult): the terms it links and
+        its kept body (`on_disk`: a worker wrote it to the bodies folder, so only the index learns
+        its key)."""
         self.docs[result.source] = (source_digest, result.terms)
-        if result.slots is not None:
-            self.slots[result.source] = (result.page_key, result.slots)
-        else:
-            self.slots.pop(result.source, None)
         if result.body is not None or on_disk:
             self.bodies.put(result.source, body_key, result.body)
 
@@ -148,7 +142,7 @@ class BuildCache:
         self._loaded["bodies"] = dict(self.bodies.index)
 
 
-SECTIONS = ("parsed", "docs", "pages", "entries", "slots")
+SECTIONS = ("parsed", "docs", "pages", "entries")
 """The dict fields saved as rows (with the body index, saved as "bodies")."""
 STORE = "cache.sqlite"
 COMPILED = "jinja"

@@ -8,8 +8,9 @@ edits are applied to the last build's in-memory state (last_build.LastBuild) dir
   date, summary, kind, tags, slug) unchanged: the article, the term pages whose "used by"
   lists gain or lose it, and graph.json;
 - term edits that leave where links go unchanged (title, aliases, autolink, case, and the
-  category, depth and related lists): the term, every page that shows its summary (the
-  articles and terms linking it, its neighbours, the glossary listings), and graph.json.
+  category, depth and related lists): the term, the terms whose "Terms that mention it" it
+  joins or leaves, the pages that print its summary (the glossary listings), graph.json and
+  the preview file. No article page shows a summary (render.term_items), so none is touched.
 
 Anything else (a new or deleted file, site.yaml, a template, any diagnostic) returns None
 and the caller runs the full rebuild, which is always correct. The randomized test checks
@@ -24,24 +25,22 @@ from collections import ChainMap
 from ..content.diagnostics import Diagnostics
 from ..content.digests import digest, text_digest
 from ..content.documents import Article, Term, parse_source
-from ..content.refs import ArticleRef, TermRef
+from ..content.refs import ArticleRef, TermLabel, TermRef
 from ..content.sources import read_source
 from ..content.urls import article_rel, page_file
 from ..linking.markdown import make_markdown, prime
-from ..pages.entry_slots import encoded, splice
 from ..pages.indexes import Backlinks, first_mentions, term_backlinks
-from ..pages.render import OutputFile, graph_json, render_page, term_items
+from ..pages.render import OutputFile, graph_json, previews_json, render_page
 from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from ..pages.shortcode_templates import ShortcodeTemplates
-from .article_pages import ArticleRenderer, ArticleResult, page_key
+from .article_pages import ArticleRenderer, ArticleResult
 from .cache import BuildCache
 from .cache_store import Rows
 from .kept_bodies import unpack
 from .last_build import LastBuild
-from .pipeline import BuildResult, link_term, render_units
-from .publish import overwrite_in_place, write_new
+from .pipeline import BuildResult, link_term
+from .publish import overwrite_in_place
 from .site_pages import feed_specs, key_of, listing_page_specs, term_page_specs
-from .workers import fork_map
 
 
 def apply_edits(live: LastBuild | None, cache: BuildCache, changed: list[str], jobs: int = 1, write=None) -> BuildResult | None:
@@ -108,6 +107,10 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], writ
 
 
 def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: int, write) -> BuildResult | None:
+    """Summary and body edits of terms. No article page shows them: an article shows a term's
+    label (title, depth, category; the fast path refuses edits of those) and links carry only
+    its address, while the summaries are in the one preview file. So only the term pages and
+    listings that print the summary, graph.json and the preview file are rendered again."""
     graph = live.graph
     terms = dict(graph.terms)
     edits: list[tuple[Term, str]] = []
@@ -123,12 +126,10 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
             terms[new.slug] = new
     graph = dataclasses.replace(graph, terms=terms)
     term_refs = {slug: TermRef.of(t) for slug, t in terms.items()}
-    shown_changed = {doc.slug for doc, _ in edits if term_refs[doc.slug] != live.inputs.term_refs[doc.slug]}
-    items = term_items(live.env, term_refs, live.config, Diagnostics())
-    if items is None:
-        return None
-    inputs = dataclasses.replace(live.inputs, term_refs=term_refs, term_items=items,
-                                 ref_digests={s: digest(r) for s, r in term_refs.items()})  # fmt: skip
+    if any(TermLabel.of(term_refs[doc.slug]) != TermLabel.of(live.inputs.term_refs[doc.slug]) for doc, _ in edits):
+        return None  # an article page would show it (_shape keeps these out: never taken)
+    # Article pages, their keys and the entries (term_items) depend on labels only: unchanged.
+    inputs = dataclasses.replace(live.inputs, term_refs=term_refs)
     # Bodies link by name only, so only the edited terms' own text needs linking again.
     md = make_markdown(inputs.context, live.config.unsafe_html, shortcodes=ShortcodeTemplates(live.env))
     term_docs = dict(live.term_docs)
@@ -140,92 +141,21 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
         live.backlinks, terms=term_backlinks({s: d.rendered.mentions for s, d in term_docs.items()}))
 
     updated = dataclasses.replace(live, graph=graph, term_docs=term_docs, inputs=inputs, renderer=None)
-    # Term pages showing an edited term: its own, its neighbours', and those it mentions (before or after).
+    # Term pages an edit shows on: its own, and those it mentions before or after (their
+    # "Terms that mention it"). Its neighbours and the terms mentioning it show its label only.
     pages = {doc.slug for doc, _ in edits}
     for doc, _ in edits:
-        pages |= set(graph.related.get(doc.slug, ()))
         pages |= set(first_mentions(live.term_docs[doc.slug].rendered.mentions))
         pages |= set(first_mentions(term_docs[doc.slug].rendered.mentions))
-        pages |= set(backlinks.terms.get(doc.slug, ()))  # their previews show its summary
-    others: list = []
-
-    def term_and_listing_pages() -> None:  # while the workers handle the articles
-        _fetch_entries(live, backlinks, pages)
-        others.append(_render_pages(updated, cache.pages, [], backlinks, pages, listings=True))
-
-    # Articles that link a term whose summary changed show it: re-fill their pages' slots
-    # (pages/entry_slots.py), or else re-assemble them around their bodies.
-    showing = sorted({a for t in shown_changed for a in live.backlinks.articles.get(t, ())})
-    unit_inputs = _unit_inputs(inputs, write, showing)
-    spliced, slot_keys, rest = _splice_pages(live, cache, unit_inputs, showing, jobs, term_and_listing_pages)
-    todo = []
-    for rows in (cache.parsed, cache.bodies.index):
-        if isinstance(rows, Rows):
-            rows.fetch([live.article_sources[slug] for slug in rest])
-    for slug in rest:
-        rel = live.article_sources[slug]
-        key, (doc, _, _) = cache.parsed[rel]
-        kept = cache.bodies.get(rel, digest(live.names, key))
-        if kept is None:
-            return None
-        todo.append((doc, key, kept))
-    results = render_units(todo, unit_inputs, jobs, None, live.env)
-    files = _render_pages(updated, cache.pages, results, backlinks, set(), listings=False)
-    files = None if files is None or others[0] is None else spliced + files + others[0]
+    _fetch_entries(live, backlinks, pages)
+    files = _render_pages(updated, cache.pages, [], backlinks, pages, listings=True)
     updated.backlinks = backlinks
-    result = _publish(updated, cache, files, [item[:2] for item in todo], results, write)
+    result = _publish(updated, cache, files, [], [], write)
     if result is not None:
-        cache.slots.update(slot_keys)
-        cache.units = (inputs.base_key, dict(inputs.ref_digests))
         for doc, key in edits:
             cache.remember_parse(doc.source, key, doc, True)
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
-
-
-def _splice_pages(live: LastBuild, cache: BuildCache, inputs, slugs: list[str], jobs: int, meanwhile):
-    """The pages of these articles with the new term entries put in their slots, as (file,
-    key) (by workers, which write them into the staging folder if there is one, while this
-    process runs `meanwhile`); their new slot rows; and the slugs of the pages that could not be."""
-    sources = [live.article_sources[slug] for slug in slugs]
-    rels = [page_file(article_rel(slug)) for slug in slugs]
-    for rows, keys in ((cache.slots, sources), (cache.docs, sources), (cache.pages, rels)):
-        if isinstance(rows, Rows):
-            rows.fetch(keys)
-    todo = []
-    for source, rel in zip(sources, rels):
-        row, hit = cache.slots.get(source), cache.docs.get(source)
-        if row is not None and hit is not None and row[0] == cache.pages.get(rel):
-            todo.append((rel, row[1], hit))
-        else:
-            todo.append(None)
-    old, new = encoded(live.inputs.term_items), encoded(inputs.term_items)
-    output, staging = live.config.output, None if inputs.in_memory else inputs.staging
-
-    def one(item):
-        if item is None:
-            return None
-        rel, slots, (source_digest, terms) = item
-        try:
-            data = splice((output / rel).read_bytes(), slots, old, new)
-        except OSError:
-            return None
-        if data is None:
-            return None
-        if staging is not None:
-            write_new(staging / rel, data)
-            data = None  # written: not sent back
-        return data, page_key(inputs, source_digest, terms)
-
-    files, slot_keys, rest = [], {}, []
-    for slug, source, item, done in zip(slugs, sources, todo, fork_map(one, todo, jobs, None, meanwhile)):
-        if done is None:
-            rest.append(slug)
-            continue
-        data, key = done
-        files.append((OutputFile(item[0], data, source), key))
-        slot_keys[source] = (key, item[1])
-    return files, slot_keys, rest
 
 
 def _fetch_entries(live: LastBuild, backlinks: Backlinks, terms: set[str]) -> None:
@@ -286,9 +216,12 @@ def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleR
         key = key_of(live, spec)
         if pages.get(spec.rel) != key:
             files.append((render_page(live.env, spec, live.config, diags), key))
-    file = graph_json(live.config, graph, backlinks)  # its counts and summaries
-    if pages.get(file.rel) != digest(file.data):
-        files.append((file, digest(file.data)))
+    extra = [graph_json(live.config, graph, backlinks)]  # its counts and summaries
+    if listings and live.config.previews:  # a term edit: the summaries previews show
+        extra.append(previews_json(live.inputs.term_refs))
+    for file in extra:
+        if pages.get(file.rel) != digest(file.data):
+            files.append((file, digest(file.data)))
     return None if diags.has_errors else files
 
 

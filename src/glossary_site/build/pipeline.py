@@ -22,7 +22,7 @@ from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics
 from ..content.digests import digest
 from ..content.documents import Article
-from ..content.refs import ArticleRef, TermRef, ref_key
+from ..content.refs import ArticleRef, TermLabel, TermRef, ref_key
 from ..content.urls import article_rel, page_file
 from ..linking.autolink import LinkState
 from ..linking.markdown import make_markdown, render_markdown
@@ -33,6 +33,7 @@ from ..pages.render import (
     article_entries,
     graph_json,
     install_globals,
+    previews_json,
     render_page,
     term_items,
 )
@@ -92,14 +93,15 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
     """Skip every article whose page key is unchanged; render the rest, in parallel if many.
 
     A page whose body is unchanged (same text, same names) but which shows something else
-    that changed (a linked term's summary) is re-assembled around its kept body, if any.
+    that changed (a linked term's category or depth, a template) is re-assembled around its
+    kept body, if any.
     """
     results: dict[str, ArticleResult] = {}
     todo: list[tuple] = []
     # Which terms show differently than at the last build: an article linking none of them,
     # with the same text and templates, keeps its page key without hashing ~100 term digests.
     last_base, last_refs = cache.units
-    changed = {s for s, d in inputs.ref_digests.items() if last_refs.get(s) != d} | (last_refs.keys() - inputs.ref_digests.keys())
+    changed = {s for s, d in inputs.label_digests.items() if last_refs.get(s) != d} | (last_refs.keys() - inputs.label_digests.keys())
     body_keys: dict[str, str] = {}
     for article in articles:
         source_digest = digests[article.source]
@@ -121,8 +123,6 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
         results[result.source] = result
         cache.remember_article(result, digests[result.source], body_keys[result.source], inputs.body_dir is not None)
     cache.bodies.retain(digests)
-    for source in cache.slots.keys() - digests.keys():
-        del cache.slots[source]
     return [results[a.source] for a in articles]
 
 
@@ -168,9 +168,9 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     output_ok = str(config.output) == cache.output and config.output.is_dir()
     writer = OutputWriter(config.output, diags)
     term_refs = {slug: TermRef.of(t) for slug, t in graph.terms.items()}
-    ref_digests = {slug: digest(ref) for slug, ref in term_refs.items()}
+    label_digests = {slug: digest(TermLabel.of(ref)) for slug, ref in term_refs.items()}
     items = term_items(env, term_refs, config, diags) or {}
-    inputs = UnitInputs(config, context, term_refs, ref_digests, graph.depths,
+    inputs = UnitInputs(config, context, term_refs, label_digests, graph.depths,
                         digest(config_key, names, templates["article.html"]), writer.staging, items,
                         keep_bodies, cache.bodies.prepare())  # fmt: skip
     if diags.has_errors:
@@ -231,7 +231,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
             todo.append(spec)
     render_pages(todo, env, config, writer, diags, jobs)
     static = [*static_files(config), *bundle_files(config, corpus), *alias_files(config, corpus.articles),
-              graph_json(config, graph, backlinks)]
+              graph_json(config, graph, backlinks), *([previews_json(term_refs)] if config.previews else [])]
     for file in static:
         key = digest(file.data)
         new_pages[file.rel] = key
@@ -250,8 +250,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     if new_pages != cache.pages or cache.output != str(config.output) or entries != previous_entries:
         cache.dirty = True
     cache.pages, cache.output = new_pages, str(config.output)
-    if cache.units != (inputs.base_key, inputs.ref_digests):
-        cache.units, cache.dirty = (inputs.base_key, dict(inputs.ref_digests)), True
+    if cache.units != (inputs.base_key, inputs.label_digests):
+        cache.units, cache.dirty = (inputs.base_key, dict(inputs.label_digests)), True
     timer.lap("commit")
     state.pages = sum(rel.endswith(".html") for rel in new_pages)
     cache.live = state

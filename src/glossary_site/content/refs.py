@@ -27,6 +27,23 @@ class TermRef:
 
 
 @dataclass(frozen=True)
+class TermLabel:
+    """What a page that links, lists by name or counts a term shows of it: no summary. An
+    article's "Terms in this article", a term's related and linked terms carry these; the
+    summaries are in the site's one preview file (render.previews_json), so a summary edit
+    changes only the pages that print it (the term's own, the glossary listings)."""
+
+    slug: str
+    title: str
+    category: str
+    depth: str
+
+    @classmethod
+    def of(cls, term: "Term | TermRef | TermLabel") -> "TermLabel":
+        return cls(term.slug, term.title, term.category, term.depth)
+
+
+@dataclass(frozen=True)
 class ArticleRef:
     slug: str
     title: str
@@ -43,7 +60,7 @@ class ArticleRef:
                    article.weight)  # fmt: skip
 
 
-def ref_key(base: str, ref: ArticleRef | TermRef) -> str:
+def ref_key(base: str, ref: ArticleRef | TermRef | TermLabel) -> str:
     """A digest of a ref (plus `base`) for cache keys: the repr of a frozen dataclass of plain
     values is stable, and hashing it is far cheaper than pickling 10,000 refs."""
     return hashlib.blake2b(f"{base}\0{ref!r}".encode(), digest_size=16).hexdigest()

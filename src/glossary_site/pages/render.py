@@ -19,7 +19,7 @@ from ..content.diagnostics import Diagnostics
 from ..content.digests import digest, text_digest
 from ..content.documents import Article, Term, slugify
 from ..content.graph import TermGraph
-from ..content.refs import ArticleRef, TermRef
+from ..content.refs import ArticleRef, TermLabel, TermRef
 from ..content.urls import article_rel, page_file
 from ..linking.markdown import Rendered
 from .graph_drawing import glossary_svg, neighbourhood_svg
@@ -129,19 +129,23 @@ def article_flags(article: Article, config: SiteConfig) -> dict[str, bool]:
     }
 
 
-def term_items(env: Environment, term_refs: dict[str, TermRef], config: SiteConfig, diags: Diagnostics):
-    """Each term's entry in an article's "Terms in this article", rendered once per build
-    (macros.html `article_term`): thousands of pages repeat the same few hundred."""
+def term_items(env: Environment, term_refs: dict, config: SiteConfig, diags: Diagnostics):
+    """Each term's entry in an article's "Terms in this article" (and a term page's "Terms used
+    in this definition"), rendered once per build (macros.html `article_term`): thousands of
+    pages repeat the same few hundred. An entry is made of the term's label alone (title,
+    depth, category: no summary), so a summary edit changes none of them."""
     try:
         macro = env.get_template("macros.html").module.article_term
-        return {slug: Markup(macro(ref)) for slug, ref in term_refs.items()}
+        return {slug: Markup(macro(TermLabel.of(ref))) for slug, ref in term_refs.items()}
     except TemplateError as exc:
         report_template_error(exc, config.root, diags, "macros.html")
         return None
 
 
-def article_spec(article: Article, rendered: Rendered, term_refs: dict[str, TermRef], items: dict[str, Markup],
+def article_spec(article: Article, rendered: Rendered, term_refs: dict, items: dict[str, Markup],
                  config: SiteConfig, depths: tuple[str, ...]) -> PageSpec:  # fmt: skip
+    """`term_refs`: slug -> the term's label (or ref: only its depth and title are read, to
+    group and order the entries); `items`: slug -> its entry (term_items)."""
     flags = article_flags(article, config)
     mentioned = dict.fromkeys(slug for slug, _ in rendered.mentions)
     groups = terms_by_depth([term_refs[s] for s in mentioned if s in term_refs], depths)
@@ -176,15 +180,16 @@ def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, 
               entries: dict[str, Markup], entry_keys: dict[str, str], items: dict[str, Markup],
               config: SiteConfig) -> PageSpec:  # fmt: skip
     """`entry_keys`: article slug -> key of its entry in `entries` (a digest of what it shows);
-    `items`: each term's list item (term_items), the previews of the terms this one links."""
+    `items`: each term's list item (term_items), the previews of the terms this one links.
+    Other terms reach the page as labels (no summary): their summary edits leave it alone."""
     used_by = [entry_keys[s] for s in backlinks.articles.get(term.slug, ())]
-    uses = [term_refs[s] for s in dict.fromkeys(s for s, _ in doc.rendered.mentions) if s in term_refs]
+    uses = [TermLabel.of(term_refs[s]) for s in dict.fromkeys(s for s, _ in doc.rendered.mentions) if s in term_refs]
     context = {
         "term": TermRef.of(term), "aliases": term.aliases, "summary_html": doc.summary_html,
         "body": doc.rendered.html,
-        "related": [term_refs[s] for s in graph.related.get(term.slug, ())],
+        "related": [TermLabel.of(term_refs[s]) for s in graph.related.get(term.slug, ())],
         "used_by": used_by,
-        "mentioned_by": [term_refs[s] for s in backlinks.terms.get(term.slug, ())],
+        "mentioned_by": [TermLabel.of(term_refs[s]) for s in backlinks.terms.get(term.slug, ())],
         "uses": uses,
     }  # fmt: skip
 
@@ -218,23 +223,26 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
     articles, digesting the same list again for each page would cost more than the page.
     `terms_only` (a term edit that left the articles alone) leaves out the pages that show
     no term; `tags` is by_tag(articles) when the caller has it already. `config` switches
-    the graph and search pages on (site.yaml `graph:` and `search:`).
+    the graph and search pages on (site.yaml `graph:` and `search:`). The pages that only
+    count terms get their labels (no summary), so a summary edit leaves them alone.
     """
     articles_key = articles_key or digest(articles)
     terms = [term_refs[t.slug] for t in graph.sorted_terms()]
     categories = by_category(graph.categories, terms)
     depths = by_depth(graph.depths, terms)
+    labels = [TermLabel.of(t) for t in terms]
+    counted = {"categories": by_category(graph.categories, labels), "depths": by_depth(graph.depths, labels)}
     tags = by_tag(articles) if tags is None else tags
     specs = [
         PageSpec("index.html", "home.html", "index",
-                 {"recent": articles[:10], "categories": categories, "depths": depths, "term_count": len(terms),
+                 {"recent": articles[:10], "categories": counted["categories"], "depths": counted["depths"], "term_count": len(terms),
                   "intro": Markup(home_intro)}),
         PageSpec("articles/index.html", "articles.html", "index", {"articles": articles}, {"articles": articles_key}),
         PageSpec("terms/index.html", "glossary.html", "index",
                  {"groups": categories, "depths": depths, "letters": [letter for letter, _ in by_letter(terms)]}),
         PageSpec("a-z/index.html", "a-z.html", "index", {"letters": by_letter(terms)}),
-        PageSpec("categories/index.html", "categories.html", "index", {"groups": categories}),
-        PageSpec("depth/index.html", "depths.html", "index", {"groups": depths}),
+        PageSpec("categories/index.html", "categories.html", "index", {"groups": counted["categories"]}),
+        PageSpec("depth/index.html", "depths.html", "index", {"groups": counted["depths"]}),
         PageSpec("tags/index.html", "tags.html", "index", {"tags": tags}),
         PageSpec("404.html", "404.html", "index", {}),
         PageSpec("robots.txt", "robots.txt", "index", {}),
@@ -320,3 +328,16 @@ def graph_json(config: SiteConfig, graph: TermGraph, backlinks: Backlinks) -> Ou
     # No indent: the C encoder is many times faster, and the file is read by programs.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return OutputFile("graph.json", text.encode("utf-8"), "index")
+
+
+PREVIEWS = "_glossary/previews.json"
+"""The summaries term previews show (previews.js fetches it once, on the first preview): kept
+once for the whole site instead of on every page that links a term."""
+
+
+def previews_json(term_refs: dict[str, TermRef]) -> OutputFile:
+    """Term slug -> summary, sorted by slug. A preview takes the title, depth and category
+    from the page's own entry for the term (term_items), so only the summary is here."""
+    data = {slug: term_refs[slug].summary for slug in sorted(term_refs)}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return OutputFile(PREVIEWS, text.encode("utf-8"), "index")

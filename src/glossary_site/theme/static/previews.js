@@ -1,39 +1,98 @@
 // Term previews: hover, keyboard focus or a first tap on a term link shows the term's title,
 // depth, category and summary; a second tap follows the link; Escape or the close button
-// dismisses it. Nothing is fetched: each link's aria-describedby names the page's own
-// "Terms in this article" entry, and the preview shows a copy of it. Without this script
-// the links are plain links and screen readers still get the description.
+// dismisses it. Each link's aria-describedby names the page's own entry for the term (in
+// "Terms in this article": its title, depth and category); the summaries are kept once for
+// the whole site, in the file the script tag's data-previews names (_glossary/previews.json),
+// fetched on the first preview and then cached by the browser. While a preview is open its
+// link is described by the preview, summary included. Without this script the links are
+// plain links, and screen readers still get the entry as their description.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var source = script && (script.getAttribute("data-previews") ||
+                          script.src.replace(/previews\.js(\?.*)?$/, "previews.json"));
   var box = document.createElement("div");
   box.className = "term-preview";
   box.id = "term-preview";
   box.hidden = true;
+  var text = document.createElement("div");
+  text.id = "term-preview-text";
+  var close = document.createElement("button");
+  close.type = "button";
+  close.className = "preview-close";
+  close.setAttribute("aria-label", "Close preview");
+  close.textContent = "×";
+  close.addEventListener("click", function () {
+    var link = current;
+    hide();
+    if (link) link.focus();
+  });
+  box.appendChild(text);
+  box.appendChild(close);
   document.body.appendChild(box);
-  var current = null, hideTimer = 0, showTimer = 0, lastPointer = "mouse";
+  var current = null, description = "", hideTimer = 0, showTimer = 0, lastPointer = "mouse";
+  var summaries = null, loading = null;
+
+  // Every term's summary (slug -> text), fetched once; a failed fetch is tried again next time.
+  function load() {
+    if (summaries) return Promise.resolve(summaries);
+    if (!source) return Promise.resolve({});
+    if (!loading) {
+      loading = fetch(source).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (data) {
+        summaries = data && typeof data === "object" ? data : {};
+        return summaries;
+      }, function () {
+        loading = null;
+        return {};
+      });
+    }
+    return loading;
+  }
+
+  function entryOf(link) {
+    return document.getElementById("term-tip-" + link.getAttribute("data-term"));
+  }
 
   function linkOf(node) {
-    var link = node && node.closest ? node.closest("a.term-link[aria-describedby]") : null;
-    return link && document.getElementById(link.getAttribute("aria-describedby")) ? link : null;
+    var link = node && node.closest ? node.closest("a.term-link[data-term][aria-describedby]") : null;
+    return link && entryOf(link) ? link : null;
   }
 
   function show(link) {
     clearTimeout(hideTimer);
     clearTimeout(showTimer);
     if (current === link && !box.hidden) return;
-    var source = document.getElementById(link.getAttribute("aria-describedby"));
-    box.innerHTML = source.innerHTML;
-    var close = document.createElement("button");
-    close.type = "button";
-    close.className = "preview-close";
-    close.setAttribute("aria-label", "Close preview");
-    close.textContent = "×";
-    close.addEventListener("click", function () { hide(); link.focus(); });
-    box.appendChild(close);
+    release();
+    var slug = link.getAttribute("data-term"), entry = entryOf(link);
+    var anchor = entry.querySelector("a"), title = anchor ? anchor.cloneNode(true) : document.createElement("span");
+    if (!anchor) title.textContent = entry.textContent; // a site's own entry without a link
+    title.className = "tip-title";
+    var meta = document.createElement("span");
+    meta.className = "tip-meta";
+    Array.prototype.forEach.call(entry.querySelectorAll(".depth, .category"), function (part, i) {
+      if (i) meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(part.cloneNode(true));
+    });
+    var summary = document.createElement("span");
+    summary.className = "tip-summary";
+    text.textContent = "";
+    [title, " ", meta, " ", summary].forEach(function (part) {
+      text.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    });
     current = link;
+    description = link.getAttribute("aria-describedby");
+    link.setAttribute("aria-describedby", text.id);
     link.setAttribute("aria-expanded", "true");
     box.hidden = false;
     place(link);
+    load().then(function (data) {
+      if (current !== link) return;
+      summary.textContent = Object.prototype.hasOwnProperty.call(data, slug) ? String(data[slug]) : "";
+      place(link);
+    });
   }
 
   // Below the link when it fits, else above: never over the link itself.
@@ -46,11 +105,18 @@
     box.style.left = left + window.scrollX + "px";
   }
 
+  // The link the preview was open for gets its own description back.
+  function release() {
+    if (!current) return;
+    current.removeAttribute("aria-expanded");
+    current.setAttribute("aria-describedby", description);
+    current = null;
+  }
+
   function hide() {
     clearTimeout(showTimer);
-    if (current) current.removeAttribute("aria-expanded");
+    release();
     box.hidden = true;
-    current = null;
   }
 
   function hideSoon() {
@@ -68,6 +134,7 @@
     if (link) {
       clearTimeout(hideTimer);
       clearTimeout(showTimer);
+      load(); // while the pointer rests: the summaries are usually there when the preview opens
       showTimer = setTimeout(function () { show(link); }, 120);
     } else if (box.contains(e.target)) {
       clearTimeout(hideTimer);
