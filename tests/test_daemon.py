@@ -267,3 +267,23 @@ def test_a_garbled_request_is_dropped_and_the_daemon_goes_on(tmp_path, daemon, c
         conn.sendall(b"not json\n")
         assert conn.recv(100) == b""  # closed without an answer
     assert via_client(capsys, "build", site)[0] == 0 and len(running.builds()) == 1
+
+
+def _worker_sigterm(_item) -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_build_workers_end_on_sigterm_even_under_the_daemons_handler():
+    """The daemon turns SIGTERM into a clean stop; its forked workers must not inherit that, or
+    one that misses the pool's terminate() just before it blocks keeps the build waiting."""
+    import signal
+
+    from glossary_site.build.workers import fork_map
+
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)
+    try:
+        assert fork_map(_worker_sigterm, list(range(200)), 2) == [True] * 200
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -185,7 +185,7 @@ def test_hugos_disable_kinds_and_taxonomies_turn_pages_off_and_nothing_links_to_
                 "categories/hardware/feed.xml"):  # fmt: skip
         assert not (out / rel).exists(), rel
     assert exists(site, "posts/a/index.html") and exists(site, "robots.txt")
-    assert '<span class="tag">#gpu</span>' in read(site, "posts/a/index.html")
+    assert '<span class="tag" data-pagefind-filter="tag:gpu">#gpu</span>' in read(site, "posts/a/index.html")
     assert broken_links(out) == []
 
 

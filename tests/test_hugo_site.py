@@ -205,7 +205,7 @@ def test_search_indexes_every_article_and_term_wherever_its_url_puts_it(built):
     import json
 
     out, _ = built
-    entry = json.loads(page(out, "pagefind/pagefind-entry.json"))
+    entry = json.loads(page(out, "pagefind/0/pagefind-entry.json"))
     articles = sum(1 for p in out.rglob("index.html") if 'data-pagefind-body' in p.read_text(encoding="utf-8"))
     assert articles == 12  # 9 articles at Hugo's URLs and 3 terms
     assert entry["languages"]["en"]["page_count"] == articles

@@ -1,14 +1,20 @@
 """Search on: the Pagefind bundle is built, kept while no indexed page changes, rebuilt by
 both the build and the dev server's fast paths exactly as a clean build would make it."""
 
-from conftest import make_site
-from test_incremental import BASE, apply, build, tree
+import json
+import os
+import shutil
+
+import pytest
+from conftest import REPO, make_site
+from test_incremental import BASE, apply, article_text, build, tree
 
 from glossary_site.build.cache import BuildCache
 from glossary_site.build.fast_paths import apply_edits
 from glossary_site.build.pipeline import build_site
 from glossary_site.content.config import load_config
 from glossary_site.content.diagnostics import Diagnostics
+from glossary_site.pages.search_index import indexed, shard_count, shard_of
 
 SEARCH_ON = {**BASE, "site.yaml": "search: true\n"}
 
@@ -22,8 +28,9 @@ def test_search_bundle_is_built_kept_and_rebuilt_like_a_clean_build(tmp_path):
     cache = BuildCache()
     assert build(site, tmp_path / "out", cache)
     first = _bundle(tmp_path / "out")
-    assert "pagefind/pagefind.js" in first and "pagefind/pagefind-entry.json" in first
-    assert any(rel.startswith("pagefind/fragment/") for rel in first)
+    assert "pagefind/0/pagefind.js" in first and "pagefind/0/pagefind-entry.json" in first
+    assert any(rel.startswith("pagefind/0/fragment/") for rel in first)
+    assert json.loads(first["pagefind/shards.json"]) == {"shards": ["0/"], "stale": False}
     config = load_config(site, Diagnostics(), output=tmp_path / "out")
     assert build_site(config, Diagnostics(), cache=cache).rendered == []  # nothing changed: bundle kept
     apply(site, ("edit-body", "c", "Now about a GPU and zebras."))
@@ -65,3 +72,153 @@ def test_a_site_whose_templates_leave_nothing_to_index_warns_and_builds(tmp_path
     config = load_config(site, diags, output=tmp_path / "out")
     assert build_site(config, diags, cache=BuildCache()).ok
     assert any("no term or article page had text to index" in str(d) for d in diags.items)
+
+
+SHARDED = {**BASE, "site.yaml": "search: true\nsearch_shard_pages: 2\n",
+           **{f"content/x{n}.md": article_text(f"Extra {n}", "2026-02-01", f"Zebra number {n} and the GPU.")
+              for n in range(6)}}  # fmt: skip
+
+
+def _shards(root) -> dict[str, dict[str, bytes]]:
+    by_shard: dict[str, dict[str, bytes]] = {}
+    for rel, data in _bundle(root).items():
+        head = rel.split("/")[1]
+        by_shard.setdefault(head, {})[rel] = data
+    return by_shard
+
+
+def test_pages_go_to_shards_by_a_stable_hash_of_their_path():
+    assert [shard_count(n, 1500) for n in (0, 1, 1500, 1501, 11000)] == [1, 1, 1, 2, 8]
+    rels = [f"articles/a{n}/index.html" for n in range(3000)]
+    placed = [shard_of(rel, 8) for rel in rels]
+    assert placed == [shard_of(rel, 8) for rel in rels]  # the same every run and process
+    assert all(250 <= placed.count(shard) <= 500 for shard in range(8))  # evenly spread
+
+
+def test_an_edit_re_indexes_only_the_shard_of_the_page_it_touches(tmp_path):
+    site = make_site(tmp_path / "site", SHARDED)
+    cache = BuildCache()
+    assert build(site, tmp_path / "out", cache)
+    before = _shards(tmp_path / "out")
+    listing = json.loads(before.pop("shards.json")["pagefind/shards.json"])
+    assert len(listing["shards"]) == len(before) == 6 and not listing["stale"]  # 12 pages, 2 per shard
+    inodes = {rel: os.stat(tmp_path / "out" / rel).st_ino for shard in before.values() for rel in shard}
+    config = load_config(site, Diagnostics(), output=tmp_path / "out")
+    apply(site, ("edit-body", "c", "Now about a GPU and zebras."))
+    rendered = build_site(config, Diagnostics(), cache=cache).rendered
+    # The article, and the term page whose backlinks gained it: their shards, and no other.
+    assert {"articles/c/index.html", "terms/gpu/index.html"} == set(indexed(rendered))
+    touched = {str(shard_of(rel, 6)) for rel in indexed(rendered)}
+    assert {rel.split("/")[1] for rel in rendered if rel.startswith("pagefind/") and rel != "pagefind/shards.json"} == touched
+    assert len(touched) < 6
+    after = _shards(tmp_path / "out")
+    for shard, files in before.items():
+        if shard not in touched:  # untouched shards: the same files, not even rewritten
+            assert after[shard] == files
+            assert all(os.stat(tmp_path / "out" / rel).st_ino == inodes[rel] for rel in files)
+    assert after[str(shard_of("articles/c/index.html", 6))] != before[str(shard_of("articles/c/index.html", 6))]
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")  # as a clean build makes it
+
+
+def test_the_fast_path_re_indexes_only_the_touched_shard(tmp_path):
+    site = make_site(tmp_path / "site", SHARDED)
+    cache = BuildCache()
+    config = load_config(site, Diagnostics(), output=tmp_path / "out")
+    assert build_site(config, Diagnostics(), cache=cache, keep_bodies=True).ok
+    apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))  # the same terms: one page changes
+    result = apply_edits(cache.live, cache, ["content/x3.md"])
+    assert result is not None and result.ok
+    assert indexed(result.rendered) == ["articles/x3/index.html"]
+    touched = str(shard_of("articles/x3/index.html", 6))
+    assert {rel.split("/")[1] for rel in result.rendered if rel.startswith("pagefind/")} == {touched}
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert build_site(config, Diagnostics(), cache=cache).rendered == []  # the cache agrees
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "true", "many"])
+def test_search_shard_pages_must_be_a_positive_number(tmp_path, value):
+    site = make_site(tmp_path / "site", {**BASE, "site.yaml": f"search: true\nsearch_shard_pages: {value}\n"})
+    diags = Diagnostics()
+    load_config(site, diags)
+    assert [f"{d.pos.line}" for d in diags.items if "search_shard_pages" in str(d)] == ["2"]
+
+
+def test_search_bundles_are_byte_identical_build_after_build(tmp_path):
+    """Pagefind writes its filters in a hash map's order; the bundle must not change with it."""
+    site = make_site(tmp_path / "site", SHARDED)
+    bundles = []
+    for run in range(3):
+        assert build(site, tmp_path / f"out{run}", BuildCache())
+        bundles.append(_bundle(tmp_path / f"out{run}"))
+    assert bundles[0] == bundles[1] == bundles[2]
+    metas = [rel for rel in bundles[0] if rel.endswith(".pf_meta")]
+    assert len(metas) == 6  # one per shard, each named in its shard's pagefind-entry.json
+    for rel in metas:
+        entry = json.loads(bundles[0][rel.rsplit("/", 1)[0] + "/pagefind-entry.json"])
+        assert rel.endswith(f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
+
+
+def test_serve_publishes_an_edit_without_waiting_for_search_and_catches_up(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from glossary_site.build import search_update
+    from glossary_site.commands.dev_server import DevServer
+
+    site = make_site(tmp_path / "site", SHARDED)
+    server = DevServer(load_config(site, Diagnostics()), bind="127.0.0.1", port=0, log=lambda line: None)
+    server.start()
+    try:
+        out = server.config.output
+        release, indexing = threading.Event(), threading.Event()
+        real = search_update.build_shards
+
+        def held_back(*args, **kwargs):  # Pagefind, made to take as long as the test wants
+            indexing.set()
+            assert release.wait(30)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(search_update, "build_shards", held_back)
+        apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))
+        server.rebuild(["content/x3.md"])  # returns while the index is still being built
+        assert indexing.wait(10)
+        assert "Zebras again" in (out / "articles/x3/index.html").read_text()
+        assert json.loads((out / "pagefind/shards.json").read_text())["stale"] is True
+        release.set()
+        deadline = time.monotonic() + 30
+        while json.loads((out / "pagefind/shards.json").read_text())["stale"]:
+            assert time.monotonic() < deadline, "the search index never caught up"
+            time.sleep(0.05)
+        assert build(site, tmp_path / "clean", BuildCache())
+        assert _bundle(out) == _bundle(tmp_path / "clean")  # caught up to what a clean build indexes
+    finally:
+        server.stop()
+
+
+def test_search_page_has_a_hidden_stale_notice(tmp_path):
+    site = make_site(tmp_path / "site", SEARCH_ON)
+    assert build(site, tmp_path / "out", BuildCache())
+    html = (tmp_path / "out" / "search" / "index.html").read_text()
+    assert '<p id="search-stale" class="notice" role="status" hidden>' in html
+
+
+def test_pages_trimmed_for_indexing_index_exactly_as_the_whole_pages(tmp_path, monkeypatch):
+    """for_indexing drops what Pagefind skips; the bundle must come out byte for byte the same."""
+    from glossary_site.pages import search_index
+
+    site = tmp_path / "site"
+    for name in ("terms", "content", "templates"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, site / name)
+    (site / "site.yaml").write_text((REPO / "site.yaml").read_text() + "\nsearch_shard_pages: 40\n")
+    assert build(site, tmp_path / "trimmed", BuildCache())
+    trim = search_index.for_indexing
+    monkeypatch.setattr(search_index, "for_indexing", lambda page: page)
+    assert build(site, tmp_path / "whole", BuildCache())
+    trimmed, whole = _bundle(tmp_path / "trimmed"), _bundle(tmp_path / "whole")
+    assert len([rel for rel in whole if rel.endswith("pagefind-entry.json")]) == 2
+    assert trimmed == whole
+    page = (tmp_path / "whole" / "terms" / "kv-cache" / "index.html").read_bytes()
+    assert len(trim(page)) < len(page) / 2

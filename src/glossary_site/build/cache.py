@@ -22,7 +22,7 @@ from .kept_bodies import BodyStore
 from .up_to_date import engine_key
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 15
+FORMAT = 16
 
 
 def with_body(doc, body: str):
@@ -48,8 +48,8 @@ class BuildCache:
     """The output directory those pages were written to."""
     units: tuple[str, dict[str, str]] = ("", {})
     """(article base key, term slug -> ref digest) the article page keys were made with."""
-    search: str = ""
-    """search_index.index_key of the published search bundle ('' when there is none)."""
+    search: tuple[str, ...] = ()
+    """search_index.SearchPlan.keys of the published search shards (() when there are none)."""
     bodies: BodyStore = field(default_factory=BodyStore, repr=False, compare=False)
     """Rendered article bodies: in memory for the dev server, in CACHE_DIR/bodies/ for `build`."""
     live: Any = field(default=None, repr=False, compare=False)
@@ -103,7 +103,7 @@ class BuildCache:
             cache = cls(**{name: store.section(name) for name in SECTIONS},
                         bodies=BodyStore(folder / "bodies", store.section("bodies")))  # fmt: skip
             cache._remember_saved()
-        cache.output, cache.units, cache.search = store.get("meta", BLOB, ("", ("", {}), ""))
+        cache.output, cache.units, cache.search = store.get("meta", BLOB, ("", ("", {}), ()))
         cache.store, cache.root = store, root
         return cache
 

@@ -31,7 +31,6 @@ from ..content.urls import article_rel, page_file
 from ..linking.markdown import make_markdown, prime
 from ..pages.indexes import Backlinks, first_mentions, term_backlinks
 from ..pages.render import OutputFile, graph_json, previews_json, render_page
-from ..pages.search_index import BUNDLE, build_index, index_key, indexed
 from ..pages.shortcode_templates import ShortcodeTemplates
 from .article_pages import ArticleRenderer, ArticleResult
 from .cache import BuildCache
@@ -40,6 +39,7 @@ from .kept_bodies import unpack
 from .last_build import LastBuild
 from .pipeline import BuildResult, link_term
 from .publish import overwrite_in_place
+from .search_update import article_pages, touches_search, update_search
 from .site_pages import feed_specs, key_of, listing_page_specs, term_page_specs
 
 
@@ -232,9 +232,9 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
         return None
     removed: list[str] = []
     config = live.config
-    articles = {page_file(article_rel(slug)) for slug in live.article_order} if config.search else set()
-    if config.search and indexed((file.rel for file, _ in files), articles):
-        pages = {**cache.pages, **{file.rel: key for file, key in files}}
+    articles = article_pages(live) if config.search else set()
+    search = None
+    if config.search and touches_search((file.rel for file, _ in files), articles):
         fresh = {file.rel: file.data for file, _ in files}
         staged = getattr(write, "staging", None)
 
@@ -243,20 +243,20 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
                 return (config.output / rel).read_bytes()
             return fresh[rel] if fresh[rel] is not None else (staged / rel).read_bytes()
 
-        bundle = build_index(indexed(pages, articles), read, config, Diagnostics())
-        if bundle is None:
+        search = update_search(config, cache.pages, cache.search, {file.rel: key for file, key in files}, read, articles,
+                               stale=getattr(write, "search_later", False))  # fmt: skip
+        if search is None:
             return None
-        new = {file.rel for file in bundle}
-        removed = [rel for rel in pages if rel.startswith(BUNDLE) and rel not in new]
-        files = files + [(file, digest(file.data)) for file in bundle]
+        removed = search.removed
+        files = files + [(file, digest(file.data)) for file in search.files]
     if not write([file for file, _ in files], removed):
         return None
     # Only a published result may update the cache: the next build trusts it.
     cache.pages.update({file.rel: key for file, key in files})
     for rel in removed:
         del cache.pages[rel]
-    if removed or any(file.rel.startswith(BUNDLE) for file, _ in files):
-        cache.search = index_key(cache.pages, config, articles)
+    if search is not None:
+        cache.search = search.keys
     for (doc, key), result in zip(edits, results):
         cache.remember_parse(doc.source, key, doc, True)
         cache.remember_article(result, key, digest(live.names, key))
@@ -290,8 +290,11 @@ class InPlace:
 
     staging = None
 
-    def __init__(self, output):
+    def __init__(self, output, search_later: bool = False):
         self.output = output
+        self.search_later = search_later
+        """Publish edits without indexing them: the manifest says the index is stale until
+        search_update.catch_up indexes them (in `serve`'s background)."""
 
     def prepare(self, coming) -> None:
         return None

@@ -37,7 +37,7 @@ from ..pages.render import (
     render_page,
     term_items,
 )
-from ..pages.search_index import BUNDLE, build_index, index_key, indexed
+from ..pages.search_index import build_shards, manifest, plan, settled, shard_files
 from ..pages.sections import render_intros, section_specs
 from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import make_environment, template_digests
@@ -239,7 +239,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         writer.claim(file.rel, file.source, written=False) if unchanged else writer.write(file)
     timer.lap("pages")
     if config.search and not diags.has_errors:
-        publish_search(config, cache, writer, new_pages, output_ok, diags, {r.rel for r in results})
+        publish_search(config, cache, writer, new_pages, output_ok, diags, {r.rel for r in results}, jobs)
         timer.lap("search")
     if diags.has_errors or (strict and diags.warnings):
         writer.abort()
@@ -278,24 +278,39 @@ def render_pages(specs: list[PageSpec], env, config: SiteConfig, writer: OutputW
 
 
 def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, pages: dict[str, str],
-                   output_ok: bool, diags: Diagnostics, articles: set[str]) -> None:  # fmt: skip
-    """Add the search bundle to this build: the published one when no indexed page changed,
-    else a new index of every term and article page (`articles`: theirs, wherever they are;
-    read from staging if rewritten, else from the output)."""
-    key = index_key(pages, config, articles)
-    old = [rel for rel in cache.pages if rel.startswith(BUNDLE)]
-    if output_ok and cache.search == key and old and all((config.output / rel).is_file() for rel in old):
-        for rel in old:
-            pages[rel] = cache.pages[rel]
-            writer.claim(rel, "search index", written=False)
-        return
+                   output_ok: bool, diags: Diagnostics, articles: set[str], jobs: int) -> None:  # fmt: skip
+    """Add the search index to this build: each shard's published bundle when none of its
+    pages changed, else a new one (`articles`: their pages, wherever they are; read from
+    staging if rewritten, else from the output)."""
+    bundles = shard_files(cache.pages)
+
+    def published(number: int) -> bool:
+        return output_ok and bool(bundles.get(number)) and all((config.output / rel).is_file() for rel in bundles[number])
+
+    todo = plan(pages, config, articles, cache.search, published)
+    for number, key in enumerate(todo.keys):
+        if key and number not in todo.build:
+            for rel in bundles[number]:
+                pages[rel] = cache.pages[rel]
+                writer.claim(rel, "search index", written=False)
     written = set(writer.written)
-    files = build_index(indexed(pages, articles), lambda rel: ((writer.staging if rel in written else config.output) / rel).read_bytes(),
-                        config, diags)  # fmt: skip
-    for file in files or ():
+    files = build_shards(todo.build, lambda rel: ((writer.staging if rel in written else config.output) / rel).read_bytes(),
+                         config, diags, jobs)  # fmt: skip
+    if files is None:
+        cache.search = ()
+        return
+    keys = settled(todo, files)
+    listing = manifest(keys)
+    for file in files:
         pages[file.rel] = digest(file.data)
         writer.write(file)
-    cache.search, cache.dirty = (key, True) if files is not None else ("", cache.dirty)
+    pages[listing.rel] = digest(listing.data)
+    if published(-1) and cache.pages.get(listing.rel) == pages[listing.rel] and (config.output / listing.rel).is_file():
+        writer.claim(listing.rel, listing.source, written=False)
+    else:
+        writer.write(listing)
+    if cache.search != keys:
+        cache.search, cache.dirty = keys, True
 
 
 def check_site(config: SiteConfig, diags: Diagnostics) -> bool:

@@ -8,12 +8,20 @@ back. Where fork is unavailable, or for short lists, it is a plain loop in this 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from typing import Any, Callable
 
 THRESHOLD = 64
 """Fewer items than this are cheaper to handle in this process than to fork for."""
 
 _WORK: tuple[Callable[[Any], Any], list] | None = None
+
+
+def _default_signals() -> None:
+    """A worker ends on SIGTERM, whatever its parent does with it: the pool's terminate()
+    sends one, and a handler inherited from the daemon (which turns SIGTERM into a clean
+    stop) could miss it just before the worker blocks, leaving it, and the build, waiting."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(indexes: range) -> list:
@@ -38,7 +46,7 @@ def fork_map(fn: Callable[[Any], Any], items: list, jobs: int, progress: Callabl
     results: list = []
     _WORK = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_default_signals) as pool:
             pending = pool.imap(_run, batches)
             if meanwhile:
                 meanwhile()

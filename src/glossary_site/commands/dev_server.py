@@ -23,8 +23,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..build.cache import CACHE_DIR, BuildCache
-from ..build.fast_paths import apply_edits
+from ..build.fast_paths import InPlace, apply_edits
 from ..build.pipeline import build_site
+from ..build.search_update import article_pages, catch_up, pending
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics
 from .arguments import default_jobs
@@ -88,6 +89,10 @@ class DevServer:
         self.httpd = ThreadingHTTPServer((bind, port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.watcher = Watcher(config.root, self.rebuild, quiet=quiet)
+        # Edits are published without waiting for search; this thread indexes them after.
+        self.lock = threading.Lock()
+        self.search_due = threading.Event()
+        self._indexer = threading.Thread(target=self._index_in_background, name="glossary-search", daemon=True)
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="glossary-http", daemon=True)
 
     @property
@@ -98,21 +103,30 @@ class DevServer:
     def start(self) -> None:
         self.rebuild([])
         self._thread.start()
+        self._indexer.start()
         self.watcher.start()
 
     def stop(self) -> None:
         self.watcher.stop()
+        self.stopping = True
+        self.search_due.set()
         self.httpd.shutdown()
         self.httpd.server_close()
         with self.state.cond:
             self.state.cond.notify_all()
 
+    stopping = False
+
     def rebuild(self, changed: list[str]) -> None:
         started = time.perf_counter()
         diags = Diagnostics()
-        result = apply_edits(self.cache.live, self.cache, changed, self.jobs)
-        if result is None:
-            result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs, keep_bodies=True)
+        with self.lock:
+            write = InPlace(self.config.output, search_later=True)
+            result = apply_edits(self.cache.live, self.cache, changed, self.jobs, write)
+            if result is None:
+                result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs, keep_bodies=True)
+            if result.ok and self.cache.live is not None and pending(self.config, self.cache, article_pages(self.cache.live)):
+                self.search_due.set()
         self.builds += 1
         problems = [str(d) for d in diags.sorted() if d.level != "note"]
         ms = (time.perf_counter() - started) * 1000
@@ -125,6 +139,19 @@ class DevServer:
             self.log(f"build failed ({what}) in {ms:.0f} ms; still serving the last good site")
         for line in problems:
             self.log(f"  {line}")
+
+
+    def _index_in_background(self) -> None:
+        while True:
+            self.search_due.wait()
+            self.search_due.clear()
+            if self.stopping:
+                return
+            started = time.perf_counter()
+            live = self.cache.live
+            while live is not None and catch_up(self.config, self.cache, article_pages(live), self.lock, self.jobs):
+                live = self.cache.live
+            self.log(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
 
 
 def _handler_for(server: DevServer):

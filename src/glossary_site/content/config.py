@@ -47,6 +47,9 @@ class SiteConfig:
     """Term links open a preview (title, depth, category, summary) on hover, focus and tap."""
     search: bool = True
     """Full-text search with Pagefind: an index in pagefind/ and a search page."""
+    search_shard_pages: int = 1500
+    """Pages per search shard, on average. Pagefind holds about 300 KB per page while it
+    indexes, so this bounds its memory (about 450 MB); fewer means more files per query."""
     graph: bool = True
     """A neighbourhood graph (SVG) on each term page and a whole-glossary graph page."""
     math: bool = False
@@ -110,6 +113,7 @@ _KEYS = {
     "show_code_copy_buttons": bool,
     "previews": bool,
     "search": bool,
+    "search_shard_pages": int,
     "graph": bool,
     "math": bool,
     "article_urls": str,
@@ -204,6 +208,9 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
                 diags.error(pos, f"terms_dir '{value}' must be terms or a folder inside content/",
                             "Write terms_dir: content/glossary")  # fmt: skip
                 continue
+        if key == "search_shard_pages" and (isinstance(value, bool) or value < 1):
+            diags.error(pos, "'search_shard_pages' must be a whole number of pages, 1 or more", "Write search_shard_pages: 1500")
+            continue
         if key == "disable_kinds":
             value = check_kinds(value, pos, diags)
         if key == "permalinks":

@@ -1,21 +1,32 @@
-"""SEARCH: the Pagefind index of term and article pages, as output files.
+"""SEARCH: the Pagefind index of term and article pages, in shards, as output files.
 
 Pagefind (the `pagefind[bin]` package) reads the finished HTML: the `data-pagefind-body`,
-`-meta`, `-weight` and `-ignore` attributes in the theme decide what is indexed and shown.
-Its bundle goes under `pagefind/` like any other output file, so the atomic publish, the
-cache and `check`'s link checker treat it as theirs. The index is rebuilt only when an
-indexed page's key changed; Pagefind has no incremental mode, so a rebuild reads them all.
+`-meta`, `-filter`, `-weight` and `-ignore` attributes in the theme decide what is indexed
+and shown. One Pagefind process over a whole site holds about 300 KB per page (3 GB at
+10,000 articles) and has no incremental mode, so the pages are split into shards by a
+stable hash of their path: each shard is its own Pagefind bundle under `pagefind/<n>/`,
+built only when one of its pages changed, two at a time on two cores, and the search page
+merges them in the browser (Pagefind's `mergeIndex`, which reuses the first bundle's
+WebAssembly). `pagefind/shards.json` lists them. Every file goes under `pagefind/` like
+any other output file, so the atomic publish, the cache and `check` treat it as theirs.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import importlib.util
+import json
 import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+import cbor2
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
@@ -23,7 +34,13 @@ from ..content.digests import digest
 from .render import OutputFile
 
 BUNDLE = "pagefind/"
+MANIFEST = BUNDLE + "shards.json"
 _INDEXED = re.compile(r"(terms|articles)/[^/]+/index\.html")
+# What the browser needs from a bundle. Pagefind's own UI files are not used (search.js is
+# the UI), and merged shards borrow the first one's pagefind.js, worker and WebAssembly.
+_SHARD_FILES = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")
+_SIGNATURE = b"pagefind_dcd"
+_FIRST_SHARD_FILES = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[^/]+\.pagefind")
 
 
 def indexed(rels, articles: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -32,47 +49,217 @@ def indexed(rels, articles: frozenset[str] | set[str] = frozenset()) -> list[str
     return sorted(rel for rel in rels if rel in articles or _INDEXED.fullmatch(rel))
 
 
-def index_key(pages: dict[str, str], config: SiteConfig, articles: frozenset[str] | set[str] = frozenset()) -> str:
-    """Changes when an indexed page (by its cache key) or the URLs change."""
-    return digest("pagefind-1", config.base_path, config.language,
-                  [(rel, pages[rel]) for rel in indexed(pages, articles)])  # fmt: skip
+def shard_count(pages: int, per_shard: int) -> int:
+    """Enough shards for `per_shard` pages each on average (site.yaml's search_shard_pages)."""
+    return max(1, -(-pages // per_shard))
 
 
-def build_index(rels: list[str], read: Callable[[str], bytes], config: SiteConfig,
-                diags: Diagnostics) -> list[OutputFile] | None:  # fmt: skip
-    """Index the pages `read(rel)` returns; None (with an error reported) when Pagefind fails.
+def shard_of(rel: str, count: int) -> int:
+    """A page's shard: a hash of its path, so it stays put when other pages come and go."""
+    return int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=8).digest(), "big") % count
+
+
+def shard_dir(number: int) -> str:
+    return f"{BUNDLE}{number}/"
+
+
+def shard_files(pages) -> dict[int, list[str]]:
+    """The published bundle files among output paths, by shard (-1: the manifest)."""
+    shards: dict[int, list[str]] = {}
+    for rel in pages:
+        if rel.startswith(BUNDLE):
+            head = rel[len(BUNDLE):].split("/", 1)[0]
+            shards.setdefault(int(head) if head.isdigit() else -1, []).append(rel)
+    return shards
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """What a build does to the search index: every shard's key, and which to index anew."""
+
+    keys: tuple[str, ...]
+    """Per shard: changes when one of its pages (by cache key) or the URLs change; '' if empty."""
+    build: dict[int, list[str]]
+    """Shard number -> its pages, for the shards whose published bundle is stale or missing."""
+
+    def stale_prefixes(self) -> list[str]:
+        return [shard_dir(number) for number in self.build]
+
+
+def plan(pages: dict[str, str], config: SiteConfig, articles, previous: tuple[str, ...],
+         published: Callable[[int], bool]) -> SearchPlan:  # fmt: skip
+    """`pages`: every output path -> its cache key; `previous`: the keys the published shards
+    were built for; `published(n)`: whether shard n's files are all in the output."""
+    rels = indexed(pages, articles)
+    count = shard_count(len(rels), config.search_shard_pages)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for rel in rels:
+        groups[shard_of(rel, count)].append(rel)
+    keys = tuple(digest("pagefind-2", config.base_path, config.language, count, [(rel, pages[rel]) for rel in group])
+                 if group else "" for group in groups)  # fmt: skip
+    build = {number: group for number, (group, key) in enumerate(zip(groups, keys))
+             if group and not (number < len(previous) and previous[number] == key and published(number))}  # fmt: skip
+    return SearchPlan(keys, build)
+
+
+def settled(todo: SearchPlan, files: list[OutputFile]) -> tuple[str, ...]:
+    """The plan's keys, less those of shards that came out empty (no text to index)."""
+    built = {int(file.rel[len(BUNDLE):].split("/", 1)[0]) for file in files}
+    return tuple(key if number not in todo.build or number in built else "" for number, key in enumerate(todo.keys))
+
+
+def manifest(keys: tuple[str, ...], stale: bool = False) -> OutputFile:
+    """`pagefind/shards.json`: the shards the search page merges, first one first; `stale`
+    while `serve` is still indexing an edit (the search page says so)."""
+    shards = [shard_dir(number)[len(BUNDLE):] for number, key in enumerate(keys) if key]
+    data = json.dumps({"shards": shards, "stale": stale}, separators=(",", ":")).encode() + b"\n"
+    return OutputFile(MANIFEST, data, "search index")
+
+
+def build_shards(build: dict[int, list[str]], read: Callable[[str], bytes], config: SiteConfig,
+                 diags: Diagnostics, jobs: int = 2) -> list[OutputFile] | None:  # fmt: skip
+    """Index each shard's pages (`read(rel)` gives a page's HTML), `jobs` Pagefind processes at
+    a time; None (with an error reported) when Pagefind fails."""
+    if not build:
+        return []
+    if importlib.util.find_spec("pagefind_bin") is None:
+        diags.error(SourcePos("site.yaml"), "search is on, but Pagefind is not installed",
+                    "Run pip install 'pagefind[bin]', or set 'search: false' in site.yaml.")  # fmt: skip
+        return None
+    with ThreadPoolExecutor(max(1, min(jobs, len(build)))) as pool:
+        outcomes = list(pool.map(lambda item: _index_shard(item[0], item[1], read, config), sorted(build.items())))
+    files: list[OutputFile] = []
+    empty = 0
+    for outcome in outcomes:
+        if isinstance(outcome, str):
+            diags.error(SourcePos("site.yaml"), f"building the search index failed: {outcome}",
+                        "Set 'search: false' in site.yaml to build without search.")  # fmt: skip
+        elif outcome is None:
+            empty += 1
+        else:
+            files.extend(outcome)
+    if empty == len(outcomes):
+        # Templates of the site's own that leave no <body> (or no text) to index.
+        diags.warning(SourcePos("site.yaml"), "search is on, but no term or article page had text to index",
+                      "Check that the page templates write a <body>, or set 'search: false'.")  # fmt: skip
+    return None if diags.has_errors else files
+
+
+def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], config: SiteConfig):
+    """One shard's bundle files; None when Pagefind found no text; an error message on failure.
 
     Pagefind's command-line indexer over a scratch copy of just those pages: its Python
     service answers one message per 0.1 s poll, which made 70 pages take 7 s, against
     0.4 s for the whole run here. The pages sit under the site's base path inside the
     scratch site, so result URLs come out as the site serves them.
     """
-    if not rels:
-        return []
-    if importlib.util.find_spec("pagefind_bin") is None:
-        diags.error(SourcePos("site.yaml"), "search is on, but Pagefind is not installed",
-                    "Run pip install 'pagefind[bin]', or set 'search: false' in site.yaml.")  # fmt: skip
-        return None
     with tempfile.TemporaryDirectory(prefix="glossary-pagefind-") as tmp:
         site, bundle = Path(tmp, "site"), Path(tmp, "bundle")
         base = site.joinpath(*config.base_path.strip("/").split("/")) if config.base_path != "/" else site
         for rel in rels:
             target = base / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(read(rel))
+            target.write_bytes(for_indexing(read(rel)))
         language = config.language.split("-")[0].lower() or "en"
         command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
                    "--force-language", language, "--silent"]  # fmt: skip
         run = subprocess.run(command, capture_output=True, text=True, errors="replace")
         if run.returncode != 0 and "not able to build an index" in run.stderr + run.stdout:
-            # Templates of the site's own that leave no <body> (or no text) to index.
-            diags.warning(SourcePos("site.yaml"), "search is on, but no term or article page had text to index",
-                          "Check that the page templates write a <body>, or set 'search: false'.")  # fmt: skip
-            return []
-        if run.returncode != 0:
-            detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
-            diags.error(SourcePos("site.yaml"), f"building the search index failed: {detail[0]}",
-                        "Set 'search: false' in site.yaml to build without search.")  # fmt: skip
             return None
-        files = sorted(p for p in bundle.rglob("*") if p.is_file())
-        return [OutputFile(BUNDLE + p.relative_to(bundle).as_posix(), p.read_bytes(), "search index") for p in files]
+        if run.returncode != 0:
+            return ((run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"])[0]
+        kept = {rel: path.read_bytes() for path in sorted(p for p in bundle.rglob("*") if p.is_file())
+                if _SHARD_FILES.fullmatch(rel := path.relative_to(bundle).as_posix())
+                or (number == 0 and _FIRST_SHARD_FILES.fullmatch(rel))}  # fmt: skip
+        prefix = shard_dir(number)
+        return [OutputFile(prefix + rel, data, "search index") for rel, data in sorted(_in_fixed_order(kept).items())]
+
+
+_TAG = re.compile(r"<([A-Za-z][\w-]*)")
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
+_TITLE = re.compile(rb"<title>.*?</title>", re.I | re.S)
+
+
+def for_indexing(page: bytes) -> bytes:
+    """The page as Pagefind reads it, less what it would skip: the <html> tag (its lang), the
+    <title>, and the one `data-pagefind-body` element without the `data-pagefind-ignore`d
+    parts that hold no filter or metadata. A third of the bytes on the bench (term pages'
+    backlinks, article pages' chrome), so less to copy and for Pagefind to parse; pages
+    without exactly one body element go as they are."""
+    at = page.find(b"data-pagefind-body")
+    if at < 0 or page.find(b"data-pagefind-body", at + 1) >= 0:
+        return page
+    region = _element(page, page.rfind(b"<", 0, at))
+    html, title = _HTML_TAG.search(page), _TITLE.search(page)
+    if region is None or html is None:
+        return page
+    kept = _without_ignored(page[region[0]:region[1]])
+    return b"<!doctype html>\n%s<head>%s</head><body>%s</body></html>\n" % (html.group(), title.group() if title else b"", kept)
+
+
+def _element(page: bytes, start: int) -> tuple[int, int] | None:
+    """(start, end) of the element whose start tag begins at `start`, nested ones counted."""
+    name = _TAG.match(page.decode("latin-1", "replace")[start : start + 64])
+    if name is None:
+        return None
+    tags = re.compile(rb"<(/?)" + re.escape(name.group(1).encode()) + rb"[\s>/]", re.I)
+    depth = 0
+    for tag in tags.finditer(page, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            close = page.find(b">", tag.start())
+            return (start, close + 1) if close >= 0 else None
+    return None
+
+
+def _without_ignored(region: bytes) -> bytes:
+    out, pos = [], 0
+    while (at := region.find(b"data-pagefind-ignore", pos)) >= 0:
+        span = _element(region, region.rfind(b"<", pos, at))
+        if span is None:
+            break
+        inner = region[span[0]:span[1]]
+        if inner.count(b"data-pagefind-") > 1:  # filters or metadata inside: Pagefind still reads those
+            out.append(region[pos:at + 20])
+            pos = at + 20
+            continue
+        out.append(region[pos:span[0]])
+        pos = span[1]
+    out.append(region[pos:])
+    return b"".join(out)
+
+
+def _in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle in one order: Pagefind lists filters, and each filter's values, in a hash
+    map's order, which changes from run to run. Those files (gzip of 'pagefind_dcd' + CBOR)
+    are written again sorted, under names hashed from their bytes, and the metadata file and
+    pagefind-entry.json point at the new names."""
+    renamed: dict[str, str] = {}
+    for rel in sorted(rel for rel in files if rel.startswith("filter/")):
+        name, values = _decoded(files.pop(rel))  # [filter name, [[value, [page numbers]], ...]]
+        old = rel[len("filter/"):-len(".pf_filter")]
+        data, new = _encoded([name, sorted(values)], old)
+        renamed[old] = new
+        files[f"filter/{new}.pf_filter"] = data
+    entry = json.loads(files["pagefind-entry.json"])
+    for language in entry["languages"].values():
+        old = f"pagefind.{language['hash']}.pf_meta"
+        if old not in files:
+            continue
+        meta = _decoded(files.pop(old))  # [version, pages, index chunks, filters, sorts, meta keys]
+        meta[3] = sorted([name, renamed.get(hash_, hash_)] for name, hash_ in meta[3])
+        meta[4] = sorted(meta[4])
+        data, language["hash"] = _encoded(meta, language["hash"], 10)
+        files[f"pagefind.{language['hash']}.pf_meta"] = data
+    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    return files
+
+
+def _decoded(data: bytes):
+    return cbor2.loads(gzip.decompress(data)[len(_SIGNATURE):])
+
+
+def _encoded(value, old_name: str, length: int = 7) -> tuple[bytes, str]:
+    """The file's bytes and its name: the old name's language prefix and a hash of the content."""
+    data = _SIGNATURE + cbor2.dumps(value)
+    return gzip.compress(data, mtime=0), old_name.split("_")[0] + "_" + hashlib.blake2b(data).hexdigest()[:length]

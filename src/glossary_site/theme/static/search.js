@@ -1,17 +1,60 @@
 // Search page: Pagefind's static index, loaded only here and only when a query is typed.
-// Results show each term's depth and category. The form is a plain GET form (?q=), so a
-// search can be linked to; without JavaScript the page points to the A-Z and the articles.
+// The index comes in shards (pagefind/shards.json lists them): the first one's pagefind.js
+// loads, the others merge into it and share its WebAssembly, and results rank across all.
+// Results show each term's depth and category, each article's date. The form is a plain GET
+// form (?q=), so a search can be linked to; without JavaScript the page points to the A-Z
+// and the articles.
 (function () {
   "use strict";
   var script = document.currentScript, bundle = script.getAttribute("data-bundle");
   var input = document.getElementById("search-input"), list = document.getElementById("search-results");
-  var status = document.getElementById("search-status"), form = input.form, engine = null, latest = 0;
+  var status = document.getElementById("search-status"), stale = document.getElementById("search-stale"), form = input.form, engine = null, latest = 0;
   status.textContent = "";
 
   function load() {
-    engine = engine || import(bundle + "pagefind.js").then(function (pf) { return pf.init().then(function () { return pf; }); });
+    engine = engine || fetch(bundle + "shards.json", { cache: "no-cache" }).then(function (r) {
+      if (!r.ok) throw new Error("no search index");
+      return r.json();
+    }).then(function (listing) {
+      if (listing.stale) stale.hidden = false;
+      var shards = listing.shards.map(function (dir) { return new URL(bundle + dir, location.href).pathname; });
+      return import(shards[0] + "pagefind.js").then(function (pf) {
+        // Each shard tags its results with its number (a filter), so that find() can tell them apart.
+        return pf.init().then(function () { return pf.options({ mergeFilter: { shard: "0" } }); }).then(function () {
+          return Promise.all(shards.slice(1).map(function (dir, i) {
+            return pf.mergeIndex(dir, { mergeFilter: { shard: String(i + 1) } });
+          }));
+        }).then(function () { return { pf: pf, shards: shards.length }; });
+      });
+    });
     return engine;
   }
+
+  // Every result for `query`, as one index would find them: the pages that have all its words.
+  // A shard that lacks a word answers without it: it drops the word from a query of several
+  // ("wake word" would bring every page with "word") and matches a shorter form of a lone one
+  // ("758" would bring "75"). So only the shards that have every word are asked: as written
+  // ('"word"' matches it exactly) where some shard has it, else in any form.
+  function find(query) {
+    return load().then(function (index) {
+      var pf = index.pf, words = query.replace(/"/g, " ").split(/\s+/).filter(Boolean);
+      if (index.shards === 1 || !words.length) return pf.search(query);
+      function shardsWith(found) { return (found.filters || {}).shard || {}; }
+      return Promise.all(words.map(function (word) {
+        return Promise.all([pf.search('"' + word + '"'), pf.search(word)]).then(function (both) {
+          var exact = shardsWith(both[0]);
+          return Object.keys(exact).some(function (k) { return exact[k] > 0; }) ? exact : shardsWith(both[1]);
+        });
+      })).then(function (each) {
+        var known = [];
+        for (var shard = 0; shard < index.shards; shard++) {
+          if (each.every(function (counts) { return counts[shard] > 0; })) known.push(String(shard));
+        }
+        return known.length ? pf.search(query, { filters: { shard: { any: known } } }) : { results: [] };
+      });
+    });
+  }
+  window.glossarySearch = find; // for the browser tests, which compare every result with one index's
 
   function badge(cls, text) {
     var span = document.createElement("span");
@@ -33,6 +76,9 @@
         li.appendChild(badge("depth depth-" + (meta.depth || "").toLowerCase(), meta.depth || ""));
         li.appendChild(document.createTextNode(" "));
         li.appendChild(badge("category", meta.category || ""));
+      } else if (meta.date) {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(badge("date", meta.date));
       }
       var excerpt = document.createElement("p");
       excerpt.className = "summary";
@@ -47,7 +93,7 @@
     var ticket = ++latest;
     query = query.trim();
     if (!query) { list.textContent = ""; status.textContent = ""; return; }
-    load().then(function (pf) { return pf.search(query); }).then(function (found) {
+    find(query).then(function (found) {
       return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
     }).then(function (items) {
       if (ticket === latest) show(items, query);
