@@ -14,6 +14,7 @@ from glossary_site.build.fast_paths import apply_edits
 from glossary_site.build.pipeline import build_site
 from glossary_site.content.config import load_config
 from glossary_site.content.diagnostics import Diagnostics
+from glossary_site.pages import search_index
 from glossary_site.pages.search_index import indexed, shard_count, shard_of
 
 SEARCH_ON = {**BASE, "site.yaml": "search: true\n"}
@@ -65,13 +66,58 @@ def test_search_off_leaves_no_bundle_page_or_link(tmp_path):
     assert b"/search/" not in files["index.html"]
 
 
-def test_a_site_whose_templates_leave_nothing_to_index_warns_and_builds(tmp_path):
+def test_a_site_whose_templates_leave_nothing_to_index_warns_and_builds(tmp_path, monkeypatch):
     site = make_site(tmp_path / "site", {**SEARCH_ON, "templates/article.html": "{{ article.title }}\n",
                                          "templates/term.html": "{{ term.title }}\n"})  # fmt: skip
     diags = Diagnostics()
     config = load_config(site, diags, output=tmp_path / "out")
-    assert build_site(config, diags, cache=BuildCache()).ok
+    cache = BuildCache()
+    assert build_site(config, diags, cache=cache).ok
     assert any("no term or article page had text to index" in str(d) for d in diags.items)
+    assert json.loads((tmp_path / "out" / "pagefind" / "shards.json").read_text())["shards"] == []
+    monkeypatch.setattr(search_index, "_index_shard", lambda *args: pytest.fail("indexed again"))
+    assert build_site(config, Diagnostics(), cache=cache).rendered == []  # an empty shard is not tried again
+
+
+def test_the_first_listed_shard_need_not_be_shard_0(tmp_path):
+    """Any shard can come first in the manifest: each keeps Pagefind's script and WebAssembly."""
+    names = [n for n in range(40) if shard_of(f"articles/y{n}/index.html", 2) == 1][:2]
+    site = make_site(tmp_path / "site", {"site.yaml": "search: true\nsearch_shard_pages: 1\n",
+                                         **{f"content/y{n}.md": article_text(f"Y {n}", "2026-01-01", "Zebras.")
+                                            for n in names}})  # fmt: skip
+    assert build(site, tmp_path / "out", BuildCache())
+    assert json.loads((tmp_path / "out" / "pagefind" / "shards.json").read_text())["shards"] == ["1/"]
+    assert (tmp_path / "out" / "pagefind" / "1" / "pagefind.js").is_file()
+    assert (tmp_path / "out" / "pagefind" / "1" / "wasm.en.pagefind").is_file()
+
+
+def test_a_new_pagefind_version_re_indexes_every_shard(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site", SHARDED)
+    cache = BuildCache()
+    config = load_config(site, Diagnostics(), output=tmp_path / "out")
+    assert build_site(config, Diagnostics(), cache=cache).ok
+    monkeypatch.setattr(search_index, "_pagefind_version", lambda: "1.99.0")
+    rendered = build_site(config, Diagnostics(), cache=cache).rendered
+    assert {rel.split("/")[1] for rel in rendered if rel.startswith("pagefind/") and rel.count("/") > 1} == {str(n) for n in range(6)}
+
+
+@pytest.mark.parametrize("page", [
+    b'<html lang="en"><head><meta data-pagefind-meta="image[content]" content="/a.png"></head>'
+    b'<body><main data-pagefind-body><p>Text</p></main></body></html>',  # metadata outside the body element
+    b'<html lang="en"><body><main data-pagefind-body><p>a</p></main><main data-pagefind-body><p>b</p></main></body></html>',
+    b'<html lang="en"><body><p>No body element here.</p></body></html>',
+])  # fmt: skip
+def test_pages_that_cannot_be_trimmed_safely_go_as_they_are(page):
+    assert search_index.for_indexing(page) == page
+
+
+def test_attribute_names_written_in_text_are_text():
+    page = (b'<html lang="en"><head><title>T</title></head><body><nav>menu</nav><article data-pagefind-body>'
+            b'<p>Put <code>data-pagefind-ignore</code> on a part to hide it.</p>'
+            b'<aside data-pagefind-ignore><p>hidden</p></aside><p>End.</p></article></body></html>')
+    trimmed = search_index.for_indexing(page)
+    assert b"<code>data-pagefind-ignore</code> on a part" in trimmed  # the paragraph that names it stays
+    assert b"hidden" not in trimmed and b"menu" not in trimmed and b"End." in trimmed
 
 
 SHARDED = {**BASE, "site.yaml": "search: true\nsearch_shard_pages: 2\n",
@@ -222,3 +268,35 @@ def test_pages_trimmed_for_indexing_index_exactly_as_the_whole_pages(tmp_path, m
     assert trimmed == whole
     page = (tmp_path / "whole" / "terms" / "kv-cache" / "index.html").read_bytes()
     assert len(trim(page)) < len(page) / 2
+
+
+def test_serve_clears_the_stale_notice_when_an_edit_is_undone_before_indexing(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from glossary_site.build import search_update
+    from glossary_site.commands.dev_server import DevServer
+
+    site = make_site(tmp_path / "site", SHARDED)
+    server = DevServer(load_config(site, Diagnostics()), bind="127.0.0.1", port=0, log=lambda line: None)
+    server.start()
+    try:
+        out = server.config.output
+        release = threading.Event()
+        real = search_update.build_shards
+        monkeypatch.setattr(search_update, "build_shards", lambda *a, **k: release.wait(30) and real(*a, **k))
+        original = (site / "content" / "x3.md").read_text()
+        apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))
+        server.rebuild(["content/x3.md"])
+        (site / "content" / "x3.md").write_text(original)  # undone before the index caught up
+        server.rebuild(["content/x3.md"])
+        assert json.loads((out / "pagefind/shards.json").read_text())["stale"] is True
+        release.set()
+        deadline = time.monotonic() + 30
+        while json.loads((out / "pagefind/shards.json").read_text())["stale"]:
+            assert time.monotonic() < deadline, "the stale notice stayed"
+            time.sleep(0.05)
+        assert build(site, tmp_path / "clean", BuildCache())
+        assert _bundle(out) == _bundle(tmp_path / "clean")
+    finally:
+        server.stop()

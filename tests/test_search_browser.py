@@ -18,7 +18,7 @@ from glossary_site.commands.cli import main
 
 # Words of every kind: a term's name, an alias, article-only words, common words, a prefix.
 QUERIES = ["KV cache", "key-value cache", "wake word", "memory", "model", "GPU", "quantization", "the cache",
-           "token", "latency", "vram", "llam", "wake"]  # fmt: skip
+           "token", "latency", "vram", "llam", "wake", "quant", "RAG & retrieval", "late"]  # fmt: skip
 
 # Every result of each query through the search page's own code (theme/static/search.js's
 # find(), not only the 20 the page shows): its id (a hash of the page's indexed content), and

@@ -47,7 +47,7 @@ class BuildCache:
     output: str = ""
     """The output directory those pages were written to."""
     units: tuple[str, dict[str, str]] = ("", {})
-    """(article base key, term slug -> ref digest) the article page keys were made with."""
+    """(article base key, term slug -> label digest) the article page keys were made with."""
     search: tuple[str, ...] = ()
     """search_index.SearchPlan.keys of the published search shards (() when there are none)."""
     bodies: BodyStore = field(default_factory=BodyStore, repr=False, compare=False)

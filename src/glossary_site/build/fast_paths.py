@@ -51,7 +51,7 @@ def apply_edits(live: LastBuild | None, cache: BuildCache, changed: list[str], j
         return None
     write = write or InPlace(live.config.output)
     if all(rel in live.articles for rel in changed):
-        return update_articles(live, cache, changed, write)
+        return update_articles(live, cache, changed, jobs, write)
     if all(rel in live.term_sources for rel in changed):
         return update_terms(live, cache, changed, jobs, write)
     return None
@@ -70,7 +70,7 @@ def _reparse(live: LastBuild, rel: str):
     return doc, key
 
 
-def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], write) -> BuildResult | None:
+def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], jobs: int, write) -> BuildResult | None:
     edits: list[tuple[Article, str]] = []
     for rel in changed:
         parsed = _reparse(live, rel)
@@ -103,7 +103,7 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], writ
     counts = None if base.counts is None else ChainMap({t: len(users) for t, users in used_by.items()}, base.counts)
     view = Backlinks(ChainMap(used_by, base.articles), base.terms, ChainMap(article_terms, base.article_terms), counts)
     files = _render_pages(live, cache.pages, results, view, touched, listings=False)
-    return _publish(live, cache, files, edits, results, write, used_by=used_by, article_terms=article_terms)
+    return _publish(live, cache, files, edits, results, write, jobs, used_by=used_by, article_terms=article_terms)
 
 
 def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: int, write) -> BuildResult | None:
@@ -150,7 +150,7 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
     _fetch_entries(live, backlinks, pages)
     files = _render_pages(updated, cache.pages, [], backlinks, pages, listings=True)
     updated.backlinks = backlinks
-    result = _publish(updated, cache, files, [], [], write)
+    result = _publish(updated, cache, files, [], [], write, jobs)
     if result is not None:
         for doc, key in edits:
             cache.remember_parse(doc.source, key, doc, True)
@@ -225,7 +225,8 @@ def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleR
     return None if diags.has_errors else files
 
 
-def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, used_by=None, article_terms=None) -> BuildResult | None:
+def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, jobs: int, used_by=None,
+             article_terms=None) -> BuildResult | None:  # fmt: skip
     """Write the pages (and a new search bundle if an indexed page changed) with `write`, then,
     only once they are published, record them and the edits in the cache and in `live`."""
     if files is None:
@@ -244,7 +245,7 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, u
             return fresh[rel] if fresh[rel] is not None else (staged / rel).read_bytes()
 
         search = update_search(config, cache.pages, cache.search, {file.rel: key for file, key in files}, read, articles,
-                               stale=getattr(write, "search_later", False))  # fmt: skip
+                               jobs, stale=getattr(write, "search_later", False))  # fmt: skip
         if search is None:
             return None
         removed = search.removed

@@ -290,7 +290,7 @@ def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, 
     todo = plan(pages, config, articles, cache.search, published)
     for number, key in enumerate(todo.keys):
         if key and number not in todo.build:
-            for rel in bundles[number]:
+            for rel in bundles.get(number, ()):
                 pages[rel] = cache.pages[rel]
                 writer.claim(rel, "search index", written=False)
     written = set(writer.written)

@@ -3,7 +3,6 @@ the background (`serve`, which never waits for search)."""
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from ..content.diagnostics import Diagnostics
 from ..content.digests import digest
 from ..content.urls import article_rel, page_file
 from ..pages.render import OutputFile
-from ..pages.search_index import SearchPlan, build_shards, indexed, manifest, plan, settled, shard_files
+from ..pages.search_index import MANIFEST, SearchPlan, build_shards, indexed, manifest, plan, settled, shard_files
 from .publish import overwrite_in_place
 
 
@@ -33,56 +32,52 @@ def touches_search(rels, articles) -> bool:
 
 
 def update_search(config: SiteConfig, published: dict[str, str], keys: tuple[str, ...], changed: dict[str, str],
-                  read: Callable[[str], bytes], articles, stale: bool = False) -> SearchUpdate | None:  # fmt: skip
+                  read: Callable[[str], bytes], articles, jobs: int = 1, stale: bool = False) -> SearchUpdate | None:  # fmt: skip
     """Re-index the shards holding a page of `changed` (output path -> new cache key), given
     the `published` output paths -> keys and shard `keys`; `read(rel)` gives a page's HTML.
     `stale`: index nothing, only mark the manifest stale (`serve` indexes in the background).
     None when Pagefind failed."""
-    pages = {**published, **changed}
-    bundles = shard_files(published)
-    todo = _stale(pages, keys, config, articles)
     if stale:
         return SearchUpdate([manifest(keys, stale=True)], [], keys)
-    built = build_shards(todo.build, read, config, Diagnostics(), os.cpu_count() or 1)
-    if built is None:
-        return None
-    new_keys = settled(todo, built)
-    fresh = {file.rel for file in built}
-    redo = {number for number in todo.build} | {number for number in bundles if number >= len(new_keys)}
-    removed = sorted(rel for number in redo if number >= 0 for rel in bundles.get(number, ()) if rel not in fresh)
-    listing = manifest(new_keys)
-    files = built + ([listing] if published.get(listing.rel) != digest(listing.data) else [])
-    return SearchUpdate(files, removed, new_keys)
+    todo = _stale({**published, **changed}, keys, config, articles)
+    built = build_shards(todo.build, read, config, Diagnostics(), jobs)
+    return None if built is None else _outcome(todo, built, published)
 
 
+def _outcome(todo: SearchPlan, built: list[OutputFile], published: dict[str, str], stale: bool = False) -> SearchUpdate:
+    """The new shards' files, the published files they replace (and those of shards past the
+    new count), the manifest if it changed, and the keys."""
+    keys = settled(todo, built)
+    bundles, fresh = shard_files(published), {file.rel for file in built}
+    replaced = set(todo.build) | {number for number in bundles if number >= len(keys)}
+    removed = sorted(rel for number in replaced if number >= 0 for rel in bundles.get(number, ()) if rel not in fresh)
+    listing = manifest(keys, stale)
+    return SearchUpdate(built + ([listing] if published.get(listing.rel) != digest(listing.data) else []), removed, keys)
 
-def catch_up(config: SiteConfig, cache, articles, lock: threading.Lock, jobs: int = 1) -> bool:
+
+def catch_up(config: SiteConfig, cache, lock: threading.Lock, diags: Diagnostics, jobs: int = 1) -> bool:
     """Index the shards whose pages changed since they were last indexed (an edit published
-    with `stale=True`) and publish them in place, over `serve`'s own output. `lock` guards the
-    cache and the output; it is held only to plan and to publish, never while Pagefind runs.
-    True when there is more to do (the pages changed meanwhile: run again)."""
+    with `stale=True`) and publish them in place, over `serve`'s own output, with a manifest
+    no longer stale. `lock` guards the cache and the output; it is held only to plan and to
+    publish, never while Pagefind runs. True when it published something."""
     with lock:
-        pages, keys = dict(cache.pages), cache.search
-        todo = _stale(pages, keys, config, articles)
-        if not todo.build:
+        if cache.live is None:
             return False
+        pages, keys, articles = dict(cache.pages), cache.search, article_pages(cache.live)
+        todo = _stale(pages, keys, config, articles)
         read = {rel: (config.output / rel).read_bytes() for group in todo.build.values() for rel in group}
-    built = build_shards(todo.build, read.__getitem__, config, Diagnostics(), jobs)
+    built = build_shards(todo.build, read.__getitem__, config, diags, jobs) if todo.build else []
     with lock:
         if built is None or cache.search != keys or any(cache.pages.get(rel) != pages[rel] for rel in read):
-            return built is not None
-        new_keys = settled(todo, built)
-        fresh = {file.rel for file in built}
-        bundles = shard_files(pages)
-        removed = [rel for number in todo.build for rel in bundles.get(number, ()) if rel not in fresh]
-        files = [*built, manifest(new_keys)]
-        overwrite_in_place(config.output, files)
-        for rel in removed:
+            return False  # failed (see diags), or edited meanwhile: the next round starts over
+        update = _outcome(todo, built, pages, stale=False)
+        overwrite_in_place(config.output, update.files)
+        for rel in update.removed:
             Path(config.output, rel).unlink(missing_ok=True)
             cache.pages.pop(rel, None)
-        cache.pages.update({file.rel: digest(file.data) for file in files})
-        cache.search = new_keys
-        return False
+        cache.pages.update({file.rel: digest(file.data) for file in update.files})
+        cache.search = update.keys
+        return bool(update.files or update.removed)
 
 
 def _stale(pages: dict[str, str], keys: tuple[str, ...], config: SiteConfig, articles) -> SearchPlan:
@@ -95,6 +90,9 @@ def article_pages(live) -> set[str]:
     return {page_file(article_rel(slug)) for slug in live.article_order}
 
 
-def pending(config: SiteConfig, cache, articles) -> bool:
-    """Whether a shard's pages changed since it was indexed."""
-    return config.search and bool(_stale(cache.pages, cache.search, config, articles).build)
+def pending(config: SiteConfig, cache) -> bool:
+    """Whether the published search index is behind the pages (or still marked stale)."""
+    if not config.search or cache.live is None:
+        return False
+    return bool(_stale(cache.pages, cache.search, config, article_pages(cache.live)).build) or \
+        cache.pages.get(MANIFEST) != digest(manifest(cache.search).data)

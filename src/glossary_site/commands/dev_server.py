@@ -25,9 +25,9 @@ from urllib.parse import unquote, urlsplit
 from ..build.cache import CACHE_DIR, BuildCache
 from ..build.fast_paths import InPlace, apply_edits
 from ..build.pipeline import build_site
-from ..build.search_update import article_pages, catch_up, pending
+from ..build.search_update import catch_up, pending
 from ..content.config import SiteConfig
-from ..content.diagnostics import Diagnostics
+from ..content.diagnostics import Diagnostics, SourcePos
 from .arguments import default_jobs
 from .watch import Watcher
 
@@ -125,7 +125,7 @@ class DevServer:
             result = apply_edits(self.cache.live, self.cache, changed, self.jobs, write)
             if result is None:
                 result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs, keep_bodies=True)
-            if result.ok and self.cache.live is not None and pending(self.config, self.cache, article_pages(self.cache.live)):
+            if result.ok and pending(self.config, self.cache):
                 self.search_due.set()
         self.builds += 1
         problems = [str(d) for d in diags.sorted() if d.level != "note"]
@@ -142,16 +142,26 @@ class DevServer:
 
 
     def _index_in_background(self) -> None:
+        """Re-index what edits left stale, after the page reloads; until stopped."""
         while True:
             self.search_due.wait()
             self.search_due.clear()
             if self.stopping:
                 return
-            started = time.perf_counter()
-            live = self.cache.live
-            while live is not None and catch_up(self.config, self.cache, article_pages(live), self.lock, self.jobs):
-                live = self.cache.live
-            self.log(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
+            started, diags = time.perf_counter(), Diagnostics()
+            try:
+                published = catch_up(self.config, self.cache, self.lock, diags, self.jobs)
+            except Exception as error:  # the thread must outlive one bad round; the next edit retries
+                diags.error(SourcePos("site.yaml"), f"updating the search index failed: {error!r}")
+                published = False
+            for line in diags.sorted():
+                self.log(f"  {line}")
+            if published:
+                self.log(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
+            with self.lock:
+                again = not diags.has_errors and pending(self.config, self.cache)
+            if again:  # edited while indexing
+                self.search_due.set()
 
 
 def _handler_for(server: DevServer):

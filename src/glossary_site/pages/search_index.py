@@ -5,7 +5,7 @@ Pagefind (the `pagefind[bin]` package) reads the finished HTML: the `data-pagefi
 and shown. One Pagefind process over a whole site holds about 300 KB per page (3 GB at
 10,000 articles) and has no incremental mode, so the pages are split into shards by a
 stable hash of their path: each shard is its own Pagefind bundle under `pagefind/<n>/`,
-built only when one of its pages changed, two at a time on two cores, and the search page
+built only when one of its pages changed, one Pagefind process per core, and the search page
 merges them in the browser (Pagefind's `mergeIndex`, which reuses the first bundle's
 WebAssembly). `pagefind/shards.json` lists them. Every file goes under `pagefind/` like
 any other output file, so the atomic publish, the cache and `check` treat it as theirs.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import re
@@ -37,10 +38,11 @@ BUNDLE = "pagefind/"
 MANIFEST = BUNDLE + "shards.json"
 _INDEXED = re.compile(r"(terms|articles)/[^/]+/index\.html")
 # What the browser needs from a bundle. Pagefind's own UI files are not used (search.js is
-# the UI), and merged shards borrow the first one's pagefind.js, worker and WebAssembly.
-_SHARD_FILES = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")
+# the UI). Merged shards borrow the first listed one's pagefind.js, worker and WebAssembly,
+# but every shard keeps them (160 KB), so any shard can be first: shard 0 may have no pages.
+_SHARD_FILES = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+"
+                          r"|pagefind\.js|pagefind-worker\.js|wasm\.[^/]+\.pagefind")
 _SIGNATURE = b"pagefind_dcd"
-_FIRST_SHARD_FILES = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[^/]+\.pagefind")
 
 
 def indexed(rels, articles: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -82,9 +84,6 @@ class SearchPlan:
     build: dict[int, list[str]]
     """Shard number -> its pages, for the shards whose published bundle is stale or missing."""
 
-    def stale_prefixes(self) -> list[str]:
-        return [shard_dir(number) for number in self.build]
-
 
 def plan(pages: dict[str, str], config: SiteConfig, articles, previous: tuple[str, ...],
          published: Callable[[int], bool]) -> SearchPlan:  # fmt: skip
@@ -95,23 +94,39 @@ def plan(pages: dict[str, str], config: SiteConfig, articles, previous: tuple[st
     groups: list[list[str]] = [[] for _ in range(count)]
     for rel in rels:
         groups[shard_of(rel, count)].append(rel)
-    keys = tuple(digest("pagefind-2", config.base_path, config.language, count, [(rel, pages[rel]) for rel in group])
-                 if group else "" for group in groups)  # fmt: skip
+    version = _pagefind_version()  # shards of two versions would not merge
+    keys = tuple(digest("pagefind-3", version, config.base_path, config.language, count,
+                        [(rel, pages[rel]) for rel in group]) if group else "" for group in groups)  # fmt: skip
     build = {number: group for number, (group, key) in enumerate(zip(groups, keys))
-             if group and not (number < len(previous) and previous[number] == key and published(number))}  # fmt: skip
-    return SearchPlan(keys, build)
+             if group and not (number < len(previous) and (previous[number] == EMPTY + key
+                                                           or previous[number] == key and published(number)))}  # fmt: skip
+    kept_empty = {number for number, key in enumerate(keys) if number < len(previous) and key and previous[number] == EMPTY + key}
+    return SearchPlan(tuple(EMPTY + key if number in kept_empty else key for number, key in enumerate(keys)), build)
+
+
+EMPTY = "empty:"
+"""Marks the key of a shard whose pages had no text to index: kept, so it is not tried again
+until a page changes, and left out of the manifest."""
+
+
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def settled(todo: SearchPlan, files: list[OutputFile]) -> tuple[str, ...]:
-    """The plan's keys, less those of shards that came out empty (no text to index)."""
+    """The plan's keys, those of shards that came out empty (no text to index) marked."""
     built = {int(file.rel[len(BUNDLE):].split("/", 1)[0]) for file in files}
-    return tuple(key if number not in todo.build or number in built else "" for number, key in enumerate(todo.keys))
+    return tuple(EMPTY + key if key and number in todo.build and number not in built else key
+                 for number, key in enumerate(todo.keys))  # fmt: skip
 
 
 def manifest(keys: tuple[str, ...], stale: bool = False) -> OutputFile:
     """`pagefind/shards.json`: the shards the search page merges, first one first; `stale`
     while `serve` is still indexing an edit (the search page says so)."""
-    shards = [shard_dir(number)[len(BUNDLE):] for number, key in enumerate(keys) if key]
+    shards = [shard_dir(number)[len(BUNDLE):] for number, key in enumerate(keys) if key and not key.startswith(EMPTY)]
     data = json.dumps({"shards": shards, "stale": stale}, separators=(",", ":")).encode() + b"\n"
     return OutputFile(MANIFEST, data, "search index")
 
@@ -169,8 +184,7 @@ def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], con
         if run.returncode != 0:
             return ((run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"])[0]
         kept = {rel: path.read_bytes() for path in sorted(p for p in bundle.rglob("*") if p.is_file())
-                if _SHARD_FILES.fullmatch(rel := path.relative_to(bundle).as_posix())
-                or (number == 0 and _FIRST_SHARD_FILES.fullmatch(rel))}  # fmt: skip
+                if _SHARD_FILES.fullmatch(path.relative_to(bundle).as_posix())}  # fmt: skip
         prefix = shard_dir(number)
         return [OutputFile(prefix + rel, data, "search index") for rel, data in sorted(_in_fixed_order(kept).items())]
 
@@ -184,22 +198,35 @@ def for_indexing(page: bytes) -> bytes:
     """The page as Pagefind reads it, less what it would skip: the <html> tag (its lang), the
     <title>, and the one `data-pagefind-body` element without the `data-pagefind-ignore`d
     parts that hold no filter or metadata. A third of the bytes on the bench (term pages'
-    backlinks, article pages' chrome), so less to copy and for Pagefind to parse; pages
-    without exactly one body element go as they are."""
-    at = page.find(b"data-pagefind-body")
-    if at < 0 or page.find(b"data-pagefind-body", at + 1) >= 0:
-        return page
-    region = _element(page, page.rfind(b"<", 0, at))
+    backlinks, article pages' chrome), so less to copy and for Pagefind to parse. A page
+    goes as it is unless it has exactly one body element and no `data-pagefind-` attribute
+    outside it (Pagefind reads metadata and filters anywhere, <head> included)."""
+    bodies = _in_tags(page, b"data-pagefind-body")
     html, title = _HTML_TAG.search(page), _TITLE.search(page)
-    if region is None or html is None:
+    if len(bodies) != 1 or html is None:
+        return page
+    region = _element(page, bodies[0])
+    if region is None or any(not region[0] <= at < region[1] for at in _in_tags(page, b"data-pagefind-")):
         return page
     kept = _without_ignored(page[region[0]:region[1]])
     return b"<!doctype html>\n%s<head>%s</head><body>%s</body></html>\n" % (html.group(), title.group() if title else b"", kept)
 
 
+def _in_tags(data: bytes, attribute: bytes, start: int = 0) -> list[int]:
+    """Where `attribute` is written inside a tag: the start of each such tag. (Text that
+    names it, `<code>data-pagefind-ignore</code>`, has a '>' between it and the last '<'.)"""
+    found, at = [], data.find(attribute, start)
+    while at >= 0:
+        lt = data.rfind(b"<", start, at)
+        if lt >= 0 and data.find(b">", lt, at) < 0 and (not found or found[-1] != lt):
+            found.append(lt)
+        at = data.find(attribute, at + len(attribute))
+    return found
+
+
 def _element(page: bytes, start: int) -> tuple[int, int] | None:
     """(start, end) of the element whose start tag begins at `start`, nested ones counted."""
-    name = _TAG.match(page.decode("latin-1", "replace")[start : start + 64])
+    name = _TAG.match(page[start : start + 64].decode("latin-1"))
     if name is None:
         return None
     tags = re.compile(rb"<(/?)" + re.escape(name.group(1).encode()) + rb"[\s>/]", re.I)
@@ -213,16 +240,14 @@ def _element(page: bytes, start: int) -> tuple[int, int] | None:
 
 
 def _without_ignored(region: bytes) -> bytes:
+    """`region` less its ignored elements, but for those holding other data-pagefind- attributes."""
     out, pos = [], 0
-    while (at := region.find(b"data-pagefind-ignore", pos)) >= 0:
-        span = _element(region, region.rfind(b"<", pos, at))
-        if span is None:
-            break
-        inner = region[span[0]:span[1]]
-        if inner.count(b"data-pagefind-") > 1:  # filters or metadata inside: Pagefind still reads those
-            out.append(region[pos:at + 20])
-            pos = at + 20
+    for lt in _in_tags(region, b"data-pagefind-ignore"):
+        if lt < pos:  # inside an element already left out
             continue
+        span = _element(region, lt)
+        if span is None or region.count(b"data-pagefind-", span[0], span[1]) > 1:
+            continue  # kept: Pagefind still reads filters and metadata inside ignored parts
         out.append(region[pos:span[0]])
         pos = span[1]
     out.append(region[pos:])
@@ -230,6 +255,15 @@ def _without_ignored(region: bytes) -> bytes:
 
 
 def _in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle in one order (see _sorted), or as Pagefind wrote it when its files are not
+    laid out as Pagefind 1.x lays them out (then only the order may change between runs)."""
+    try:
+        return _sorted(dict(files))
+    except (ValueError, TypeError, KeyError, IndexError, EOFError, OSError, cbor2.CBORDecodeError):
+        return files
+
+
+def _sorted(files: dict[str, bytes]) -> dict[str, bytes]:
     """The bundle in one order: Pagefind lists filters, and each filter's values, in a hash
     map's order, which changes from run to run. Those files (gzip of 'pagefind_dcd' + CBOR)
     are written again sorted, under names hashed from their bytes, and the metadata file and
@@ -237,6 +271,8 @@ def _in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
     renamed: dict[str, str] = {}
     for rel in sorted(rel for rel in files if rel.startswith("filter/")):
         name, values = _decoded(files.pop(rel))  # [filter name, [[value, [page numbers]], ...]]
+        if not isinstance(values, list):
+            raise ValueError("an unknown Pagefind filter layout")
         old = rel[len("filter/"):-len(".pf_filter")]
         data, new = _encoded([name, sorted(values)], old)
         renamed[old] = new
@@ -247,6 +283,8 @@ def _in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
         if old not in files:
             continue
         meta = _decoded(files.pop(old))  # [version, pages, index chunks, filters, sorts, meta keys]
+        if not (isinstance(meta, list) and len(meta) == 6 and str(meta[0]).startswith("1.")):
+            raise ValueError(f"an unknown Pagefind metadata layout ({str(meta)[:40]})")
         meta[3] = sorted([name, renamed.get(hash_, hash_)] for name, hash_ in meta[3])
         meta[4] = sorted(meta[4])
         data, language["hash"] = _encoded(meta, language["hash"], 10)

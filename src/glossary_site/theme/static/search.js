@@ -18,6 +18,7 @@
     }).then(function (listing) {
       if (listing.stale) stale.hidden = false;
       var shards = listing.shards.map(function (dir) { return new URL(bundle + dir, location.href).pathname; });
+      if (!shards.length) return { pf: null, shards: 0 }; // nothing had text to index
       return import(shards[0] + "pagefind.js").then(function (pf) {
         // Each shard tags its results with its number (a filter), so that find() can tell them apart.
         return pf.init().then(function () { return pf.options({ mergeFilter: { shard: "0" } }); }).then(function () {
@@ -30,28 +31,46 @@
     return engine;
   }
 
-  // Every result for `query`, as one index would find them: the pages that have all its words.
-  // A shard that lacks a word answers without it: it drops the word from a query of several
-  // ("wake word" would bring every page with "word") and matches a shorter form of a lone one
-  // ("758" would bring "75"). So only the shards that have every word are asked: as written
-  // ('"word"' matches it exactly) where some shard has it, else in any form.
+  // Every result for `query`, as one index would find them: the pages that have all its words
+  // (the last one, or each, also as the start of a longer word: "quant" finds "quantization").
+  // A shard with no word starting so answers without it: it drops the word from a query of
+  // several ("wake word" would bring every page with "word") and matches a shorter start of a
+  // lone one ("758" would bring "75"). So only the shards that have every word are asked.
   function find(query) {
     return load().then(function (index) {
-      var pf = index.pf, words = query.replace(/"/g, " ").split(/\s+/).filter(Boolean);
-      if (index.shards === 1 || !words.length) return pf.search(query);
-      function shardsWith(found) { return (found.filters || {}).shard || {}; }
-      return Promise.all(words.map(function (word) {
-        return Promise.all([pf.search('"' + word + '"'), pf.search(word)]).then(function (both) {
-          var exact = shardsWith(both[0]);
-          return Object.keys(exact).some(function (k) { return exact[k] > 0; }) ? exact : shardsWith(both[1]);
-        });
-      })).then(function (each) {
+      var pf = index.pf;
+      var words = query.split(/\s+/).filter(function (word) { return plain(word); }); // Pagefind drops "&", "—"
+      if (index.shards <= 1 || !words.length) return index.shards ? pf.search(query) : { results: [] };
+      return Promise.all(words.map(function (word) { return shardsWith(pf, word, index.shards); })).then(function (each) {
         var known = [];
         for (var shard = 0; shard < index.shards; shard++) {
-          if (each.every(function (counts) { return counts[shard] > 0; })) known.push(String(shard));
+          if (each.every(function (shards) { return shards.indexOf(String(shard)) >= 0; })) known.push(String(shard));
         }
         return known.length ? pf.search(query, { filters: { shard: { any: known } } }) : { results: [] };
       });
+    });
+  }
+
+  function plain(text) { return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""); }
+
+  function counts(found) { return (found.filters || {}).shard || {}; }
+
+  // The shards that have `word`, or a word that starts with it. A shard whose answer has
+  // neither (Pagefind's shorter-start fallback) is told apart by one of its pages' text.
+  function shardsWith(pf, word, total) {
+    var start = plain(word);
+    return Promise.all([pf.search('"' + word + '"'), pf.search(word)]).then(function (both) {
+      var exact = counts(both[0]), loose = counts(both[1]), checks = [];
+      for (var shard = 0; shard < total; shard++) {
+        var key = String(shard);
+        if (exact[key] > 0) checks.push(Promise.resolve(key));
+        else if (loose[key] > 0) checks.push(pf.search(word, { filters: { shard: key } }).then(function (key, found) {
+          return found.results.length ? found.results[0].data().then(function (data) {
+            return data.content.split(/\s+/).some(function (w) { return plain(w).indexOf(start) === 0; }) ? key : null;
+          }) : null;
+        }.bind(null, key)));
+      }
+      return Promise.all(checks).then(function (keys) { return keys.filter(Boolean); });
     });
   }
   window.glossarySearch = find; // for the browser tests, which compare every result with one index's
