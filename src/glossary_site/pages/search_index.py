@@ -184,7 +184,7 @@ def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], con
         if run.returncode != 0:
             return ((run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"])[0]
         kept = {rel: path.read_bytes() for path in sorted(p for p in bundle.rglob("*") if p.is_file())
-                if _SHARD_FILES.fullmatch(path.relative_to(bundle).as_posix())}  # fmt: skip
+                if _SHARD_FILES.fullmatch(rel := path.relative_to(bundle).as_posix())}  # fmt: skip
         prefix = shard_dir(number)
         return [OutputFile(prefix + rel, data, "search index") for rel, data in sorted(_in_fixed_order(kept).items())]
 
