@@ -272,6 +272,8 @@ def test_every_page_type_works_without_javascript(browser, site_url):
         assert response.status == 200, name
         assert page.locator("main h1").count() == 1, name
     page.goto(site_url + PAGES["article"])
+    padding = page.evaluate("getComputedStyle(document.querySelector('.has-copy pre')).paddingTop")
+    assert padding != "32px", padding  # no empty strip kept for a Copy button that never comes
     link, slug, summary = _first_term_link(page)
     assert page.locator(f"#term-tip-{slug}").is_visible()  # the entry the link is described by is on the page
     link.click()

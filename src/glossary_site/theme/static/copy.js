@@ -12,5 +12,6 @@ document.querySelectorAll(".has-copy pre").forEach(function (pre) {
       setTimeout(function () { button.textContent = "Copy"; }, 1500);
     });
   });
+  pre.classList.add("with-copy"); // the strip is made only where there is a button (not without JavaScript)
   pre.appendChild(button);
 });
