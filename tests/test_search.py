@@ -4,11 +4,14 @@ both the build and the dev server's fast paths exactly as a clean build would ma
 import json
 import os
 import shutil
+import threading
+import time
 
 import pytest
 from conftest import REPO, make_site
 from test_incremental import BASE, apply, article_text, build, tree
 
+from glossary_site.build import search_update
 from glossary_site.build.cache import BuildCache
 from glossary_site.build.fast_paths import apply_edits
 from glossary_site.build.pipeline import build_site
@@ -206,41 +209,51 @@ def test_search_bundles_are_byte_identical_build_after_build(tmp_path):
         assert rel.endswith(f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
 
 
-def test_serve_publishes_an_edit_without_waiting_for_search_and_catches_up(tmp_path, monkeypatch):
-    import threading
-    import time
-
-    from glossary_site.build import search_update
+@pytest.fixture
+def serving(tmp_path):
+    """`serve` on the sharded site: (the dev server, its site folder)."""
     from glossary_site.commands.dev_server import DevServer
 
     site = make_site(tmp_path / "site", SHARDED)
     server = DevServer(load_config(site, Diagnostics()), bind="127.0.0.1", port=0, log=lambda line: None)
     server.start()
-    try:
-        out = server.config.output
-        release, indexing = threading.Event(), threading.Event()
-        real = search_update.build_shards
+    yield server, site
+    server.stop()
 
-        def held_back(*args, **kwargs):  # Pagefind, made to take as long as the test wants
-            indexing.set()
-            assert release.wait(30)
-            return real(*args, **kwargs)
 
-        monkeypatch.setattr(search_update, "build_shards", held_back)
-        apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))
-        server.rebuild(["content/x3.md"])  # returns while the index is still being built
-        assert indexing.wait(10)
-        assert "Zebras again" in (out / "articles/x3/index.html").read_text()
-        assert json.loads((out / "pagefind/shards.json").read_text())["stale"] is True
-        release.set()
-        deadline = time.monotonic() + 30
-        while json.loads((out / "pagefind/shards.json").read_text())["stale"]:
-            assert time.monotonic() < deadline, "the search index never caught up"
-            time.sleep(0.05)
-        assert build(site, tmp_path / "clean", BuildCache())
-        assert _bundle(out) == _bundle(tmp_path / "clean")  # caught up to what a clean build indexes
-    finally:
-        server.stop()
+def _stale(out) -> bool:
+    return json.loads((out / "pagefind/shards.json").read_text())["stale"]
+
+
+def _caught_up(out, site, clean) -> None:
+    """Waits for `serve` to publish a fresh index, then compares it with a clean build's."""
+    deadline = time.monotonic() + 30
+    while _stale(out):
+        assert time.monotonic() < deadline, "the search index never caught up"
+        time.sleep(0.05)
+    assert build(site, clean, BuildCache())
+    assert _bundle(out) == _bundle(clean)
+
+
+def test_serve_publishes_an_edit_without_waiting_for_search_and_catches_up(tmp_path, monkeypatch, serving):
+    server, site = serving
+    out = server.config.output
+    release, indexing = threading.Event(), threading.Event()
+    real = search_update.build_shards
+
+    def held_back(*args, **kwargs):  # Pagefind, made to take as long as the test wants
+        indexing.set()
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_update, "build_shards", held_back)
+    apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))
+    server.rebuild(["content/x3.md"])  # returns while the index is still being built
+    assert indexing.wait(10)
+    assert "Zebras again" in (out / "articles/x3/index.html").read_text()
+    assert _stale(out) is True
+    release.set()
+    _caught_up(out, site, tmp_path / "clean")
 
 
 def test_search_page_has_a_hidden_stale_notice(tmp_path):
@@ -270,33 +283,17 @@ def test_pages_trimmed_for_indexing_index_exactly_as_the_whole_pages(tmp_path, m
     assert len(trim(page)) < len(page) / 2
 
 
-def test_serve_clears_the_stale_notice_when_an_edit_is_undone_before_indexing(tmp_path, monkeypatch):
-    import threading
-    import time
-
-    from glossary_site.build import search_update
-    from glossary_site.commands.dev_server import DevServer
-
-    site = make_site(tmp_path / "site", SHARDED)
-    server = DevServer(load_config(site, Diagnostics()), bind="127.0.0.1", port=0, log=lambda line: None)
-    server.start()
-    try:
-        out = server.config.output
-        release = threading.Event()
-        real = search_update.build_shards
-        monkeypatch.setattr(search_update, "build_shards", lambda *a, **k: release.wait(30) and real(*a, **k))
-        original = (site / "content" / "x3.md").read_text()
-        apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))
-        server.rebuild(["content/x3.md"])
-        (site / "content" / "x3.md").write_text(original)  # undone before the index caught up
-        server.rebuild(["content/x3.md"])
-        assert json.loads((out / "pagefind/shards.json").read_text())["stale"] is True
-        release.set()
-        deadline = time.monotonic() + 30
-        while json.loads((out / "pagefind/shards.json").read_text())["stale"]:
-            assert time.monotonic() < deadline, "the stale notice stayed"
-            time.sleep(0.05)
-        assert build(site, tmp_path / "clean", BuildCache())
-        assert _bundle(out) == _bundle(tmp_path / "clean")
-    finally:
-        server.stop()
+def test_serve_clears_the_stale_notice_when_an_edit_is_undone_before_indexing(tmp_path, monkeypatch, serving):
+    server, site = serving
+    out = server.config.output
+    release = threading.Event()
+    real = search_update.build_shards
+    monkeypatch.setattr(search_update, "build_shards", lambda *a, **k: release.wait(30) and real(*a, **k))
+    original = (site / "content" / "x3.md").read_text()
+    apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))
+    server.rebuild(["content/x3.md"])
+    (site / "content" / "x3.md").write_text(original)  # undone before the index caught up
+    server.rebuild(["content/x3.md"])
+    assert _stale(out) is True
+    release.set()
+    _caught_up(out, site, tmp_path / "clean")

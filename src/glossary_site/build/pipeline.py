@@ -29,6 +29,7 @@ from ..linking.markdown import make_markdown, render_markdown
 from ..pages.indexes import build_backlinks, by_tag, sort_articles
 from ..pages.render import (
     LISTING_TEMPLATES,
+    OutputFile,
     PageSpec,
     article_entries,
     graph_json,
@@ -233,10 +234,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     static = [*static_files(config), *bundle_files(config, corpus), *alias_files(config, corpus.articles),
               graph_json(config, graph, backlinks), *([previews_json(term_refs)] if config.previews else [])]
     for file in static:
-        key = digest(file.data)
-        new_pages[file.rel] = key
-        unchanged = output_ok and cache.pages.get(file.rel) == key and (config.output / file.rel).is_file()
-        writer.claim(file.rel, file.source, written=False) if unchanged else writer.write(file)
+        keep_or_write(file, config, cache, writer, new_pages, output_ok)
     timer.lap("pages")
     if config.search and not diags.has_errors:
         publish_search(config, cache, writer, new_pages, output_ok, diags, {r.rel for r in results}, jobs)
@@ -277,6 +275,16 @@ def render_pages(specs: list[PageSpec], env, config: SiteConfig, writer: OutputW
         diags.extend(items)
 
 
+def keep_or_write(file: OutputFile, config: SiteConfig, cache: BuildCache, writer: OutputWriter,
+                  pages: dict[str, str], output_ok: bool) -> None:  # fmt: skip
+    """Record a small generated file in `pages`; keep the published copy when it has the same bytes."""
+    key = pages[file.rel] = digest(file.data)
+    if output_ok and cache.pages.get(file.rel) == key and (config.output / file.rel).is_file():
+        writer.claim(file.rel, file.source, written=False)
+    else:
+        writer.write(file)
+
+
 def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, pages: dict[str, str],
                    output_ok: bool, diags: Diagnostics, articles: set[str], jobs: int) -> None:  # fmt: skip
     """Add the search index to this build: each shard's published bundle when none of its
@@ -300,15 +308,10 @@ def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, 
         cache.search = ()
         return
     keys = settled(todo, files)
-    listing = manifest(keys)
     for file in files:
         pages[file.rel] = digest(file.data)
         writer.write(file)
-    pages[listing.rel] = digest(listing.data)
-    if published(-1) and cache.pages.get(listing.rel) == pages[listing.rel] and (config.output / listing.rel).is_file():
-        writer.claim(listing.rel, listing.source, written=False)
-    else:
-        writer.write(listing)
+    keep_or_write(manifest(keys), config, cache, writer, pages, output_ok)
     if cache.search != keys:
         cache.search, cache.dirty = keys, True
 
