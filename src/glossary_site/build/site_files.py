@@ -8,7 +8,7 @@ import html
 
 from ..content.config import SiteConfig
 from ..content.documents import Corpus
-from ..content.urls import alias_path, article_rel, page_file
+from ..content.urls import alias_path, article_rel, href, page_file
 from ..pages.render import OutputFile
 from ..pages.templates import THEME
 
@@ -38,7 +38,7 @@ def alias_files(config: SiteConfig, articles) -> list[OutputFile]:
     files = []
     for article in articles:
         target = article_rel(article.slug)
-        absolute = (config.absolute_base or config.base_path) + target
+        absolute = (config.absolute_base or config.base_path) + href(target)
         for alias in article.aliases:
             rel = alias_path(alias, target)
             if rel:

@@ -12,7 +12,7 @@ import yaml
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
 from .hugo_config import HUGO_NAMES, find_hugo_config, read_hugo_config, read_mapping
-from .urls import TOKENS, unknown_tokens
+from .urls import TOKENS, href, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
 
@@ -95,7 +95,7 @@ class SiteConfig:
 
     def url(self, rel: str) -> str:
         """Site-internal URL for an output-relative path ('terms/oom/')."""
-        return self.base_path + rel.lstrip("/")
+        return self.base_path + href(rel.lstrip("/"))
 
 
 _KEYS = {

@@ -97,7 +97,7 @@ class Corpus:
 
 TERM_KEYS = (
     "title", "summary", "category", "depth", "aliases", "related",
-    "autolink", "case_sensitive", "draft",
+    "autolink", "case_sensitive", "draft", "slug",
 )  # fmt: skip
 TERM_REQUIRED = ("title", "summary", "category", "depth")
 ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink",
@@ -108,9 +108,27 @@ RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in ran
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by '-': safe as one path segment, never '..'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Words of letters, digits and marks of every script, lower-cased where the script has case,
+    joined by '-', as Hugo keeps them in URLs: 'KV cache' -> 'kv-cache', 'Café' -> 'café',
+    'コンセプト' -> 'コンセプト', 'हिन्दी भाषा' -> 'हिन्दी-भाषा'. Safe as one path segment, never '..'.
+
+    By hand, not python-slugify: its Unicode mode drops combining marks, so Devanagari,
+    Arabic with vowel marks and Hebrew with points come out in pieces ('ह-न-द')."""
+    if text.isascii():
+        return _NOT_ASCII_WORD.sub("-", text.lower()).strip("-")
+    text = unicodedata.normalize("NFKC", text)
+    kept = [_lower_one(c) if c.isalnum() or unicodedata.category(c)[0] == "M" else "-" for c in text]
+    return _DASHES.sub("-", "".join(kept)).strip("-")
+
+
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_DASHES = re.compile(r"-+")
+
+
+def _lower_one(c: str) -> str:
+    """One character lower-cased to one, as Go's unicode.ToLower (Hugo): 'İ' -> 'i', not 'i̇'."""
+    lowered = c.lower()
+    return lowered if len(lowered) == 1 else lowered[0]
 
 
 def parse_source(source: SourceFile, config: SiteConfig, diags: Diagnostics) -> tuple[Term | Article | None, bool]:
@@ -250,13 +268,16 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
     aliases, related = f.str_list("aliases"), f.str_list("related")
     autolink, case_sensitive = f.flag("autolink", True), f.flag("case_sensitive", None)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
-    slug = slugify(PurePosixPath(source.rel).stem)
-    if not slug:
-        f.error("", f"file name '{PurePosixPath(source.rel).name}' gives an empty slug",
-                "Rename the file using letters or digits.")
+    written = f.optional_str("slug")
+    slug = slugify(written or PurePosixPath(source.rel).stem)
+    if written and not slug:
+        f.error("slug", f"slug '{written}' has no letters or digits", "Write a slug such as: slug: my-term")
+    elif not slug:
+        f.error("", f"file name '{PurePosixPath(source.rel).name}' gives an empty slug (it has no letters or digits)",
+                f"Set one in its front matter, e.g. slug: {slugify(title or '') or 'my-term'}")
     elif slug in RESERVED_SLUGS:
-        f.error("", f"file name '{PurePosixPath(source.rel).name}' gives the slug '{slug}', a reserved name on Windows",
-                f"Rename the file, e.g. to {slug}-term.md.")
+        f.error("slug" if written else "", f"'{slug}' is a reserved name on Windows and cannot be a slug",
+                f"Write slug: {slug}-term")
     if not f.ok:
         return None
     return Term(

@@ -40,8 +40,9 @@ def build_graph(terms: tuple[Term, ...], config: SiteConfig, diags: Diagnostics)
     for term in terms:
         if term.slug in by_slug:
             other = by_slug[term.slug]
-            diags.error(term.pos("title"), f"duplicate term slug '{term.slug}' (also defined by {other.source})",
-                        "Rename one of the files.")
+            diags.error(term.pos("slug" if "slug" in term.lines else "title"),
+                        f"term slug '{term.slug}' is also the slug of {other.source}: both would be /terms/{term.slug}/",
+                        f"Give one of them its own slug, e.g. slug: {term.slug}-2")  # fmt: skip
             continue
         by_slug[term.slug] = term
     names = _claim_names(by_slug, diags)
@@ -96,11 +97,16 @@ def _category_order(terms, config: SiteConfig, diags: Diagnostics) -> tuple[str,
     used = {t.category for t in terms}
     if config.categories:
         return tuple(c for c in config.categories if c in used)
-    by_slug: dict[str, str] = {}
+    by_slug: dict[str, Term] = {}
     for term in sorted(terms, key=lambda t: t.source):
-        other = by_slug.setdefault(slugify(term.category), term.category)
-        if other != term.category:
+        slug = slugify(term.category)
+        if not slug:
+            diags.error(term.pos("category"), f"category '{term.category}' gives an empty URL (it has no letters or digits)",
+                        "Name the category with letters or digits.")  # fmt: skip
+            continue
+        other = by_slug.setdefault(slug, term)
+        if other.category != term.category:
             diags.error(term.pos("category"),
-                        f"category '{term.category}' has the same URL as category '{other}'",
-                        f"Did you mean '{other}'?")
+                        f"category '{term.category}' has the same URL as category '{other.category}' of {other.source}"
+                        f" (/categories/{slug}/)", f"Did you mean '{other.category}'?")  # fmt: skip
     return tuple(sorted(used, key=str.lower))

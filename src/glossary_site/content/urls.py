@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 TOKENS = ("year", "month", "day", "section", "sections", "slug", "filename", "title", "slugorfilename",
           "contentbasename")  # fmt: skip
@@ -32,8 +33,19 @@ def segment(text: str) -> str:
     """One path segment as Hugo makes it from a name: 'My Post!' -> 'my-post', 'C++' -> 'c++'."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     text = re.sub(r"\s+", "-", text)
-    text = "".join(c for c in text if c.isalnum() or c in KEPT)
+    text = "".join(c for c in text if c.isalnum() or c in KEPT or unicodedata.category(c)[0] == "M")
     return "" if set(text) <= {"."} else text
+
+
+_HREF_SAFE = "/:@!$&'()*+,;=-._~%#?"
+"""What stays as written in an href: ASCII punctuation of URLs, and '%' (already encoded)."""
+
+
+def href(path: str) -> str:
+    """A path as it goes into an href, a sitemap or a feed: characters outside ASCII (and
+    spaces) percent-encoded as UTF-8, as Hugo writes '/categories/%E3%83%A1.../'. Files keep
+    their Unicode names; the server decodes the request to find them."""
+    return path if path.isascii() and " " not in path else quote(path, safe=_HREF_SAFE)
 
 
 def unsafe(path: str) -> bool:
