@@ -272,7 +272,7 @@ def hugo_runs(site: Path, work: Path, runs: int, results: dict) -> None:
     results["Hugo"] = median_of(runs, clean, [hugo, "--quiet", "-s", str(root)])
     results["Hugo"]["pages"] = sum(1 for _ in (root / "public").rglob("*.html"))
     if importlib.util.find_spec("pagefind_bin") is None:
-        print("pagefind not installed (pip install 'pagefind[bin]'): Hugo + Pagefind skipped", file=sys.stderr)
+        print("pagefind not installed (pip install 'pagefind[extended]'): Hugo + Pagefind skipped", file=sys.stderr)
         return
     both = results[HUGO_PAGEFIND] = median_of(runs, clean, [PY, str(HERE / "hugo_pagefind.py"), hugo, str(root)])
     both["pages"] = results["Hugo"]["pages"]

@@ -9,8 +9,9 @@ import datetime as dt
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.digests import digest, text_digest
-from ..content.documents import Article, assemble_corpus, parse_source, without_line
+from ..content.documents import Article, Corpus, assemble_corpus, parse_source, without_line
 from ..content.graph import build_graph
+from ..content.languages import language_of
 from ..content.publishing import next_change, published, unsupported_keys
 from ..content.sources import SourceFile, load_sources
 from .cache import BuildCache, with_body
@@ -20,7 +21,7 @@ from .workers import fork_map
 def parse_key(config: SiteConfig) -> str:
     """What parsing depends on besides a file's text."""
     return digest(config.depths, config.categories, config.drafts, config.article_urls, config.permalinks,
-                  config.terms_dir)  # fmt: skip
+                  config.terms_dir, config.language, config.home_language, [lang.code for lang in config.languages])  # fmt: skip
 
 
 def parse_stage(sources: list[SourceFile], config: SiteConfig, cache: BuildCache, diags: Diagnostics, jobs: int = 1):
@@ -68,7 +69,12 @@ def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None =
     cache = cache if cache is not None else BuildCache()
     resources: list[tuple[str, str]] = []
     sources = load_sources(config.root, diags, resources, config.terms_dir)
+    if config.languages:
+        sources = in_language(sources, config)
+        resources = [(file, index) for file, index in resources if _language(index, config)[0] == config.language]
     corpus, digests = parse_stage(sources, config, cache, diags, jobs)
+    if config.languages:
+        corpus = with_fallbacks(corpus, config)
     now = dt.datetime.now(dt.timezone.utc)
     unsupported_keys(corpus.articles, diags)
     corpus = dataclasses.replace(
@@ -92,3 +98,40 @@ def _check_article_slugs(articles: tuple[Article, ...], diags: Diagnostics) -> N
             diags.error(SourcePos(article.source, article.lines.get("slug", 1)),
                         f"article slug '{article.slug}' is also used by {other.source}",
                         "Set a different 'slug:' in one of them.")  # fmt: skip
+
+
+def _language(rel: str, config: SiteConfig) -> tuple[str, str]:
+    return language_of(rel, tuple(lang.code for lang in config.languages), config.home_language)
+
+
+def in_language(sources: list[SourceFile], config: SiteConfig) -> list[SourceFile]:
+    """The sources of a multilingual site's language `config.language`, each with the path its
+    URL is made from; and, for another language than the default, the default language's
+    terms, which stand in for those not translated yet (with_fallbacks)."""
+    found = []
+    for source in sources:
+        language, path = _language(source.rel, config)
+        if language == config.language or (source.kind == "term" and language == config.home_language):
+            found.append(dataclasses.replace(source, path=path))
+    return found
+
+
+def with_fallbacks(corpus: Corpus, config: SiteConfig) -> Corpus:
+    """The language's own terms, and each default-language term that none of them translates
+    (no shared translation key, no shared slug), marked as standing in."""
+    if config.language == config.home_language:
+        return corpus
+    own = {t.translation_key: t for t in corpus.terms if _language(t.source, config)[0] == config.language}
+    slugs = {t.slug for t in own.values()}
+    default = {name.lower(): t for t in corpus.terms if _language(t.source, config)[0] != config.language
+               for name in (t.slug, t.title, *t.aliases)}  # fmt: skip
+    terms = []
+    for term in corpus.terms:
+        if _language(term.source, config)[0] == config.language:
+            terms.append(term)
+        elif term.translation_key not in own and term.slug not in slugs:
+            # Its `related` names default-language terms: those translated are this language's now.
+            related = tuple((own[t.translation_key].slug if (t := default.get(ref.lower())) and t.translation_key in own
+                             else ref, pos) for ref, pos in term.related)  # fmt: skip
+            terms.append(dataclasses.replace(term, fallback=config.home_language, related=related))
+    return dataclasses.replace(corpus, terms=tuple(terms))

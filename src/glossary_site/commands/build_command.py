@@ -64,7 +64,7 @@ def run_build(args) -> int:
     jobs = args.jobs or default_jobs()
     if not args.no_cache:
         up_to_date.forget(folder)
-    if verdict is not None:  # only edits of existing terms or articles: try the edit path
+    if verdict is not None and not config.languages:  # only edits of existing terms or articles: try the edit path
         from ..build.edit_path import build_from_edits
 
         try:
@@ -90,18 +90,26 @@ def _full_build(args, root: Path, config, config_key: str, diags: Diagnostics, s
 
     inputs = up_to_date.snapshot(root)
     folder = root / CACHE_DIR
-    cache = BuildCache() if args.no_cache else BuildCache.load(root, diags, create=True)
-    staged = forget_staging(folder, cache)  # this build may change the staging directory
     progress = (lambda line: print(line, file=sys.stderr, flush=True)) if sys.stderr.isatty() else None
-    result = build_site(config, diags, clean=args.clean, cache=cache, jobs=jobs, progress=progress,
-                        strict=args.strict)  # fmt: skip
+    if config.languages:  # each language a site of its own, with its own cache (no edit path)
+        from ..build.languages import build_languages
+
+        cache = None
+        result = build_languages(config, diags, clean=args.clean, use_cache=not args.no_cache, jobs=jobs,
+                                 progress=progress, strict=args.strict)  # fmt: skip
+    else:
+        cache = BuildCache() if args.no_cache else BuildCache.load(root, diags, create=True)
+        staged = forget_staging(folder, cache)  # this build may change the staging directory
+        result = build_site(config, diags, clean=args.clean, cache=cache, jobs=jobs, progress=progress,
+                            strict=args.strict)  # fmt: skip
     if not result.ok:
         print_diagnostics(diags, args.format)
         why = " (--strict: warnings count as errors)" if args.strict and not diags.has_errors else ""
         print(f"build failed{why}; the previous output was left untouched", file=sys.stderr)
         return 1
-    if cache.store is not None:
+    if cache is not None and cache.store is not None:
         save_full_build(cache, result, staged)
+    if not args.no_cache and (cache is None or cache.store is not None):
         until = result.next_change.timestamp() if result.next_change is not None else None
         up_to_date.record(folder, config_key, inputs, result.sources, result.pages, diags.items, until)
     code = _done(diags, args, config, started, result.pages, result.rendered, result.removed, [], "")

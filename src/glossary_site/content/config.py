@@ -12,6 +12,7 @@ import yaml
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
 from .hugo_config import HUGO_NAMES, find_hugo_config, read_hugo_config, read_mapping
+from .languages import Language, read_languages
 from .urls import TOKENS, href, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
@@ -70,6 +71,15 @@ class SiteConfig:
     articles at the top of content/."""
     params: dict[str, Any] = field(default_factory=dict)
     """Everything else in site.yaml, for templates."""
+    languages: tuple[Language, ...] = ()
+    """A multilingual site's languages, by weight ((): one language, `language`). Each is built
+    as a site of its own (build/languages.py) with `language` set to it."""
+    default_language: str = ""
+    """In a multilingual site, the language published at the root, whose terms stand in for
+    those not yet translated ('' : `language`)."""
+    alternates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Page path ('terms/gpu/') -> (language, URL) of each language's version of it, this one's
+    included: hreflang links and the language switcher."""
 
     @property
     def base_path(self) -> str:
@@ -84,6 +94,15 @@ class SiteConfig:
         if not parts.scheme:
             return ""
         return f"{parts.scheme}://{parts.netloc}{self.base_path}"
+
+    @property
+    def home_language(self) -> str:
+        """The default language: the one at the root of the site."""
+        return self.default_language or self.language
+
+    def language_info(self, code: str | None = None) -> Language:
+        code = code or self.language
+        return next((lang for lang in self.languages if lang.code == code), Language(code, code))
 
     def publishes(self, kind: str) -> bool:
         """Whether pages of Hugo's `kind` are published (see disable_kinds)."""
@@ -121,6 +140,7 @@ _KEYS = {
     "disable_kinds": list,
     "permalinks": dict,
     "params": dict,
+    "languages": dict,
 }
 ARTICLE_URLS = ("articles", "hugo")
 
@@ -145,7 +165,20 @@ def load_config(
         config = _apply_file(config, path, diags)
     if base_url is not None:
         config = replace(config, base_url=base_url)
-    return config
+    return _default_language(config, diags)
+
+
+def _default_language(config: SiteConfig, diags: Diagnostics) -> SiteConfig:
+    """A multilingual site's default language: `language` when it is declared, else the first."""
+    if not config.languages:
+        return config
+    codes = [lang.code for lang in config.languages]
+    if config.language not in codes:
+        if config.language != "en":  # set, and not declared: say so rather than guess
+            diags.error(SourcePos("site.yaml"), f"language '{config.language}' is not one of the declared languages",
+                        did_you_mean(config.language, codes) or f"Use one of: {', '.join(codes)}.")  # fmt: skip
+        config = replace(config, language=codes[0])
+    return replace(config, default_language=config.language)
 
 
 def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfig:
@@ -161,10 +194,10 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
     node = yaml.compose(text, Loader=UniqueKeyLoader)  # it parsed: now the line of each key
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if node else {}
     for key_node, value_node in node.value if node else ():  # nested keys of permalinks, for errors
-        if str(key_node.value) == "permalinks" and isinstance(value_node, yaml.MappingNode):
+        if str(key_node.value) in ("permalinks", "languages") and isinstance(value_node, yaml.MappingNode):
             for sub, sub_value in value_node.value:
-                lines[f"permalinks.{sub.value}"] = sub.start_mark.line + 1
-                if isinstance(sub_value, yaml.MappingNode):
+                lines[f"{key_node.value}.{sub.value}"] = sub.start_mark.line + 1
+                if isinstance(sub_value, yaml.MappingNode) and str(key_node.value) == "permalinks":
                     lines.update({f"permalinks.{k.value}": k.start_mark.line + 1 for k, _ in sub_value.value})
     return _apply(config, data, lines, rel, diags)
 
@@ -215,6 +248,8 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
             value = check_kinds(value, pos, diags)
         if key == "permalinks":
             value = check_permalinks(value, rel, lines, diags)
+        if key == "languages":
+            value = read_languages(value, rel, lines, diags)
         values[key] = value
     return replace(config, **values)
 

@@ -12,6 +12,7 @@ from typing import Any
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import FrontMatter, parse_front_matter
+from .languages import translation_key
 from .sources import SourceFile
 from .urls import article_path, place, unsafe
 
@@ -34,6 +35,11 @@ class Term:
     source: str
     """Source path relative to the site root."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    translation_key: str = ""
+    """What its translations share (languages.translation_key); multilingual sites only."""
+    fallback: str = ""
+    """The language this entry is written in when it stands in, untranslated, for a term of
+    another language's glossary ('' : it is in the page's language)."""
 
     def pos(self, key: str = "") -> SourcePos:
         return SourcePos(self.source, self.lines.get(key, 1))
@@ -66,6 +72,8 @@ class Article:
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Every front matter key, including unknown ones (Hugo's ShowToc and friends)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    translation_key: str = ""
+    """What its translations share (languages.translation_key); multilingual sites only."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +105,11 @@ class Corpus:
 
 TERM_KEYS = (
     "title", "summary", "category", "depth", "aliases", "related",
-    "autolink", "case_sensitive", "draft", "slug",
+    "autolink", "case_sensitive", "draft", "slug", "translationKey",
 )  # fmt: skip
 TERM_REQUIRED = ("title", "summary", "category", "depth")
 ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink",
-                "publishDate", "expiryDate", "weight", "url", "aliases")  # fmt: skip
+                "publishDate", "expiryDate", "weight", "url", "aliases", "translationKey")  # fmt: skip
 
 RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 """Device names Windows cannot create as files or folders: a site must build anywhere."""
@@ -157,7 +165,7 @@ def assemble_corpus(parsed: list[tuple[SourceFile, Term | Article | Section | No
     articles = tuple(doc for _, doc, _ in parsed if isinstance(doc, Article))
     sections = tuple(doc for _, doc, _ in parsed if isinstance(doc, Section))
     broken = frozenset(
-        slugify(PurePosixPath(source.rel).stem) for source, _, ok in parsed if source.kind == "term" and not ok
+        slugify(PurePosixPath(source.logical).stem) for source, _, ok in parsed if source.kind == "term" and not ok
     )
     return Corpus(terms, articles, broken, sections=sections)
 
@@ -269,7 +277,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
     autolink, case_sensitive = f.flag("autolink", True), f.flag("case_sensitive", None)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
     written = f.optional_str("slug")
-    slug = slugify(written or PurePosixPath(source.rel).stem)
+    slug = slugify(written or PurePosixPath(source.logical).stem)
     if written and not slug:
         f.error("slug", f"slug '{written}' has no letters or digits", "Write a slug such as: slug: my-term")
     elif not slug:
@@ -286,6 +294,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
         related=tuple((r, f._item_pos("related", i)) for i, r in enumerate(related)),
         autolink=bool(autolink), case_sensitive=case_sensitive,
         body=fm.body, body_line=fm.body_line, source=source.rel, lines=dict(fm.lines),
+        translation_key=translation_key(source.logical, fm.data.get("translationKey")) if source.path else "",
     )  # fmt: skip
 
 
@@ -293,7 +302,7 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
     f = _Fields(source.rel, fm, diags, ARTICLE_KEYS)
     title, heading_line = f.optional_str("title"), 0
     if not title and fm.data.get("title") is None:  # as Hugo and MkDocs: the first heading, else the file name
-        title, heading_line = _title_from(fm.body, fm.body_line, source.rel)
+        title, heading_line = _title_from(fm.body, fm.body_line, source.logical)
     summary = f.optional_str("summary") or f.optional_str("description")
     kind = f.optional_str("kind")
     tags = f.str_list("tags", single=True)
@@ -307,8 +316,8 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
     if isinstance(weight, bool) or not isinstance(weight, int):
         f.error("weight", f"'weight' must be a whole number, not {_kind(weight)}", "Write weight: 10")
     written, url = f.optional_str("slug"), f.optional_str("url")
-    slug = slugify(written or _file_name(source.rel))
-    path = article_path(source.rel, written, title, date, url, config.permalinks, config.article_urls == "hugo", slug)
+    slug = slugify(written or _file_name(source.logical))
+    path = article_path(source.logical, written, title, date, url, config.permalinks, config.article_urls == "hugo", slug)
     if path != f"articles/{slug}/" and unsafe(path):
         key = "url" if url else "slug"
         f.error(key, f"this article's URL '/{path}' has an empty or unsafe part",
@@ -330,6 +339,7 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
         source=source.rel, publish_date=publish_date, expiry_date=expiry_date, weight=weight, heading_line=heading_line,
         aliases=aliases,
         params=dict(fm.data), lines=dict(fm.lines),
+        translation_key=translation_key(source.logical, fm.data.get("translationKey")) if source.path else "",
     )  # fmt: skip
 
 
@@ -348,7 +358,7 @@ def page_info(title: str, url: str, source: str, date=None, params: dict | None 
 
 def parse_section(source: SourceFile, fm: FrontMatter, diags: Diagnostics) -> Section | None:
     f = _Fields(source.rel, fm, diags, ())
-    folder = source.rel[len("content/"):].rpartition("/")[0]
+    folder = source.logical[len("content/"):].rpartition("/")[0]
     title = f.optional_str("title") or title_from_name(folder.rsplit("/", 1)[-1])
     if not f.ok:
         return None

@@ -1,7 +1,8 @@
 """Read a Hugo site's configuration (hugo.toml, hugo.yaml, hugo.json, or the older config.*)
 into the keys of site.yaml that it maps to.
 
-What maps: `title`, `baseURL` (its path becomes the base path), `languageCode`,
+What maps: `title`, `baseURL` (its path becomes the base path), `languageCode`, `languages`
+and `defaultContentLanguage`,
 `params.description` (or `description`), `permalinks`, and the glossary's own options under
 `params.glossary` (any key of site.yaml, such as `categories` or `terms_dir`). A site read
 this way publishes its articles where Hugo does (`article_urls: hugo`). Keys of Hugo's that
@@ -47,10 +48,14 @@ def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str
     for ours, value, key in (("title", data.get("title"), "title"), ("base_url", data.get("baseURL") or data.get("baseurl"), "baseURL"),
                              ("language", data.get("languageCode"), "languageCode"),
                              ("description", params.get("description", data.get("description")), "description"),
-                             ("permalinks", data.get("permalinks"), "permalinks")):  # fmt: skip
+                             ("permalinks", data.get("permalinks"), "permalinks"),
+                             ("languages", data.get("languages"), "languages")):  # fmt: skip
         if value not in (None, ""):
             mapped[ours] = value
             where[ours] = lines.get(key, 0)
+    if isinstance(data.get("languages"), dict) and data.get("defaultContentLanguage"):
+        mapped["language"] = data["defaultContentLanguage"]  # Hugo's default language of a multilingual site
+        where["language"] = lines.get("defaultContentLanguage", 0)
     passthrough = _dig(data, "markup", "goldmark", "extensions", "passthrough")
     if isinstance(passthrough, dict) and passthrough.get("enable") is True:
         mapped["math"] = True  # the delimiters Hugo passes through are the ones rendered here

@@ -20,10 +20,12 @@ class TermRef:
     summary: str
     category: str
     depth: str
+    fallback: str = ""
+    """The language of an entry standing in for an untranslated term (Term.fallback)."""
 
     @classmethod
     def of(cls, term: Term) -> "TermRef":
-        return cls(term.slug, term.title, term.summary, term.category, term.depth)
+        return cls(term.slug, term.title, term.summary, term.category, term.depth, term.fallback)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,13 @@ class SourceFile:
     kind: Kind
     text: str
     """Decoded text: no BOM, LF line endings."""
+    path: str = ""
+    """In a multilingual site, `rel` without its language folder or suffix ('content/ja/x.md'
+    -> 'content/x.md'): slugs and URLs are made from it. '' : the same as `rel`."""
+
+    @property
+    def logical(self) -> str:
+        return self.path or self.rel
 
 
 def is_ignored_name(name: str) -> bool:

@@ -1,8 +1,8 @@
 """SEARCH: the Pagefind index of term and article pages, in shards, as output files.
 
-Pagefind (the `pagefind[bin]` package) reads the finished HTML: the `data-pagefind-body`,
-`-meta`, `-filter`, `-weight` and `-ignore` attributes in the theme decide what is indexed
-and shown. One Pagefind process over a whole site holds about 300 KB per page (3 GB at
+Pagefind (the `pagefind[extended]` package: its build segments Chinese and Japanese into
+words) reads the finished HTML: the `data-pagefind-body`, `-meta`, `-filter`, `-weight` and
+`-ignore` attributes in the theme decide what is indexed and shown. One Pagefind process over a whole site holds about 300 KB per page (3 GB at
 10,000 articles) and has no incremental mode, so the pages are split into shards by a
 stable hash of their path: each shard is its own Pagefind bundle under `pagefind/<n>/`,
 built only when one of its pages changed, one Pagefind process per core, and the search page
@@ -111,10 +111,17 @@ until a page changes, and left out of the manifest."""
 
 
 def _pagefind_version() -> str:
+    """The version, and which build (the extended one segments Chinese and Japanese): an index
+    made by the other is not this one's."""
     try:
-        return importlib.metadata.version("pagefind")
+        version = importlib.metadata.version("pagefind")
     except importlib.metadata.PackageNotFoundError:
         return ""
+    return version + ("+extended" if _has_binary("pagefind_bin_extended") else "")
+
+
+def _has_binary(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def settled(todo: SearchPlan, files: list[OutputFile]) -> tuple[str, ...]:
@@ -138,9 +145,9 @@ def build_shards(build: dict[int, list[str]], read: Callable[[str], bytes], conf
     a time; None (with an error reported) when Pagefind fails."""
     if not build:
         return []
-    if importlib.util.find_spec("pagefind_bin") is None:
+    if not (_has_binary("pagefind_bin_extended") or _has_binary("pagefind_bin")):
         diags.error(SourcePos("site.yaml"), "search is on, but Pagefind is not installed",
-                    "Run pip install 'pagefind[bin]', or set 'search: false' in site.yaml.")  # fmt: skip
+                    "Run pip install 'pagefind[extended]', or set 'search: false' in site.yaml.")  # fmt: skip
         return None
     with ThreadPoolExecutor(max(1, min(jobs, len(build)))) as pool:
         outcomes = list(pool.map(lambda item: _index_shard(item[0], item[1], read, config), sorted(build.items())))

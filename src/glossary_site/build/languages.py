@@ -1,0 +1,180 @@
+"""A multilingual site: each language built as a site of its own, then published as one.
+
+As Hugo does, each language has its own glossary, term graph, linking, listings, feeds and
+search, published under /<code>/ (the default language at the root). Each is built by the
+ordinary pipeline into its own folder, with its own cache (SITE/.glossary-cache/languages/
+<code>/), so an edit in one language re-renders only its pages there; the folders are then
+hard-linked side by side into the staging directory and exchanged with the output in one
+rename, so a failure in any language leaves the whole previous site in place.
+
+Translations are found before any page is rendered: documents that share a translation key
+(`translationKey`, else the path without the language) link to each other (hreflang and the
+language switcher), through each language's `SiteConfig.alternates`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics, SourcePos
+from ..content.languages import undeclared
+from ..content.sources import load_sources
+from ..content.urls import article_rel, href
+from ..pages.render import term_rel
+from .cache import CACHE_DIR, BuildCache
+from .pipeline import BuildResult, build_site
+from .publish import MARKER, OutputWriter, check_output_dir
+from .read_stage import read_site
+
+WORKSPACES = "languages"
+"""SITE/.glossary-cache/languages/<code>/: a language's own cache and output."""
+
+
+def language_configs(config: SiteConfig, workspace: Path) -> list[SiteConfig]:
+    """One SiteConfig per language: its language, its URL prefix, its title; output in `workspace`."""
+    base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
+    configs = []
+    for lang in config.languages:
+        prefix = "" if lang.code == config.home_language else f"{lang.code}/"
+        configs.append(dataclasses.replace(
+            config, language=lang.code, base_url=base + prefix, title=lang.title or config.title,
+            description=lang.description or config.description, params={**config.params, **lang.params},
+            output=workspace / lang.code / "public"))  # fmt: skip
+    return configs
+
+
+def prefix_of(config: SiteConfig, code: str) -> str:
+    return "" if code == config.home_language else f"{code}/"
+
+
+def check_language_folders(config: SiteConfig, diags: Diagnostics) -> None:
+    """A folder or file suffix that names a language the site does not declare is an error:
+    its pages would silently join the default language."""
+    codes = tuple(lang.code for lang in config.languages)
+    reported: set[str] = set()
+    for source in load_sources(config.root, Diagnostics(), None, config.terms_dir):
+        code = undeclared(source.rel, codes)
+        where = source.rel.split("/")[0] + "/" + code if code and source.rel.split("/")[1] == code else code
+        if code and where not in reported:
+            reported.add(where)
+            diags.error(SourcePos(source.rel, 1), f"'{code}' looks like a language, but the site does not declare it",
+                        f"Add {code} to 'languages' in site.yaml (declared: {', '.join(codes)}), or rename the "
+                        f"{'folder' if '/' in where else 'file'}.")  # fmt: skip
+
+
+def find_alternates(configs: list[SiteConfig], caches: dict[str, BuildCache], diags: Diagnostics,
+                    jobs: int) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:  # fmt: skip
+    """Language -> page path -> (language, URL) of every version of that page. Read (and
+    parsed into each language's cache) before rendering; errors are left to the builds."""
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for sub in configs:
+        corpus, _, _ = read_site(sub, Diagnostics(), caches[sub.language], jobs)
+        for term in corpus.terms:
+            if not term.fallback:
+                groups.setdefault(("term", term.translation_key), []).append((sub.language, term_rel(term.slug)))
+        for article in corpus.articles:
+            groups.setdefault(("article", article.translation_key), []).append((sub.language, article_rel(article.slug)))
+    base = {sub.language: sub.base_path for sub in configs}
+    found: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {sub.language: {} for sub in configs}
+    for versions in groups.values():
+        codes = [code for code, _ in versions]
+        if len(versions) < 2 or len(set(codes)) < len(codes):
+            continue  # untranslated, or two pages of one language claim one key: no pairing to trust
+        links = tuple((code, base[code] + href(rel)) for code, rel in versions)
+        for code, rel in versions:
+            found[code][rel] = links
+    return found
+
+
+def build_languages(config: SiteConfig, diags: Diagnostics, clean: bool = False, use_cache: bool = True,
+                    jobs: int = 1, progress: Callable[[str], None] | None = None, strict: bool = False,
+                    caches: dict[str, BuildCache] | None = None) -> BuildResult:  # fmt: skip
+    """Build every language, then publish them together into config.output. `caches`: the
+    dev server's, kept in memory between builds (else each language's is loaded and saved)."""
+    check_language_folders(config, diags)
+    if diags.has_errors or not check_output_dir(config, diags, clean):
+        return BuildResult(False)
+    scratch = None if use_cache else tempfile.TemporaryDirectory(prefix="glossary-languages-")
+    workspace = Path(scratch.name) if scratch else config.root / CACHE_DIR / WORKSPACES
+    try:
+        configs = language_configs(config, workspace)
+        if caches is None:
+            caches = {}
+        for sub in configs:
+            if sub.language not in caches:
+                folder = workspace / sub.language
+                folder.mkdir(parents=True, exist_ok=True)
+                caches[sub.language] = BuildCache.load(folder, Diagnostics(), create=True) if use_cache else BuildCache()
+        alternates = find_alternates(configs, caches, diags, jobs)
+        results: dict[str, BuildResult] = {}
+        seen: set[str] = set()
+        for sub in configs:
+            local = Diagnostics()
+            sub = dataclasses.replace(sub, alternates=alternates[sub.language])
+            results[sub.language] = build_site(sub, local, cache=caches[sub.language], jobs=jobs, progress=progress,
+                                               strict=strict)  # fmt: skip
+            for item in local.items:  # the default language's terms are read by every language
+                if str(item) not in seen:
+                    seen.add(str(item))
+                    diags.extend([item])
+            if results[sub.language].ok and use_cache:
+                caches[sub.language].save(workspace / sub.language)
+        if not all(r.ok for r in results.values()) or diags.has_errors:
+            return BuildResult(False)
+        return _publish(config, configs, results, diags)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _publish(config: SiteConfig, configs: list[SiteConfig], results: dict[str, BuildResult],
+             diags: Diagnostics) -> BuildResult:  # fmt: skip
+    """Every language's output side by side in the staging directory (hard links), exchanged
+    with the output in one rename."""
+    writer = OutputWriter(config.output, diags)
+    writer.ensure_staging()
+    merged = BuildResult(True, swapped=True)
+    for sub in configs:
+        prefix, result = prefix_of(config, sub.language), results[sub.language]
+        for rel in _files(sub.output):
+            if not writer.claim(prefix + rel, result.sources.get(rel, f"language {sub.language}"), written=True):
+                continue
+            _link(sub.output / rel, writer.staging / (prefix + rel))
+        merged.pages += result.pages
+        merged.rendered += [prefix + rel for rel in result.rendered]
+        merged.removed += [prefix + rel for rel in result.removed]
+        merged.sources.update({prefix + rel: source for rel, source in result.sources.items()})
+        for stage, seconds in result.timings.items():
+            merged.timings[stage] = merged.timings.get(stage, 0.0) + seconds
+        if result.next_change and (merged.next_change is None or result.next_change < merged.next_change):
+            merged.next_change = result.next_change
+    if diags.has_errors:
+        writer.abort()
+        return BuildResult(False)
+    writer.commit(keep_from=None, force=True)
+    return merged
+
+
+def _files(root: Path) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        found += [name if rel == "." else f"{rel}/{name}" for name in sorted(files) if not (rel == "." and name == MARKER)]
+    return found
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` becomes a hard link to `source` (unless it is one already); never written in place."""
+    try:
+        if os.stat(target).st_ino == os.stat(source).st_ino:
+            return
+        os.unlink(target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(source, target)
