@@ -22,12 +22,12 @@ from typing import Callable
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
-from ..content.languages import undeclared
+from ..content.languages import language_of, undeclared
 from ..content.sources import load_sources
 from ..content.urls import article_rel, href
 from ..pages.render import term_rel
 from .cache import CACHE_DIR, BuildCache
-from .pipeline import BuildResult, build_site
+from .pipeline import BuildResult, build_site, check_site
 from .publish import MARKER, OutputWriter, check_output_dir
 from .read_stage import read_site
 
@@ -67,7 +67,26 @@ def check_language_folders(config: SiteConfig, diags: Diagnostics) -> None:
                         f"{'folder' if '/' in where else 'file'}.")  # fmt: skip
 
 
-def find_alternates(configs: list[SiteConfig], caches: dict[str, BuildCache], diags: Diagnostics,
+def check_languages(config: SiteConfig, diags: Diagnostics) -> bool:
+    """`check` of every language: what `build` validates up to rendering; writes nothing."""
+    check_language_folders(config, diags)
+    seen: set[str] = set()
+    for sub in language_configs(config, config.root / CACHE_DIR / WORKSPACES):
+        local = Diagnostics()
+        check_site(sub, local)
+        diags.extend([item for item in local.items if str(item) not in seen and not seen.add(str(item))])
+    return not diags.has_errors
+
+
+def config_for(config: SiteConfig, rel: str) -> SiteConfig:
+    """The language's own config for a source of a multilingual site (`explain` of one article)."""
+    if not config.languages:
+        return config
+    code, _ = language_of(rel, tuple(lang.code for lang in config.languages), config.home_language)
+    return next(sub for sub in language_configs(config, config.root / CACHE_DIR / WORKSPACES) if sub.language == code)
+
+
+def find_alternates(configs: list[SiteConfig], caches: dict[str, BuildCache],
                     jobs: int) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:  # fmt: skip
     """Language -> page path -> (language, URL) of every version of that page. Read (and
     parsed into each language's cache) before rendering; errors are left to the builds."""
@@ -93,24 +112,26 @@ def find_alternates(configs: list[SiteConfig], caches: dict[str, BuildCache], di
 
 def build_languages(config: SiteConfig, diags: Diagnostics, clean: bool = False, use_cache: bool = True,
                     jobs: int = 1, progress: Callable[[str], None] | None = None, strict: bool = False,
-                    caches: dict[str, BuildCache] | None = None) -> BuildResult:  # fmt: skip
-    """Build every language, then publish them together into config.output. `caches`: the
-    dev server's, kept in memory between builds (else each language's is loaded and saved)."""
+                    caches: dict[str, BuildCache] | None = None, workspace: Path | None = None) -> BuildResult:  # fmt: skip
+    """Build every language, then publish them together into config.output. Each language's
+    cache is loaded from and saved to its workspace folder, unless `caches` is given (the dev
+    server keeps them in memory, with its own `workspace`) or `use_cache` is off (a throwaway
+    workspace)."""
     check_language_folders(config, diags)
     if diags.has_errors or not check_output_dir(config, diags, clean):
         return BuildResult(False)
-    scratch = None if use_cache else tempfile.TemporaryDirectory(prefix="glossary-languages-")
-    workspace = Path(scratch.name) if scratch else config.root / CACHE_DIR / WORKSPACES
+    scratch = tempfile.TemporaryDirectory(prefix="glossary-languages-") if workspace is None and not use_cache else None
+    workspace = Path(scratch.name) if scratch else workspace or config.root / CACHE_DIR / WORKSPACES
+    save = caches is None and use_cache
+    caches = caches if caches is not None else {}
     try:
         configs = language_configs(config, workspace)
-        if caches is None:
-            caches = {}
         for sub in configs:
             if sub.language not in caches:
                 folder = workspace / sub.language
                 folder.mkdir(parents=True, exist_ok=True)
-                caches[sub.language] = BuildCache.load(folder, Diagnostics(), create=True) if use_cache else BuildCache()
-        alternates = find_alternates(configs, caches, diags, jobs)
+                caches[sub.language] = BuildCache.load(folder, Diagnostics(), create=True) if save else BuildCache()
+        alternates = find_alternates(configs, caches, jobs)
         results: dict[str, BuildResult] = {}
         seen: set[str] = set()
         for sub in configs:
@@ -122,7 +143,7 @@ def build_languages(config: SiteConfig, diags: Diagnostics, clean: bool = False,
                 if str(item) not in seen:
                     seen.add(str(item))
                     diags.extend([item])
-            if results[sub.language].ok and use_cache:
+            if results[sub.language].ok and save:
                 caches[sub.language].save(workspace / sub.language)
         if not all(r.ok for r in results.values()) or diags.has_errors:
             return BuildResult(False)

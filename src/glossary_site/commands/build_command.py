@@ -44,7 +44,10 @@ def run_build(args) -> int:
 
         config = load_config(root, diags, drafts=args.drafts, future=args.future, expired=args.expired,
                              base_url=args.base_url)  # fmt: skip
-        ok = not diags.has_errors and check_site(config, diags) and _check_links(config, diags)
+        from ..build.languages import check_languages
+
+        checker = check_languages if config.languages else check_site  # a multilingual site: each language
+        ok = not diags.has_errors and checker(config, diags) and _check_links(config, diags)
         ok = ok and not (args.strict and diags.warnings)
         print_diagnostics(diags, args.format)
         print(f"checked {root}: {'ok' if ok else 'problems found'}", file=sys.stderr)
@@ -135,7 +138,12 @@ def _check_links(config, diags: Diagnostics) -> bool:
 
     with tempfile.TemporaryDirectory(prefix="glossary-check-") as tmp:
         out = Path(tmp) / "site"
-        result = build_site(dataclasses.replace(config, output=out), diags, jobs=default_jobs())
+        if config.languages:
+            from ..build.languages import build_languages
+
+            result = build_languages(dataclasses.replace(config, output=out), diags, use_cache=False, jobs=default_jobs())
+        else:
+            result = build_site(dataclasses.replace(config, output=out), diags, jobs=default_jobs())
         if result.ok:
             report_broken(out, config.base_path, result.sources, config.root, diags)
     return result.ok and not diags.has_errors

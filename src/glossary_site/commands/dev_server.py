@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..build.cache import CACHE_DIR, BuildCache
 from ..build.fast_paths import InPlace, apply_edits
+from ..build.languages import build_languages
 from ..build.pipeline import build_site
 from ..build.search_update import catch_up, pending
 from ..content.config import SiteConfig
@@ -82,6 +83,7 @@ class DevServer:
         out = config.root / CACHE_DIR / "serve"
         self.config = dataclasses.replace(config, base_url="/", output=out)
         self.cache = BuildCache()
+        self.language_caches: dict[str, BuildCache] = {}
         self.state = SiteState()
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.builds = 0
@@ -122,7 +124,11 @@ class DevServer:
         diags = Diagnostics()
         with self.lock:
             write = InPlace(self.config.output, search_later=True)
-            result = apply_edits(self.cache.live, self.cache, changed, self.jobs, write)
+            if self.config.languages:  # every language, each from its own cache (no fast path yet)
+                result = build_languages(self.config, diags, clean=True, jobs=self.jobs, caches=self.language_caches,
+                                         workspace=self.config.root / CACHE_DIR / "serve-languages")  # fmt: skip
+            else:
+                result = apply_edits(self.cache.live, self.cache, changed, self.jobs, write)
             if result is None:
                 result = build_site(self.config, diags, cache=self.cache, clean=True, jobs=self.jobs, keep_bodies=True)
             if result.ok and pending(self.config, self.cache):
