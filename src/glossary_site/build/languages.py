@@ -98,7 +98,7 @@ def find_alternates(configs: list[SiteConfig], caches: dict[str, BuildCache],
                 groups.setdefault(("term", term.translation_key), []).append((sub.language, term_rel(term.slug)))
         for article in corpus.articles:
             groups.setdefault(("article", article.translation_key), []).append((sub.language, article_rel(article.slug)))
-    base = {sub.language: sub.base_path for sub in configs}
+    base = {sub.language: sub.absolute_base or sub.base_path for sub in configs}  # hreflang wants absolute URLs
     found: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {sub.language: {} for sub in configs}
     for versions in groups.values():
         codes = [code for code, _ in versions]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
@@ -125,6 +126,12 @@ def with_fallbacks(corpus: Corpus, config: SiteConfig) -> Corpus:
     slugs = {t.slug for t in own.values()}
     default = {name.lower(): t for t in corpus.terms if _language(t.source, config)[0] != config.language
                for name in (t.slug, t.title, *t.aliases)}  # fmt: skip
+    # A category is named in the language of the terms translated from it: the stand-ins join it.
+    named = Counter((t.category, own[t.translation_key].category) for t in corpus.terms
+                    if _language(t.source, config)[0] != config.language and t.translation_key in own)  # fmt: skip
+    category = {}
+    for (theirs, ours), _ in named.most_common():
+        category.setdefault(theirs, ours)
     terms = []
     for term in corpus.terms:
         if _language(term.source, config)[0] == config.language:
@@ -133,5 +140,6 @@ def with_fallbacks(corpus: Corpus, config: SiteConfig) -> Corpus:
             # Its `related` names default-language terms: those translated are this language's now.
             related = tuple((own[t.translation_key].slug if (t := default.get(ref.lower())) and t.translation_key in own
                              else ref, pos) for ref, pos in term.related)  # fmt: skip
-            terms.append(dataclasses.replace(term, fallback=config.home_language, related=related))
+            terms.append(dataclasses.replace(term, fallback=config.home_language, related=related,
+                                             category=category.get(term.category, term.category)))  # fmt: skip
     return dataclasses.replace(corpus, terms=tuple(terms))
