@@ -132,3 +132,31 @@ def test_the_search_page_says_when_the_index_is_stale(browser, sites):  # noqa: 
     finally:
         listing.write_text(fresh)
         page.close()
+
+
+@pytest.fixture(scope="module")
+def multilingual(tmp_path_factory):
+    """tests/sites/multilingual built and served: English at /, Japanese at /ja/, Arabic at /ar/."""
+    work = tmp_path_factory.mktemp("search-multilingual")
+    shutil.copytree(Path(__file__).parent / "sites" / "multilingual", work / "site")
+    assert main(["build", str(work / "site"), "--output", str(work / "public")]) == 0
+    server, url = _serve(work / "public")
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.parametrize("word", ["途中", "量子化", "メモリ"])
+def test_the_japanese_search_page_finds_a_word_inside_a_sentence(browser, multilingual, word):  # noqa: F811
+    """Japanese has no spaces: Pagefind's extended build cuts the sentence into words, so a word
+    in the middle of one (推論の途中でメモリが足りなくなる) finds its page, in the Japanese index only."""
+    page = browser.new_page()
+    page.goto(multilingual + "ja/search/?q=" + word)
+    page.locator("#search-results li").first.wait_for()
+    hrefs = page.locator("#search-results a.result-title").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert "/ja/articles/memory-notes/" in hrefs
+    assert all(href.startswith("/ja/") for href in hrefs)
+    page.goto(multilingual + "search/?q=" + word)  # the English search page searches the English index
+    page.wait_for_function("() => window.glossarySearch")
+    found = page.evaluate("async (w) => (await window.glossarySearch(w)).results.length", word)
+    page.close()
+    assert found == 0
