@@ -153,7 +153,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     timer.lap("load+parse+graph")
 
     env = make_environment(config.root, cache.root / CACHE_DIR / COMPILED if cache.store is not None else None)
-    install_globals(env, config)
+    install_globals(env, config, diags)  # the strings files' problems too: their errors stop the build
     shortcodes = ShortcodeTemplates(env)
     # Linking goes on after content errors so that one run reports bad references too.
     context = link_context(graph, config, corpus=corpus if uses_refs(corpus) else None)
@@ -320,7 +320,7 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
     """Everything `build` validates up to rendering (sources, graph, references); writes nothing."""
     corpus, graph, _ = read_site(config, diags)
     env = make_environment(config.root)
-    install_globals(env, config)
+    install_globals(env, config, diags)
     shortcodes = ShortcodeTemplates(env)
     md = make_markdown(link_context(graph, config, corpus=corpus), config.unsafe_html, shortcodes=shortcodes)
     for term in graph.terms.values():

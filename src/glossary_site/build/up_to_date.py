@@ -1,7 +1,7 @@
 """Is the output already the build of these inputs? A stat-only check, as make and ninja do.
 
 After a successful `build`, the (mtime, size, inode) of every file the build may read
-(site.yaml, terms/, content/, templates/, static/, this package with its theme, and the
+(site.yaml, terms/, content/, templates/, static/, i18n/, this package with its theme, and the
 entry files of the libraries that render) is saved with the config's digest, the list of
 output files and the build's diagnostics.
 The next `build` stats the same files; if nothing differs and every output file is still
@@ -32,7 +32,7 @@ from ..content.digests import digest
 from ..content.hugo_config import CONFIG_FILES
 
 MANIFEST = "inputs.pickle"
-INPUT_DIRS = ("terms", "content", "templates", "static")
+INPUT_DIRS = ("terms", "content", "templates", "static", "i18n")
 RACY_NS = 2_000_000_000
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "mdurl", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick")

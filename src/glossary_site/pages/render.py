@@ -20,10 +20,11 @@ from ..content.digests import digest, text_digest
 from ..content.documents import Article, Term, slugify
 from ..content.graph import TermGraph
 from ..content.refs import ArticleRef, TermLabel, TermRef
-from ..content.urls import article_rel, page_file
+from ..content.urls import article_rel, href, page_file
 from ..linking.markdown import Rendered
 from .graph_drawing import glossary_svg, neighbourhood_svg
 from .indexes import Backlinks, by_category, by_depth, by_letter, by_tag, terms_by_depth
+from .strings import Strings, load_strings
 from .templates import report_template_error
 
 
@@ -65,12 +66,20 @@ def term_rel(slug: str) -> str:
     return f"terms/{slug}/"
 
 
-def install_globals(env: Environment, config: SiteConfig) -> None:
-    """Helpers every template may use; they depend on the site config only."""
+def install_globals(env: Environment, config: SiteConfig, diags: Diagnostics | None = None) -> None:
+    """Helpers every template may use; they depend on the site config (and its strings files) only.
+    `diags` gets the problems of the strings files (pipeline: the build stops on their errors)."""
+    strings = load_strings(config.root, config.language, diags)
     env.filters["slugify"] = slugify
     env.filters["jsonld"] = jsonld
+    # `tojson` (the strings a script gets in its data-strings) keeps each language's letters as they are.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(
         site=config,
+        T=strings,
+        text_direction=strings.direction,
+        show_date=strings.date,
+        depth_name=depth_namer(strings, config),
         url=config.url,
         term_url=lambda slug: config.url(term_rel(slug)),
         article_url=lambda slug: config.url(article_rel(slug)),
@@ -80,7 +89,7 @@ def install_globals(env: Environment, config: SiteConfig) -> None:
         tag_url=lambda name: config.url(f"tags/{slugify(name)}/"),
         format_date=format_date,
         atom_date=atom_date,
-        absolute=lambda rel: (config.absolute_base or config.base_path) + rel.lstrip("/"),
+        absolute=lambda rel: (config.absolute_base or config.base_path) + href(rel.lstrip("/")),
     )
 
 
@@ -93,7 +102,19 @@ def jsonld(data: dict) -> Markup:
 
 
 def format_date(date: dt.datetime | None) -> str:
+    """The machine-readable date (`datetime=`, the sitemap): readers see show_date's."""
     return date.strftime("%Y-%m-%d") if date else ""
+
+
+DEFAULT_DEPTHS = SiteConfig.__dataclass_fields__["depths"].default
+
+
+def depth_namer(strings: Strings, config: SiteConfig) -> Callable[[str], str]:
+    """A depth's name as readers see it: the theme's own depths (a site that declares none in
+    site.yaml) in the site's language (`depth_basics` ...); a site's own depths as written."""
+    if tuple(config.depths) != DEFAULT_DEPTHS:
+        return str
+    return lambda name: strings.text(f"depth_{name}") if f"depth_{name}" in strings.texts else name
 
 
 def atom_date(date: dt.datetime | None) -> str:

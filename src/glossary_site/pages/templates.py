@@ -98,7 +98,10 @@ def _references(source: str, env: Environment) -> tuple[str, ...]:
 
 def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
     """Per top-level template, a digest of its source and of every template it pulls in
-    (extends, include, import), so editing one re-renders only the pages that use it."""
+    (extends, include, import), so editing one re-renders only the pages that use it; and of
+    the strings in effect (the `T` global, pages/strings.py), so an edited strings file
+    re-renders the pages (every theme page shows some of them)."""
+    words = getattr(env.globals.get("T"), "digest", "")
     sources: dict[str, str] = {}
     refs: dict[str, list[str]] = {}
 
@@ -120,5 +123,5 @@ def template_digests(env: Environment, names: list[str]) -> dict[str, str]:
         except TemplateError:
             result[name] = "unreadable"  # rendering reports the error with its line
             continue
-        result[name] = digest(sorted((n, sources[n]) for n in seen))
+        result[name] = digest(sorted((n, sources[n]) for n in seen), words)
     return result

@@ -1,9 +1,13 @@
 // Depth filter on the glossary: the links go to the depth pages (which work without
-// JavaScript); with it, a click filters this page in place instead.
+// JavaScript); with it, a click filters this page in place instead. What it announces comes
+// from the page, in the site's language: the nav's data-strings holds {all, depth} ("{depth}"
+// is filled with the link's text).
 (function () {
   "use strict";
   var nav = document.querySelector(".depth-filter");
   if (!nav) return;
+  var words = {};
+  try { words = JSON.parse(nav.getAttribute("data-strings") || "{}"); } catch (e) { words = {}; }
   nav.addEventListener("click", function (e) {
     var link = e.target.closest("a[data-depth]");
     if (!link) return;
@@ -19,6 +23,7 @@
       section.hidden = !section.querySelector(".term-entry:not([hidden])");
     });
     var status = document.getElementById("filter-status");
-    if (status) status.textContent = depth ? "Showing " + depth + " terms" : "Showing all terms";
+    var name = link.textContent.trim();
+    if (status) status.textContent = depth ? (words.depth || "{depth}").replace("{depth}", function () { return name; }) : (words.all || "");
   });
 })();

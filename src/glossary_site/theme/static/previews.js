@@ -5,10 +5,14 @@
 // the whole site, in the file the script tag's data-previews names (_glossary/previews.json),
 // fetched on the first preview and then cached by the browser. While a preview is open its
 // link is described by the preview, summary included. Without this script the links are
-// plain links, and screen readers still get the entry as their description.
+// plain links, and screen readers still get the entry as their description. The close button's
+// label comes from the page (the script tag's data-strings: {close}), in the site's language;
+// the preview opens under the link's start: its left edge, or its right edge on a page written
+// right to left.
 (function () {
   "use strict";
-  var script = document.currentScript;
+  var script = document.currentScript, words = {};
+  try { words = JSON.parse((script && script.getAttribute("data-strings")) || "{}"); } catch (e) { words = {}; }
   var source = script && (script.getAttribute("data-previews") ||
                           script.src.replace(/previews\.js(\?.*)?$/, "previews.json"));
   var box = document.createElement("div");
@@ -20,7 +24,7 @@
   var close = document.createElement("button");
   close.type = "button";
   close.className = "preview-close";
-  close.setAttribute("aria-label", "Close preview");
+  if (words.close) close.setAttribute("aria-label", words.close);
   close.textContent = "×";
   close.addEventListener("click", function () {
     var link = current;
@@ -95,12 +99,14 @@
     });
   }
 
-  // Below the link when it fits, else above: never over the link itself.
+  // Below the link when it fits, else above: never over the link itself. Lined up with the
+  // link's start (its right edge in a right-to-left page), kept inside the viewport.
   function place(link) {
     var r = link.getBoundingClientRect(), w = box.offsetWidth, h = box.offsetHeight;
     var vw = document.documentElement.clientWidth, vh = window.innerHeight;
     var top = r.bottom + 8 + h <= vh || r.top - 8 - h < 0 ? r.bottom + 8 : r.top - 8 - h;
-    var left = Math.max(8, Math.min(r.left, vw - w - 8));
+    var rtl = getComputedStyle(link).direction === "rtl";
+    var left = Math.max(8, Math.min(rtl ? r.right - w : r.left, vw - w - 8));
     box.style.top = top + window.scrollY + "px";
     box.style.left = left + window.scrollX + "px";
   }

@@ -3,10 +3,13 @@
 // loads, the others merge into it and share its WebAssembly, and results rank across all.
 // Results show each term's depth and category, each article's date. The form is a plain GET
 // form (?q=), so a search can be linked to; without JavaScript the page points to the A-Z
-// and the articles.
+// and the articles. Its words come from the page, in the site's language: the script tag's
+// data-strings holds {results: plural forms, none, unavailable}; "{count}" and "{query}" are
+// filled in here, the plural form chosen by the language's rules (Intl.PluralRules).
 (function () {
   "use strict";
-  var script = document.currentScript, bundle = script.getAttribute("data-bundle");
+  var script = document.currentScript, bundle = script.getAttribute("data-bundle"), words = {};
+  try { words = JSON.parse(script.getAttribute("data-strings") || "{}"); } catch (e) { words = {}; }
   var input = document.getElementById("search-input"), list = document.getElementById("search-results");
   var status = document.getElementById("search-status"), stale = document.getElementById("search-stale"), form = input.form, engine = null, latest = 0;
   status.textContent = "";
@@ -21,9 +24,11 @@
       if (!shards.length) return { pf: null, shards: 0 }; // nothing had text to index
       return import(shards[0] + "pagefind.js").then(function (pf) {
         // Each shard tags its results with its number (a filter), so that find() can tell them apart.
-        return pf.init().then(function () { return pf.options({ mergeFilter: { shard: "0" } }); }).then(function () {
+        // The indexed URLs hold the site's base path already ('/ja/...', '/my-repo/...'): baseUrl
+        // "/" keeps Pagefind from putting the bundle's folder in front of them a second time.
+        return pf.init().then(function () { return pf.options({ baseUrl: "/", mergeFilter: { shard: "0" } }); }).then(function () {
           return Promise.all(shards.slice(1).map(function (dir, i) {
-            return pf.mergeIndex(dir, { mergeFilter: { shard: String(i + 1) } });
+            return pf.mergeIndex(dir, { baseUrl: "/", mergeFilter: { shard: String(i + 1) } });
           }));
         }).then(function () { return { pf: pf, shards: shards.length }; });
       });
@@ -75,6 +80,20 @@
   }
   window.glossarySearch = find; // for the browser tests, which compare every result with one index's
 
+  function fill(text, values) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+
+  // The form of a plural string for `count`, by the page's language (as the build picks them).
+  function plural(forms, count) {
+    forms = forms || {};
+    var form = "other";
+    try { form = new Intl.PluralRules(document.documentElement.lang || "en").select(count); } catch (e) { form = "other"; }
+    return forms[form] !== undefined ? forms[form] : forms.other;
+  }
+
   function badge(cls, text) {
     var span = document.createElement("span");
     span.className = cls;
@@ -105,7 +124,8 @@
       li.appendChild(excerpt);
       list.appendChild(li);
     });
-    status.textContent = items.length ? items.length + " results for “" + query + "”" : "No results for “" + query + "”";
+    var values = { count: items.length, query: query };
+    status.textContent = fill(items.length ? plural(words.results, items.length) : words.none, values);
   }
 
   function run(query) {
@@ -117,7 +137,7 @@
     }).then(function (items) {
       if (ticket === latest) show(items, query);
     }).catch(function () {
-      status.textContent = "Search is not available here: the search index was not built.";
+      status.textContent = words.unavailable || "";
     });
   }
 
