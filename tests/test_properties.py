@@ -6,6 +6,7 @@
 """
 
 import shutil
+import unicodedata
 from html.parser import HTMLParser
 
 from conftest import in_ci, make_site
@@ -21,14 +22,16 @@ from glossary_site.build.pipeline import build_site
 from glossary_site.content.config import load_config
 from glossary_site.content.diagnostics import Diagnostics
 from glossary_site.linking.autolink import LinkState
+from glossary_site.linking.languages import rules_for
 from glossary_site.linking.markdown import _anchor_slug, _highlight, make_markdown, render_markdown
-from glossary_site.linking.matcher import TermMatcher, inflections, make_form
+from glossary_site.linking.matcher import Match, TermMatcher, make_form
 
 EXAMPLES = 500 if in_ci() else 60
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
-NAMES = ["GPU", "KV cache", "token", "LoRA", "RAG", "prompt", "MoE", "vLLM", "Q4_K_M", "C++", "naïve"]
-PIECES = NAMES + [w.lower() for w in NAMES] + [
+NAMES = ["GPU", "KV cache", "token", "LoRA", "RAG", "prompt", "MoE", "vLLM", "Q4_K_M", "C++", "naïve", "キャッシュ",
+         "KVキャッシュ", "ภาษา"]  # fmt: skip
+PIECES = NAMES + [w.lower() for w in NAMES] + ["を使う", "。", "ไทย", "macOS"] + [
     "word", "the", " ", " ", "\n", "\n\n", "*", "**", "_", "`", "```", "```python\n", "~~", "#", "## ", "> ", "- ",
     "1. ", "[", "]", "(", ")", "](/x)", "[x]: /u\n", "<", ">", "<a href='/y'>", "</a>", "<code>", "</code>",
     "&amp;", "\\", "|", "| a | b |\n|---|---|\n", "[^1]", "[^1]: note\n", "    ", "\t", "![i](/i.png)", "https://e.org",
@@ -134,11 +137,23 @@ def test_a_build_of_any_content_never_raises_and_is_deterministic(tmp_path_facto
     shutil.rmtree(root, ignore_errors=True)
 
 
+# Names and pieces in scripts written without spaces (matched by characters) beside the Latin ones.
+SPACELESS_NAMES = ["キャッシュ", "KVキャッシュ", "OS", "東京", "東京都", "ภาษา", "ที", "ｷｬｯｼｭ", "データ"]
+SPACELESS_PIECES = ["キャッシュ", "KV", "を", "使う", "mac", "OS", "ー", "々", "東京", "都", "ภาษา", "ไทย", "ที่", "ที",
+                    "ｷｬｯｼｭ", "。", "、", "データ", "デ", "ー"]  # fmt: skip
 MATCH_NAMES = ["GPU", "KV cache", "k-means", "k means", "C++", ".NET", "naïve", "Q4_K_M", "ai", "x", "İstanbul", "GPUs'",
-               "AND", "and", "Kv Cache", "vLLM"]
+               "AND", "and", "Kv Cache", "vLLM"] + SPACELESS_NAMES
 MATCH_PIECES = ["gpu", "GPU", "kv", "cache", "k-means", "k means", "k—means", "c++", "C+++", ".net", "x.net", "naïve",
                 "naive", "q4_k_m", "ai", "x", "İstanbul", "istanbul", "'s", "’s", "s'", " ", " ", "\u00a0", "-", "—", "_",
-                "é", "ß", "1", "🚀", "(", ")", ",", ".", "\t", "and", "AND", "And", "KV cache", "Kv Cache", "vllm", "vLLM"]  # fmt: skip
+                "é", "ß", "1", "🚀", "(", ")", ",", ".", "\t", "and", "AND", "And", "KV cache", "Kv Cache", "vllm", "vLLM",
+                *SPACELESS_PIECES]  # fmt: skip
+LANGUAGES = st.sampled_from(["en", "ja"])
+
+
+def _forms(names, language: str = "en") -> list:
+    rules = rules_for(language)
+    return [make_form(f, f"{name.lower()}-{i}", case, rule) for i, (name, case) in enumerate(names)
+            for f, rule in rules.surface_forms(name)]  # fmt: skip
 
 
 @SETTINGS
@@ -146,12 +161,64 @@ MATCH_PIECES = ["gpu", "GPU", "kv", "cache", "k-means", "k means", "k—means", 
        st.lists(st.tuples(st.sampled_from(MATCH_NAMES), st.sampled_from([None, True, False])), unique_by=lambda t: t[0]))
 @example("x AND and And y", [("AND", None), ("and", None)])  # both automata find one span: the first form wins
 @example("x AND y", [("and", None), ("AND", None)])
+@example("macOSをKVキャッシュ", [("OS", None), ("キャッシュ", None), ("KVキャッシュ", None)])
 def test_framed_whole_word_scan_finds_exactly_what_checking_each_candidate_finds(text, names):
     # The fast scan (word boundaries found by the automata, acronyms looked for as written)
     # against the explained scan (every candidate checked in Python): the same matches.
-    forms = [make_form(f, f"{name.lower()}-{i}", case) for i, (name, case) in enumerate(names) for f in inflections(name)]
-    matcher = TermMatcher(forms)
+    matcher = TermMatcher(_forms(names))
     assert matcher.scan(text)[0] == matcher.scan(text, explain=True)[0]
+
+
+def _spaceless(c: str) -> bool:
+    """The spec, by Unicode character names (the matcher uses code-point ranges)."""
+    name = unicodedata.name(c, "")
+    return name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA",
+                            "HALFWIDTH KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN",
+                            "IDEOGRAPHIC ITERATION MARK", "IDEOGRAPHIC CLOSING MARK", "IDEOGRAPHIC NUMBER ZERO"))  # fmt: skip
+
+
+def _reference_scan(text: str, forms) -> list:
+    """Every occurrence of every form, kept where both ends are allowed (a non-word character
+    outside, or a spaceless one on either side of the end; no combining mark of a spaceless
+    script cut off) and the casing agrees; then leftmost, longest, first given."""
+    word = lambda c: c.isalnum() or c == "_"  # noqa: E731
+    lower = lambda t: "".join(c.lower() if len(c.lower()) == 1 else c for c in t)  # noqa: E731
+    lowered = lower(text)
+    cut = lambda i: i < len(text) and _spaceless(text[i]) and unicodedata.category(text[i]).startswith("M")  # noqa: E731
+    candidates = []
+    for rank, form in enumerate(forms):
+        key = lower(form.text)
+        start = lowered.find(key)
+        while start >= 0:
+            end = start + len(key)
+            ok_start = start == 0 or not word(text[start - 1]) or _spaceless(text[start - 1]) or _spaceless(text[start])
+            ok_end = end == len(text) or not word(text[end]) or _spaceless(text[end]) or _spaceless(text[end - 1])
+            written = text[start:end].split(" ")
+            case = all(not exact or w == f for w, f, exact in zip(written, form.text.split(" "), form.exact_words))
+            if ok_start and ok_end and not cut(start) and not cut(end) and case:
+                candidates.append((start, -end, rank, form))
+            start = lowered.find(key, start + 1)
+    chosen, taken_until = [], -1
+    for start, neg_end, _, form in sorted(candidates, key=lambda c: c[:3]):
+        if start >= taken_until:
+            chosen.append(Match(start, -neg_end, form.slug, form.text))
+            taken_until = -neg_end
+    return chosen
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(MATCH_PIECES), max_size=30).map("".join),
+       st.lists(st.tuples(st.sampled_from(MATCH_NAMES), st.sampled_from([None, True, False])), unique_by=lambda t: t[0]),
+       LANGUAGES)  # fmt: skip
+@example("KVキャッシュを使う", [("キャッシュ", None), ("KVキャッシュ", None)], "ja")
+@example("OSを macOSを", [("OS", None)], "ja")
+@example("ที่ ภาษาไทย", [("ที", None), ("ภาษา", None)], "ja")
+def test_the_scan_finds_what_the_written_rules_find(text, names, language):
+    """Both scans (framed for spaced text, by candidates where a spaceless script is) against
+    the rules as docs/linking.md and docs/languages.md state them, checked form by form."""
+    forms = _forms(names, language)
+    matcher = TermMatcher(forms)
+    assert matcher.scan(text)[0] == _reference_scan(text, forms)
 
 
 @SETTINGS
@@ -161,12 +228,14 @@ def test_framed_whole_word_scan_finds_exactly_what_checking_each_candidate_finds
 @example(["KV", "cache", "foo.", "NET"], [("KV cache", None), (".NET", None)])  # a name across two texts is none
 @example(["a", "b"], [("a\0b", None)])
 @example(["ΑΣ", "İstanbul"], [("ασ", None)])  # lowered one by one: 'Σ' ends a word as 'ς' unless lowered char by char
+@example(["KVキャッシュ", "the GPU", "macOS"], [("キャッシュ", None), ("GPU", None), ("OS", None)])
 def test_scanning_many_texts_at_once_finds_what_scanning_each_finds(texts, names):
     """A document's runs are scanned in one pass (joined by NUL); each run must get exactly
-    the matches a scan of it alone finds, whatever the names and texts hold (NUL included)."""
-    forms = [make_form(f, f"{name.lower()}-{i}", case) for i, (name, case) in enumerate(names) for f in inflections(name)]
-    matcher = TermMatcher(forms)
+    the matches a scan of it alone finds, whatever the names and texts hold (NUL included),
+    and the explained scan the same (runs in a spaceless script are scanned by candidates)."""
+    matcher = TermMatcher(_forms(names))
     assert matcher.scan_many(texts) == [matcher.scan(text)[0] for text in texts]
+    assert matcher.scan_many(texts) == [matcher.scan(text, explain=True)[0] for text in texts]
 
 
 @SETTINGS

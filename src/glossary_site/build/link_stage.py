@@ -14,8 +14,9 @@ from ..content.graph import TermGraph
 from ..content.urls import article_rel
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.builtin_shortcodes import ref_table
+from ..linking.languages import rules_for
 from ..linking.markdown import make_markdown, render_inline, render_markdown
-from ..linking.matcher import TermMatcher, inflections, make_form
+from ..linking.matcher import TermMatcher, make_form
 from ..pages.render import TermDoc
 from ..pages.sections import section_folder_rel
 from ..pages.shortcode_templates import ShortcodeTemplates
@@ -24,12 +25,14 @@ from ..pages.shortcode_templates import ShortcodeTemplates
 def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False,
                  corpus: Corpus | None = None) -> LinkContext:  # fmt: skip
     """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they
-    stayed plain; `corpus`: the pages a `ref` shortcode may name."""
+    stayed plain; `corpus`: the pages a `ref` shortcode may name. Each name's forms are
+    the site language's (`config.language`: English plurals and possessives for `en`)."""
+    rules = rules_for(config.language)
     forms = [
-        make_form(form, term.slug, term.case_sensitive)
+        make_form(form, term.slug, term.case_sensitive, rule)
         for term in graph.terms.values() if term.autolink or recognise_disabled
         for name in (term.title, *term.aliases)
-        for form in inflections(name)
+        for form, rule in rules.surface_forms(name)
     ]  # fmt: skip
     return LinkContext(
         matcher=TermMatcher(forms),
@@ -65,7 +68,7 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
     templates = shortcodes.key() if shortcodes is not None else ""
     site = dataclasses.replace(config, root=None, output=None) if templates else None
     return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,
-                  templates, site)  # fmt: skip
+                  templates, site, rules_for(config.language).key)  # fmt: skip
 
 
 # --- LINK ------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 Links are decided by the same plugin as in a build, run with its `explain` record on and
 with terms that have `autolink: false` recognised too, so that an author can see that the
-name was found and why it stayed plain text.
+name was found and why it stayed plain text. A link says which rule made it when that is
+not the name as a whole word: `linked (en: plural)` for an inflected form of the site's
+language, `linked (by characters: Katakana)` where the text around it is written without
+spaces between words.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from ..build.pipeline import link_context, read_site
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..linking.autolink import LinkState
+from ..linking.languages import rules_for
 from ..linking.markdown import make_markdown, render_markdown
-from ..linking.matcher import inflections
+from ..linking.matcher import spaceless_script
 
-_CANDIDATE = re.compile(r"(?<![\w.])([A-Z][A-Za-z0-9]*(?:[.+-][A-Za-z0-9]+)*)")
+_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[.+-][A-Za-z0-9]+)*)")
 _COMMON = {"I", "A", "The", "This", "That", "It", "In", "On", "If", "When", "What", "Why", "How", "For", "And",
            "But", "Or", "So", "We", "You", "Your", "My", "Our", "They", "There", "Then", "Each", "Every", "One",
            "Two", "Most", "Some", "All", "No", "Not", "Yes", "Do", "Is", "As", "At", "To", "Of", "By", "An", "Be"}  # fmt: skip
@@ -41,9 +45,9 @@ def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[
     for line, text, slug, outcome in sorted(state.decisions, key=lambda d: d[0]):
         if outcome == "inside a word" and (text.islower() or _covered(state.decisions, line, text)):
             continue  # 'wer' inside 'answer', 'GPU' inside a matched 'GPUs': noise
-        verdict = "linked" if outcome == "linked" else f"skipped: {outcome}"
+        verdict = outcome if outcome.startswith("linked") else f"skipped: {outcome}"
         lines.append(f"{rel}:{line}: '{text}' -> {slug}: {verdict}")
-    missing = _not_yet_terms(article.body, graph)
+    missing = _not_yet_terms(article.body, graph, config.language)
     if missing:
         lines.append("frequent capitalised words and acronyms that are not terms yet:")
         lines += [f"  {word} ({count}x)" for word, count in missing]
@@ -63,14 +67,19 @@ def _covered(decisions, line: int, text: str) -> bool:
     return any(d[0] == line and d[1] != text and text in d[1] and d[3] != "inside a word" for d in decisions)
 
 
-def _not_yet_terms(body: str, graph) -> list[tuple[str, int]]:
-    known = {form.lower() for t in graph.terms.values() for n in (t.title, *t.aliases) for form in inflections(n)}
+def _not_yet_terms(body: str, graph, language: str) -> list[tuple[str, int]]:
+    rules = rules_for(language)
+    known = {form.lower() for t in graph.terms.values() for n in (t.title, *t.aliases)
+             for form, _ in rules.surface_forms(n)}  # fmt: skip
     prose = re.sub(r"```.*?```|`[^`]*`", " ", body, flags=re.S)
     counts: Counter[str] = Counter()
-    for sentence in re.split(r"(?<=[.!?:])\s+|\n\s*\n|^#+\s*", prose, flags=re.M):
+    for sentence in re.split(r"(?<=[.!?:])\s+|(?<=[。！？])|\n\s*\n|^#+\s*", prose, flags=re.M):
         first = len(sentence) - len(sentence.lstrip())
         for match in _CANDIDATE.finditer(sentence):
             word = match.group(1)
+            before = sentence[match.start() - 1] if match.start() else ""
+            if before and (before.isalnum() or before in "_.") and not spaceless_script(before):
+                continue  # inside a word ('macOS'); after Japanese or Thai text it begins one
             acronym = sum(c.isupper() for c in word) >= 2
             # A capital at a sentence start says nothing; an acronym always does.
             if word in _COMMON or word.lower() in known or (not acronym and match.start() == first):

@@ -96,7 +96,9 @@ class LinkState:
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
     """(line, message, hint, reference) of unknown explicit references."""
     decisions: list[tuple[int, str, str, str]] = field(default_factory=list)
-    """(line, text, slug, outcome) for explain: 'linked' or the reason it was not."""
+    """(line, text, slug, outcome) for explain: 'linked', with the rule that matched in
+    parentheses when it is not the name as a whole word ('linked (en: plural)'), or the reason
+    it was not."""
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
     """(line, message, hint) of what renders but deserves a word (a shortcode that cannot run here)."""
     page: dict = field(default_factory=dict)
@@ -279,7 +281,8 @@ def _link_run(run: list[Token], line: int, skip: str, joined: str, text: str, br
         at = _line_at(line, breaks, m.start) if breaks else line
         reason = _why_not(m.slug, ctx, doc)
         if doc.explain:
-            doc.decisions.append((at, joined[m.start : m.end], m.slug, reason or "linked"))
+            how = "" if reason else ctx.matcher.how(joined, m)
+            doc.decisions.append((at, joined[m.start : m.end], m.slug, reason or (f"linked ({how})" if how else "linked")))
         if reason:
             continue
         doc.mentions.append((m.slug, at))

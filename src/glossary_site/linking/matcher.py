@@ -11,11 +11,20 @@ character becomes NUL (same length, so offsets agree) and every pattern is frame
 NULs. Otherwise each short name in a large glossary is found inside thousands of other
 words and rejected one by one in Python: at 10,000 terms that made the scan 4.9 times
 slower than at 100. `explain`, which reports those rejections, scans without frames.
+
+Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao, Khmer,
+Myanmar, Tibetan: "spaceless") match by characters: a mention may begin or end where the
+character outside it or its own first (last) character is spaceless, so `キャッシュ` is
+found in `KVキャッシュを使う` and `OS` in `OSを操作する`, but not `OS` in `macOSを` (c and O
+are both Latin). Frames cannot say that, so a text holding a spaceless character is scanned
+without them and each candidate's ends checked here; other texts (an English site's every
+text) keep the framed pass.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
@@ -31,6 +40,9 @@ class Form(NamedTuple):
     slug: str
     exact_words: tuple[bool, ...]
     """Per word of `text`: True when that word must match with its own casing."""
+    rule: str = ""
+    """The language rule that made this form from a name ('en: plural'); '' for the name as
+    written. Interned by `languages.py`: shared, not copied, by the thousand forms."""
 
     @property
     def any_exact(self) -> bool:
@@ -63,7 +75,8 @@ def is_acronym_word(word: str) -> bool:
 
 
 def inflections(name: str) -> list[str]:
-    """The name, its English plural and possessives: GPU, GPUs, GPU's, GPUs'."""
+    """The name, its English plural and possessives, in this order: GPU, GPUs, GPU's, GPU’s,
+    GPUs', GPUs’ (`languages.py` names each form's rule; a site links them when it is in English)."""
     last = name.split(" ")[-1]
     if not last or not last[-1].isalpha():
         plural = name + "s"
@@ -79,13 +92,13 @@ def inflections(name: str) -> list[str]:
     return forms
 
 
-def make_form(text: str, slug: str, case_sensitive: bool | None) -> Form:
+def make_form(text: str, slug: str, case_sensitive: bool | None, rule: str = "") -> Form:
     words = text.split(" ")
     if case_sensitive is None:
         exact = tuple(is_acronym_word(w) for w in words)
     else:
         exact = tuple(case_sensitive for _ in words)
-    return Form(text, slug, exact)
+    return Form(text, slug, exact, rule)
 
 
 def _is_word_char(c: str) -> bool:
@@ -94,6 +107,60 @@ def _is_word_char(c: str) -> bool:
 
 _NON_WORD = re.compile(r"\W")  # exactly not (isalnum() or "_"), as _is_word_char
 _ASCII_NON_WORD = {i: 0 for i in range(128) if not _is_word_char(chr(i))}
+
+
+# Code points of the scripts written without spaces between words, with the script's name
+# (for `explain`). Sorted; looked up by bisection, and as one character class for a whole text.
+_SPACELESS_RANGES = (
+    (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Lao"), (0x0F00, 0x0FFF, "Tibetan"),
+    (0x1000, 0x109F, "Myanmar"), (0x1780, 0x17FF, "Khmer"), (0x19E0, 0x19FF, "Khmer"),
+    (0x3005, 0x3007, "Han"),  # 々 〆 〇
+    (0x303B, 0x303B, "Han"),  # 〻
+    (0x3040, 0x309F, "Hiragana"), (0x30A0, 0x30FF, "Katakana"),  # with ー (U+30FC)
+    (0x31F0, 0x31FF, "Katakana"), (0x3400, 0x4DBF, "Han"), (0x4E00, 0x9FFF, "Han"),
+    (0xA9E0, 0xA9FF, "Myanmar"), (0xAA60, 0xAA7F, "Myanmar"), (0xF900, 0xFAFF, "Han"),
+    (0xFF65, 0xFF9F, "Katakana"),  # halfwidth, with ｰ
+    (0x1B000, 0x1B16F, "Hiragana"),  # Kana supplement and extension A: hentaigana
+    (0x20000, 0x323AF, "Han"),  # extensions B to H, compatibility supplement
+)  # fmt: skip
+_RANGE_STARTS = [start for start, _, _ in _SPACELESS_RANGES]
+_SPACELESS = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b, _ in _SPACELESS_RANGES) + "]")
+
+
+def spaceless_script(c: str) -> str:
+    """The name of the spaceless script `c` is written in ('Katakana'), or ''."""
+    code = ord(c)
+    if code < 0x0E00:
+        return ""
+    i = bisect_right(_RANGE_STARTS, code) - 1
+    return _SPACELESS_RANGES[i][2] if i >= 0 and code <= _SPACELESS_RANGES[i][1] else ""
+
+
+def has_spaceless(text: str) -> bool:
+    return not text.isascii() and _SPACELESS.search(text) is not None
+
+
+def _start_ok(text: str, start: int) -> bool:
+    """May a mention begin at `start`: at the text's start, after a character that is not a
+    word character, or where that character or the mention's first is spaceless."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    return not _is_word_char(before) or bool(spaceless_script(before) or spaceless_script(text[start]))
+
+
+def _end_ok(text: str, end: int) -> bool:
+    if end == len(text):
+        return True
+    after = text[end]
+    return not _is_word_char(after) or bool(spaceless_script(after) or spaceless_script(text[end - 1]))
+
+
+def _cuts_a_mark(text: str, start: int, end: int) -> bool:
+    """Does the span begin at, or end before, a combining mark of a spaceless script (a Thai
+    vowel or tone mark): a letter is never linked without its marks."""
+    return any(i < len(text) and spaceless_script(text[i]) and unicodedata.category(text[i])[0] == "M"
+               for i in (start, end))  # fmt: skip
 
 
 def _frame(text: str) -> str:
@@ -121,6 +188,7 @@ class TermMatcher:
         self._folded = _automaton((_lower_same_length(f.text), r, f) for r, f in enumerate(self._forms) if not exact[r])
         self._exact = _automaton((f.text, r, f) for r, f in enumerate(self._forms) if exact[r])
         self._unframed = None
+        self._rules: dict | None = None
 
     def __getstate__(self) -> dict:
         """Patterns and values, not automata: pyahocorasick pickles each value on its own (no
@@ -133,9 +201,11 @@ class TermMatcher:
         self.empty = not self._forms
         self._folded, self._exact = _compiled(state["folded"]), _compiled(state["exact"])
         self._unframed = None
+        self._rules = None
 
     def _plain(self):
-        """The automaton without frames (explain reports matches inside words too)."""
+        """The automaton without frames: every occurrence, inside words too (built at the
+        first text in a spaceless script or the first `explain`)."""
         if self._unframed is None:
             by_key: dict[str, list[Form]] = {}
             for form in self._forms:
@@ -151,24 +221,38 @@ class TermMatcher:
         if self.empty or not text:
             return [], []
         if explain:
-            return self._scan_explained(text, _lower_same_length(text))
+            rejected: list[Rejected] = []
+            return self._scan_by_candidates(text, rejected), rejected
         return self.scan_many([text])[0], []
 
     def scan_many(self, texts: list[str]) -> list[list[Match]]:
-        """The matches of each text, as scanning it alone finds them, in one automaton pass over
-        them all (scan() is this for one text): an article's thirty runs
-        of text cost one pass instead of thirty (0.28 against 0.41 ms an article). Joined by
-        NUL, which frames words as a text's ends do; a candidate that reaches into the next
-        text (only a name holding NUL could: markdown-it turns NUL in a text into U+FFFD) is
-        dropped before choosing, so each text's matches are exactly scan()'s."""
+        """The matches of each text, as scanning it alone finds them (scan() is this for one
+        text). Texts without spaceless characters go through the framed automata in one pass;
+        those with some (rare on most sites, every text on a Japanese one) are scanned one by
+        one, each candidate's ends checked (`_scan_by_candidates`)."""
         if self.empty or not texts:
             return [[] for _ in texts]
         joined = "\0".join(texts)
+        if joined.isascii() or not any(map(has_spaceless, texts)):
+            return self._scan_framed(texts, joined)
+        by_chars = [has_spaceless(text) for text in texts]
+        spaced = [text for text, chars in zip(texts, by_chars) if not chars]
+        framed = iter(self._scan_framed(spaced, "\0".join(spaced)) if spaced else ())
+        return [self._scan_by_candidates(text, None) if chars else next(framed) for text, chars in zip(texts, by_chars)]
+
+    def _scan_framed(self, texts: list[str], joined: str) -> list[list[Match]]:
+        """One automaton pass over all the texts: an article's thirty runs of text cost one
+        pass instead of thirty (0.28 against 0.41 ms an article). Joined by NUL, which frames
+        words as a text's ends do; a candidate that reaches into the next text (only a name
+        holding NUL could: markdown-it turns NUL in a text into U+FFFD) is dropped before
+        choosing, so each text's matches are exactly scan()'s."""
         candidates: list[tuple] = []
         if self._folded is not None:  # lowered one by one, as scan() does (lower() reads context)
-            _collect(self._folded, "\0".join(map(_lower_same_length, texts)), joined, candidates)
+            lowered = list(map(_lower_same_length, texts))
+            scanned = "\0".join(lowered)
+            _collect(self._folded, scanned, _framed(scanned, lowered), joined, candidates)
         if self._exact is not None:
-            _collect(self._exact, joined, joined, candidates)
+            _collect(self._exact, joined, _framed(joined, texts), joined, candidates)
         starts, pos = [], 0
         for text in texts:
             starts.append(pos)
@@ -186,15 +270,17 @@ class TermMatcher:
                 taken_until = -neg_end
         return found
 
-    def _scan_explained(self, text: str, lowered: str) -> tuple[list[Match], list[Rejected]]:
+    def _scan_by_candidates(self, text: str, rejected: list[Rejected] | None) -> list[Match]:
+        """Every occurrence of every form (inside words too), its ends and casing checked here:
+        for texts in spaceless scripts, and for `explain` (`rejected` then gets the rest)."""
+        if not text:
+            return []
         candidates: list[Match] = []
-        rejected: list[Rejected] = []
-        for last, (length, group) in self._plain().iter(lowered):
+        for last, (length, group) in self._plain().iter(_lower_same_length(text)):
             start, end = last - length + 1, last + 1
-            if (start > 0 and _is_word_char(text[start - 1])) or (
-                end < len(text) and _is_word_char(text[end])
-            ):
-                rejected += [Rejected(start, end, f.slug, f.text, "inside a word") for f in group]
+            if not (_start_ok(text, start) and _end_ok(text, end)) or _cuts_a_mark(text, start, end):
+                if rejected is not None:
+                    rejected += [Rejected(start, end, f.slug, f.text, "inside a word") for f in group]
                 continue
             found = text[start:end]
             for form in group:
@@ -202,8 +288,25 @@ class TermMatcher:
                     candidates.append(Match(start, end, form.slug, form.text))
                     break
             else:
-                rejected += [Rejected(start, end, f.slug, f.text, "case mismatch") for f in group]
-        return _leftmost_longest(candidates, rejected), rejected
+                if rejected is not None:
+                    rejected += [Rejected(start, end, f.slug, f.text, "case mismatch") for f in group]
+        return _leftmost_longest(candidates, rejected)
+
+    def how(self, text: str, match: Match) -> str:
+        """How `match` (found in `text`) was made, for `explain`: the rule that made its form
+        ('en: plural') and, where an end of it touches a word character and is allowed by a
+        spaceless script, 'by characters: Katakana'. '' for a name found as a whole word."""
+        if self._rules is None:
+            self._rules = {}
+            for form in self._forms:
+                self._rules.setdefault((form.text, form.slug), form.rule)
+        parts = [self._rules.get((match.form, match.slug), "")]
+        start, end = match.start, match.end
+        if start > 0 and _is_word_char(text[start - 1]):
+            parts.append(f"by characters: {spaceless_script(text[start - 1]) or spaceless_script(text[start])}")
+        elif end < len(text) and _is_word_char(text[end]):
+            parts.append(f"by characters: {spaceless_script(text[end]) or spaceless_script(text[end - 1])}")
+        return "; ".join(p for p in parts if p)
 
 
 def _automaton(entries):
@@ -227,10 +330,21 @@ def _compiled(items):
     return automaton
 
 
-def _collect(automaton, scanned: str, text: str, out: list) -> None:
-    """Whole-word candidates in `scanned` (the text or its lower-cased copy) as sortable tuples."""
+def _framed(joined: str, texts: list[str]) -> str:
+    """`joined` (the texts joined by NUL) framed, with a NUL at each end. When it is not ASCII,
+    each text is framed alone (the same characters: NUL frames to NUL), so that the ASCII ones,
+    most of an English article even when a few runs hold a ’ or an é, take translate's fast
+    path (a third of the time of framing it all by regular expression)."""
+    if joined.isascii():
+        return f"\0{_frame(joined)}\0"
+    return "\0" + "\0".join(map(_frame, texts)) + "\0"
+
+
+def _collect(automaton, scanned: str, framed: str, text: str, out: list) -> None:
+    """Whole-word candidates in `scanned` (the text or its lower-cased copy; `framed`: it as
+    `_framed` gives it) as sortable tuples."""
     # Offsets: the framed text has one NUL before it, and each pattern one before its key.
-    for last, (length, keys) in automaton.iter(f"\0{_frame(scanned)}\0"):
+    for last, (length, keys) in automaton.iter(framed):
         start = last - length - 1
         end = start + length
         seen = scanned[start:end]

@@ -1,0 +1,158 @@
+"""Per-language linking rules: the surface forms a term's name takes in running text.
+
+The site's language (`language` in site.yaml; in a multilingual site, each language's own)
+picks the rules by its primary subtag: 'en-GB' -> en, 'zh-Hant' -> zh. English gives plurals
+and possessives (GPUs, GPU's); languages that do not inflect nouns in writing (ja, zh, ko, th
+...) and every language without rules give the name only. Other languages' rules come from
+`register_rules` or from an installed package's entry point in the group
+`glossary_site.language_rules` (docs/languages.md shows one for German).
+
+Where a form may be found (whole words in spaced scripts, any characters in Han, Kana, Thai
+...) is the matcher's business: it depends on the script of the text around a mention, not
+on the language (`matcher.py`).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Callable, Iterable
+
+from .matcher import inflections
+
+ENTRY_POINT_GROUP = "glossary_site.language_rules"
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """How one language writes a name in a sentence."""
+
+    name: str
+    """Names the rules in `explain` ('en: plural') and in the cache key of rendered bodies."""
+    forms: Callable[[str], Iterable[tuple[str, str]]]
+    """A name -> its other surface forms, each with the rule that made it, as `explain` shows
+    it: ("GPUs", "en: plural"). The name itself may be left out (it is always a form)."""
+    version: str = ""
+    """Change it when the rules change: rendered bodies are cached by it (an entry point's
+    package adds its own version)."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}:{self.version}"
+
+    def surface_forms(self, name: str) -> list[tuple[str, str]]:
+        """The name first (rule ''), then each other form once; rules interned (a glossary
+        holds thousands of forms, and the saved build pickles each rule string once)."""
+        out, seen = [(name, "")], {name}
+        try:
+            others = list(self.forms(name))
+        except Exception as error:  # a plugin's bug: its names link as written, the build goes on
+            if self.name not in _failed:
+                _failed.add(self.name)
+                _problem(f"language rules {self.name!r} failed on {name!r} ({type(error).__name__}: {error}); "
+                         "names link as written")  # fmt: skip
+            others = []
+        for item in others:
+            form, rule = item if isinstance(item, tuple) and len(item) == 2 else (None, None)
+            if isinstance(form, str) and form and form not in seen and isinstance(rule, str):
+                seen.add(form)
+                out.append((form, sys.intern(rule)))
+        return out
+
+
+def name_only(name: str) -> list[tuple[str, str]]:
+    """Languages that do not inflect nouns in writing: the name as written."""
+    return []
+
+
+_ENGLISH_RULES = ("", "en: plural", "en: possessive", "en: possessive", "en: plural possessive",
+                  "en: plural possessive")  # fmt: skip
+
+
+def english_forms(name: str) -> list[tuple[str, str]]:
+    """`inflections` (name, plural, name's, name’s, plural', plural’), each with its rule."""
+    return list(zip(inflections(name), _ENGLISH_RULES))
+
+
+ENGLISH = LanguageRules("en", english_forms, version="1")
+_BUILT_IN = {"en": ENGLISH, **{code: LanguageRules(code, name_only) for code in ("ja", "zh", "ko", "th", "lo", "km",
+                                                                                    "my", "bo")}}  # fmt: skip
+_registered: dict[str, LanguageRules] = {}
+_from_entry_points: dict[str, LanguageRules] | None = None
+_problems: list[str] = []
+_failed: set[str] = set()
+
+
+def primary_subtag(code: str) -> str:
+    """'en-GB' -> 'en', 'zh_Hant' -> 'zh', '' -> 'en' (the site's default)."""
+    return code.replace("_", "-").split("-")[0].strip().lower() or "en"
+
+
+def rules_for(code: str) -> LanguageRules:
+    """The rules of a language: registered here, else from an entry point, else built in,
+    else the name only."""
+    primary = primary_subtag(code)
+    found = _registered.get(primary) or _entry_point_rules().get(primary) or _BUILT_IN.get(primary)
+    return found or LanguageRules(primary, name_only)
+
+
+def register_rules(code: str, rules: LanguageRules | Callable[[str], Iterable[tuple[str, str]]]) -> None:
+    """Use `rules` for `code` (a primary subtag: 'de') in this process, over any entry point
+    or built-in rules. A bare function is taken as the rules' `forms`."""
+    primary = primary_subtag(code)
+    _registered[primary] = _as_rules(primary, rules)
+
+
+def unregister_rules(code: str) -> None:
+    """Undo `register_rules` for `code` (the entry point's or built-in rules apply again)."""
+    _registered.pop(primary_subtag(code), None)
+
+
+def entry_point_problems() -> list[str]:
+    """Why each entry point that failed to load was left out (each is also warned once)."""
+    _entry_point_rules()
+    return list(_problems)
+
+
+def _as_rules(code: str, rules, version: str = "") -> LanguageRules:
+    if isinstance(rules, LanguageRules):
+        return rules if not version else LanguageRules(rules.name, rules.forms, f"{rules.version}+{version}")
+    if callable(rules):
+        return LanguageRules(code, rules, version)
+    raise TypeError(f"rules for {code!r} must be a LanguageRules or a function, not {type(rules).__name__}")
+
+
+def _entry_point_rules() -> dict[str, LanguageRules]:
+    """Loaded once, at the first language asked for: a package that fails to import, or
+    names no rules, is left out with a warning, never a failed build."""
+    global _from_entry_points
+    if _from_entry_points is None:
+        _from_entry_points = {}
+        try:
+            points = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (p.name, p.value))
+        except Exception as error:  # a broken installed distribution's metadata
+            points = []
+            _problem(f"language rules entry points could not be listed: {error}")
+        for point in points:
+            try:
+                dist = getattr(point, "dist", None)
+                rules = _as_rules(primary_subtag(point.name), point.load(), dist.version if dist else "")
+            except Exception as error:
+                _problem(f"language rules {point.name!r} ({point.value}) left out: {type(error).__name__}: {error}")
+                continue
+            _from_entry_points.setdefault(primary_subtag(point.name), rules)
+    return _from_entry_points
+
+
+def _problem(message: str) -> None:
+    _problems.append(message)
+    warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
+def reload_entry_points() -> None:
+    """Forget the loaded entry points (tests; a long-running process after an install)."""
+    global _from_entry_points
+    _from_entry_points = None
+    _problems.clear()
