@@ -2,8 +2,11 @@
 i18n/), plural forms and dates by Babel, right-to-left pages, and the cache following a
 strings file's edits."""
 
+import functools
+import http.server
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ import yaml
 from conftest import make_site, run_cli
 from test_up_to_date import age_inputs
 
+from glossary_site.commands.cli import main
 from glossary_site.content.diagnostics import Diagnostics
 from glossary_site.pages.strings import PLURAL_FORMS, load_strings
 from glossary_site.pages.templates import THEME
@@ -326,3 +330,122 @@ def test_a_placeholder_the_theme_never_fills_is_a_warning(tmp_path, capsys):
 
 def test_every_plural_form_name_is_cldrs():
     assert PLURAL_FORMS == ("zero", "one", "two", "few", "many", "other")
+
+
+# --- in a browser: the mirrored layout and the scripts' words ----------------------------------
+
+ARABIC_STRINGS = (Path(__file__).parent / "sites/multilingual/i18n/ar.yaml").read_text(encoding="utf-8")
+BROWSER_ARTICLE = """---
+title: {title}
+date: 2026-01-20
+---
+The GPU holds the KV cache, and VRAM is memory.
+
+> A quoted line.
+
+```python
+print("a first line of code")
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """An Arabic site and a Japanese one, built and served on loopback: language -> URL."""
+    urls, servers = {}, []
+    for language, extra in (("ar", {"i18n/ar.yaml": ARABIC_STRINGS}), ("ja", {})):
+        work = tmp_path_factory.mktemp(f"i18n-{language}")
+        files = {**site_files(language, extra), "site.yaml": f"language: {language}\n",
+                 "content/code.md": BROWSER_ARTICLE.format(title="Code")}  # fmt: skip
+        site = make_site(work / "site", files)
+        assert main(["build", str(site), "--output", str(work / "public")]) == 0
+        handler = functools.partial(_Quiet, directory=str(work / "public"))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        urls[language] = f"http://127.0.0.1:{server.server_address[1]}/"
+    yield urls
+    for server in servers:
+        server.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from test_browser import CHROMIUM, FLAGS, _browser_or_skip
+
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tab(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+def test_a_right_to_left_page_mirrors_its_layout(tab, served):
+    tab.goto(served["ar"] + "articles/code/")
+    tab.wait_for_load_state("networkidle")
+    pre, button = tab.locator(".has-copy pre").bounding_box(), tab.locator(".copy-button").bounding_box()
+    assert button["x"] - pre["x"] < 12  # at the end of the line: the left, in Arabic
+    assert tab.locator(".copy-button").inner_text() == "نسخ"
+    assert tab.locator(".copy-button").get_attribute("aria-label") == "نسخ الشيفرة إلى الحافظة"
+    quote = tab.locator("blockquote").evaluate("q => [getComputedStyle(q).borderRightWidth, getComputedStyle(q).borderLeftWidth]")
+    assert quote == ["4px", "0px"]
+    heading = tab.locator("main h1").evaluate("h => { const r = document.createRange(); r.selectNodeContents(h); return r.getBoundingClientRect().right; }")
+    column = tab.locator("main").evaluate("m => m.getBoundingClientRect().right - parseFloat(getComputedStyle(m).paddingRight)")
+    assert abs(heading - column) < 2  # text starts at the right
+    link = tab.locator("article .body a.term-link").first
+    link.hover()
+    preview = tab.locator("#term-preview")
+    preview.wait_for(state="visible")
+    box, anchor = preview.bounding_box(), link.bounding_box()
+    assert abs(box["x"] + box["width"] - (anchor["x"] + anchor["width"])) < 2 or box["x"] <= 8  # under the link's start
+    assert tab.locator(".preview-close").get_attribute("aria-label") == "إغلاق المعاينة"
+    assert tab.errors == []
+
+
+def test_the_scripts_speak_the_sites_language(tab, served):
+    tab.goto(served["ja"] + "terms/")
+    tab.click(".depth-filter a[data-depth='deeper']")
+    assert tab.locator("#filter-status").inner_text() == "発展の用語を表示中"
+    tab.click(".depth-filter a[data-depth='']")
+    assert tab.locator("#filter-status").inner_text() == "すべての用語を表示中"
+    tab.goto(served["ja"] + "search/?q=GPU")
+    tab.wait_for_function("document.getElementById('search-status').textContent.includes('検索結果')")
+    assert re.fullmatch(r"「GPU」の検索結果：\d+件", tab.locator("#search-status").inner_text())
+    assert set(tab.locator("#search-results .depth").all_inner_texts()) <= {"基礎", "発展", "専門"}  # the theme's depths
+    assert tab.locator("#search-results .depth").count() >= 1
+    tab.goto(served["ar"] + "search/?q=VRAM")
+    tab.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+    status = tab.locator("#search-status").inner_text()
+    count = len(tab.locator("#search-results li").all())
+    expected = {1: "نتيجة واحدة لـ«VRAM»", 2: "نتيجتان لـ«VRAM»"}.get(count, f"{count} نتائج لـ«VRAM»")
+    assert status == expected, (count, status)
+    assert tab.errors == []
+
+
+def test_axe_finds_no_serious_problems_on_right_to_left_and_japanese_pages(tab, served):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, problems = Axe(), []
+    for language in ("ar", "ja"):
+        for rel in ("", "terms/", "terms/gpu/", "articles/code/", "search/"):
+            tab.goto(served[language] + rel)
+            violations = axe.run(tab).response["violations"]
+            problems += [f"{language}/{rel}: {v['id']} ({v['impact']}): {v['help']}"
+                         for v in violations if v["impact"] in ("serious", "critical")]  # fmt: skip
+    assert problems == []

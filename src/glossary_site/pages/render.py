@@ -70,6 +70,7 @@ def install_globals(env: Environment, config: SiteConfig, diags: Diagnostics | N
     """Helpers every template may use; they depend on the site config (and its strings files) only.
     `diags` gets the problems of the strings files (pipeline: the build stops on their errors)."""
     strings = load_strings(config.root, config.language, diags)
+    depth_name = depth_namer(strings, config)
     env.filters["slugify"] = slugify
     env.filters["jsonld"] = jsonld
     # `tojson` (the strings a script gets in its data-strings) keeps each language's letters as they are.
@@ -79,7 +80,8 @@ def install_globals(env: Environment, config: SiteConfig, diags: Diagnostics | N
         T=strings,
         text_direction=strings.direction,
         show_date=strings.date,
-        depth_name=depth_namer(strings, config),
+        depth_name=depth_name,
+        depth_names={name: depth_name(name) for name in config.depths},
         url=config.url,
         term_url=lambda slug: config.url(term_rel(slug)),
         article_url=lambda slug: config.url(article_rel(slug)),

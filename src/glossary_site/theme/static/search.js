@@ -4,8 +4,9 @@
 // Results show each term's depth and category, each article's date. The form is a plain GET
 // form (?q=), so a search can be linked to; without JavaScript the page points to the A-Z
 // and the articles. Its words come from the page, in the site's language: the script tag's
-// data-strings holds {results: plural forms, none, unavailable}; "{count}" and "{query}" are
-// filled in here, the plural form chosen by the language's rules (Intl.PluralRules).
+// data-strings holds {results: plural forms, none, unavailable, depths: name -> what readers
+// see}; "{count}" and "{query}" are filled in here, the plural form chosen by the language's
+// rules (Intl.PluralRules).
 (function () {
   "use strict";
   var script = document.currentScript, bundle = script.getAttribute("data-bundle"), words = {};
@@ -111,7 +112,8 @@
       li.appendChild(link);
       if (meta.kind === "term") {
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(badge("depth depth-" + (meta.depth || "").toLowerCase(), meta.depth || ""));
+        var depth = meta.depth || "", names = words.depths || {};
+        li.appendChild(badge("depth depth-" + depth.toLowerCase(), Object.prototype.hasOwnProperty.call(names, depth) ? names[depth] : depth));
         li.appendChild(document.createTextNode(" "));
         li.appendChild(badge("category", meta.category || ""));
       } else if (meta.date) {
