@@ -35,11 +35,12 @@ MANIFEST = "inputs.pickle"
 INPUT_DIRS = ("terms", "content", "templates", "static", "i18n")
 RACY_NS = 2_000_000_000
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "mdurl", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick")
+DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "mdurl", "pygments", "jinja2", "markupsafe", "yaml", "ahocorasick",
+                "babel")
 """The libraries whose code shapes the output: reinstalling one (an upgrade) rewrites its
 entry file, which is then a changed input like an edited template."""
 DISTRIBUTIONS = ("markdown-it-py", "mdit-py-plugins", "mdurl", "Pygments", "Jinja2", "MarkupSafe", "PyYAML",
-                 "pyahocorasick")  # fmt: skip
+                 "pyahocorasick", "babel")  # fmt: skip
 """The installed distributions of DEPENDENCIES, whose versions engine_key() records."""
 _entry_files: list[str] | None = None
 _engine_key: tuple[dict, str] | None = None

@@ -19,7 +19,7 @@ from watchdog.observers import Observer
 from ..content.hugo_config import CONFIG_FILES
 from ..content.sources import is_ignored_name
 
-WATCHED_DIRS = ("content", "terms", "templates", "static", "config")
+WATCHED_DIRS = ("content", "terms", "templates", "static", "config", "i18n")
 WATCHED_FILES = ("site.yaml", *(name for name in CONFIG_FILES if "/" not in name))
 
 

@@ -104,6 +104,13 @@ class SiteConfig:
         code = code or self.language
         return next((lang for lang in self.languages if lang.code == code), Language(code, code))
 
+    def language_home(self, code: str) -> str:
+        """The home page of language `code` of a multilingual site, from any of its languages."""
+        base = self.base_path
+        if self.language != self.home_language:  # this language's base ends with '<code>/'
+            base = base[: -len(self.language) - 1]
+        return base + ("" if code == self.home_language else f"{code}/")
+
     def publishes(self, kind: str) -> bool:
         """Whether pages of Hugo's `kind` are published (see disable_kinds)."""
         return kind not in self.disable_kinds

@@ -78,7 +78,9 @@ def install_globals(env: Environment, config: SiteConfig, diags: Diagnostics | N
     env.globals.update(
         site=config,
         T=strings,
-        text_direction=strings.direction,
+        text_direction=config.language_info().direction or strings.direction,
+        translations=lambda page_rel: config.alternates.get(_folder(page_rel), ()),
+        language_links=lambda page_rel: language_links(config, page_rel),
         show_date=strings.date,
         depth_name=depth_name,
         depth_names={name: depth_name(name) for name in config.depths},
@@ -93,6 +95,19 @@ def install_globals(env: Environment, config: SiteConfig, diags: Diagnostics | N
         atom_date=atom_date,
         absolute=lambda rel: (config.absolute_base or config.base_path) + href(rel.lstrip("/")),
     )
+
+
+def _folder(page_rel: str) -> str:
+    return page_rel[: -len("index.html")] if page_rel.endswith("index.html") else page_rel
+
+
+def language_links(config: SiteConfig, page_rel: str) -> list[tuple[Any, str, bool]]:
+    """The language switcher of a multilingual site: (language, URL, is this page's) for each
+    language; the page's translation where there is one, else that language's home page."""
+    versions = dict(config.alternates.get(_folder(page_rel), ()))
+    here = config.url(_folder(page_rel))
+    return [(lang, versions.get(lang.code) or (here if lang.code == config.language else config.language_home(lang.code)),
+             lang.code == config.language) for lang in config.languages]  # fmt: skip
 
 
 def jsonld(data: dict) -> Markup:
@@ -359,8 +374,10 @@ once for the whole site instead of on every page that links a term."""
 
 
 def previews_json(term_refs: dict[str, TermRef]) -> OutputFile:
-    """Term slug -> summary, sorted by slug. A preview takes the title, depth and category
-    from the page's own entry for the term (term_items), so only the summary is here."""
-    data = {slug: term_refs[slug].summary for slug in sorted(term_refs)}
+    """Term slug -> summary, sorted by slug; {summary, fallback: its language} for a term not
+    translated yet. A preview takes the title, depth and category from the page's own entry
+    for the term (term_items), so only the summary is here."""
+    data = {slug: {"summary": ref.summary, "fallback": ref.fallback} if (ref := term_refs[slug]).fallback else ref.summary
+            for slug in sorted(term_refs)}  # fmt: skip
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return OutputFile(PREVIEWS, text.encode("utf-8"), "index")

@@ -6,7 +6,7 @@
 // fetched on the first preview and then cached by the browser. While a preview is open its
 // link is described by the preview, summary included. Without this script the links are
 // plain links, and screen readers still get the entry as their description. The close button's
-// label comes from the page (the script tag's data-strings: {close}), in the site's language;
+// label comes from the page (the script tag's data-strings: {close, fallback}), in the site's language;
 // the preview opens under the link's start: its left edge, or its right edge on a page written
 // right to left.
 (function () {
@@ -94,7 +94,20 @@
     place(link);
     load().then(function (data) {
       if (current !== link) return;
-      summary.textContent = Object.prototype.hasOwnProperty.call(data, slug) ? String(data[slug]) : "";
+      var value = Object.prototype.hasOwnProperty.call(data, slug) ? data[slug] : "";
+      // A term not translated yet is {summary, fallback: its language}: the summary is in that
+      // language, so it says so, and is marked for screen readers to read it as such.
+      if (value && typeof value === "object") {
+        summary.textContent = String(value.summary || "");
+        summary.setAttribute("lang", String(value.fallback || ""));
+        var note = document.createElement("span");
+        note.className = "tip-fallback";
+        note.setAttribute("lang", document.documentElement.lang);
+        note.textContent = words.fallback ? " (" + words.fallback + ")" : "";
+        summary.appendChild(note);
+      } else {
+        summary.textContent = String(value);
+      }
       place(link);
     });
   }
