@@ -159,3 +159,29 @@ def test_a_declared_default_language_must_be_one_of_the_languages(tmp_path, caps
     code, _, err = run_cli(capsys, "build", site, "--output", tmp_path / "out")
     assert code == 1
     assert "site.yaml: error: language 'de' is not one of the declared languages. Use one of: en, ja." in err
+
+
+def test_the_dev_server_serves_every_language_and_rebuilds_an_edit(tmp_path):
+    from test_author_loop import Events, get
+
+    from glossary_site.commands.dev_server import DevServer
+    from glossary_site.content.config import load_config
+    from glossary_site.content.diagnostics import Diagnostics
+
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("expected"))
+    server = DevServer(load_config(site, Diagnostics()), bind="127.0.0.1", port=0, log=lambda line: None)
+    server.start()
+    try:
+        status, html = get(server, quote("/ja/articles/running-models-at-home/"))
+        assert status == 200 and 'href="/ja/terms/kv-cache/"' in html
+        assert get(server, quote("/ar/categories/العتاد/"))[0] == 200
+        events = Events(server)
+        first = events.next_state(0)
+        note = site / "content/ja/posts/memory-notes.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\n編集した一文。\n", encoding="utf-8")
+        state = events.next_state(1)
+        assert state["version"] == first["version"] + 1 and state["errors"] == []
+        assert "編集した一文" in get(server, "/ja/articles/memory-notes/")[1]
+    finally:
+        server.stop()
