@@ -101,6 +101,10 @@ def test_feeds_listings_and_search_are_per_language(built):
     en_entry = json.loads((built / "pagefind/0/pagefind-entry.json").read_text())
     assert list(en_entry["languages"]) == ["en"]
     assert 'dir="rtl"' in page(built, "ar") and 'dir="rtl"' not in page(built, "ja")
+    index = page(built, "sitemap.xml")
+    assert "<sitemapindex" in index and all(f"<loc>/{code}/sitemap.xml</loc>" in index for code in ("en", "ja", "ar"))
+    assert "/ja/articles/memory-notes/" in page(built, "ja/sitemap.xml")
+    assert "<loc>/articles/running-models-at-home/</loc>" in page(built, "en/sitemap.xml")
 
 
 def test_a_rebuild_is_up_to_date_and_an_edit_rebuilds_only_its_language(tmp_path, capsys):

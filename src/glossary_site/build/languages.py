@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+from html import escape
 from pathlib import Path
 from typing import Callable
 
@@ -25,7 +26,7 @@ from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.languages import language_of, undeclared
 from ..content.sources import load_sources
 from ..content.urls import article_rel, href
-from ..pages.render import term_rel
+from ..pages.render import OutputFile, term_rel
 from .cache import CACHE_DIR, BuildCache
 from .pipeline import BuildResult, build_site, check_site
 from .publish import MARKER, OutputWriter, check_output_dir
@@ -163,9 +164,11 @@ def _publish(config: SiteConfig, configs: list[SiteConfig], results: dict[str, B
     for sub in configs:
         prefix, result = prefix_of(config, sub.language), results[sub.language]
         for rel in _files(sub.output):
-            if not writer.claim(prefix + rel, result.sources.get(rel, f"language {sub.language}"), written=True):
+            # As Hugo: the default language's sitemap at /<code>/sitemap.xml, an index of them all at the root.
+            target = f"{sub.language}/{rel}" if rel == "sitemap.xml" and not prefix else prefix + rel
+            if not writer.claim(target, result.sources.get(rel, f"language {sub.language}"), written=True):
                 continue
-            _link(sub.output / rel, writer.staging / (prefix + rel))
+            _link(sub.output / rel, writer.staging / target)
         merged.pages += result.pages
         merged.rendered += [prefix + rel for rel in result.rendered]
         merged.removed += [prefix + rel for rel in result.removed]
@@ -174,11 +177,22 @@ def _publish(config: SiteConfig, configs: list[SiteConfig], results: dict[str, B
             merged.timings[stage] = merged.timings.get(stage, 0.0) + seconds
         if result.next_change and (merged.next_change is None or result.next_change < merged.next_change):
             merged.next_change = result.next_change
+    if config.publishes("sitemap"):
+        writer.write(sitemap_index(config, configs))
     if diags.has_errors:
         writer.abort()
         return BuildResult(False)
     writer.commit(keep_from=None, force=True)
     return merged
+
+
+def sitemap_index(config: SiteConfig, configs: list[SiteConfig]) -> OutputFile:
+    """`sitemap.xml` at the root: the index of every language's sitemap."""
+    base = config.absolute_base or config.base_path
+    entries = "".join(f"  <sitemap><loc>{escape(base + sub.language + '/sitemap.xml')}</loc></sitemap>\n" for sub in configs)
+    text = ('<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{entries}</sitemapindex>\n")
+    return OutputFile("sitemap.xml", text.encode("utf-8"), "sitemap index")
 
 
 def _files(root: Path) -> list[str]:
