@@ -265,3 +265,15 @@ def test_entry_point_rules_load_and_broken_ones_are_left_out(plugin_path, tmp_pa
     built = build(tmp_path / "nl", capsys, {"post": "Twee modellen, een model."}, language="nl",
                   terms={"model": "model"})  # fmt: skip
     assert links(built["post"]) == [("model", "model")]
+
+
+def test_a_pickled_matcher_finds_names_by_characters_as_the_original():
+    """`build`'s edit path loads the matcher from the cache: the automaton of names in spaceless
+    scripts is rebuilt with the others."""
+    import pickle
+
+    m = matcher({"cache": "キャッシュ", "kv": "KVキャッシュ", "os": "OS"})
+    again = pickle.loads(pickle.dumps(m, protocol=5))
+    for text in ["KVキャッシュとOSを使う", "このキャッシュ", "macOS"]:
+        assert again.scan(text) == m.scan(text) and again.scan(text, explain=True) == m.scan(text, explain=True)
+    assert found(again, "KVキャッシュとOSを使う") == ["KVキャッシュ", "OS"]

@@ -140,7 +140,7 @@ def test_a_build_of_any_content_never_raises_and_is_deterministic(tmp_path_facto
 # Names and pieces in scripts written without spaces (matched by characters) beside the Latin ones.
 SPACELESS_NAMES = ["キャッシュ", "KVキャッシュ", "OS", "東京", "東京都", "ภาษา", "ที", "ｷｬｯｼｭ", "データ"]
 SPACELESS_PIECES = ["キャッシュ", "KV", "を", "使う", "mac", "OS", "ー", "々", "東京", "都", "ภาษา", "ไทย", "ที่", "ที",
-                    "ｷｬｯｼｭ", "。", "、", "データ", "デ", "ー"]  # fmt: skip
+                    "ｷｬｯｼｭ", "。", "、", "データ", "デ", "ー", "\u0e48", "\u0e31"]  # fmt: skip
 MATCH_NAMES = ["GPU", "KV cache", "k-means", "k means", "C++", ".NET", "naïve", "Q4_K_M", "ai", "x", "İstanbul", "GPUs'",
                "AND", "and", "Kv Cache", "vLLM"] + SPACELESS_NAMES
 MATCH_PIECES = ["gpu", "GPU", "kv", "cache", "k-means", "k means", "k—means", "c++", "C+++", ".net", "x.net", "naïve",
@@ -179,8 +179,8 @@ def _spaceless(c: str) -> bool:
 
 def _reference_scan(text: str, forms) -> list:
     """Every occurrence of every form, kept where both ends are allowed (a non-word character
-    outside, or a spaceless one on either side of the end; no combining mark of a spaceless
-    script cut off) and the casing agrees; then leftmost, longest, first given."""
+    outside, or a spaceless one on either side of the end; for a name in a spaceless script,
+    no combining mark cut off) and the casing agrees; then leftmost, longest, first given."""
     word = lambda c: c.isalnum() or c == "_"  # noqa: E731
     lower = lambda t: "".join(c.lower() if len(c.lower()) == 1 else c for c in t)  # noqa: E731
     lowered = lower(text)
@@ -195,7 +195,8 @@ def _reference_scan(text: str, forms) -> list:
             ok_end = end == len(text) or not word(text[end]) or _spaceless(text[end]) or _spaceless(text[end - 1])
             written = text[start:end].split(" ")
             case = all(not exact or w == f for w, f, exact in zip(written, form.text.split(" "), form.exact_words))
-            if ok_start and ok_end and not cut(start) and not cut(end) and case:
+            marks = any(map(_spaceless, form.text)) and (cut(start) or cut(end))
+            if ok_start and ok_end and not marks and case:
                 candidates.append((start, -end, rank, form))
             start = lowered.find(key, start + 1)
     chosen, taken_until = [], -1

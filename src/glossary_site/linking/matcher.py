@@ -16,9 +16,10 @@ Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao
 Myanmar, Tibetan: "spaceless") match by characters: a mention may begin or end where the
 character outside it or its own first (last) character is spaceless, so `キャッシュ` is
 found in `KVキャッシュを使う` and `OS` in `OSを操作する`, but not `OS` in `macOSを` (c and O
-are both Latin). Frames cannot say that, so a text holding a spaceless character is scanned
-without them and each candidate's ends checked here; other texts (an English site's every
-text) keep the framed pass.
+are both Latin). In the framed copy a spaceless character becomes NUL too, so the same pass
+finds Latin names at script boundaries; names that hold spaceless characters are looked for
+in a third automaton, without frames, each candidate's ends checked here. A glossary without
+such names (an English site's) costs nothing more.
 """
 
 from __future__ import annotations
@@ -105,7 +106,6 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
-_NON_WORD = re.compile(r"\W")  # exactly not (isalnum() or "_"), as _is_word_char
 _ASCII_NON_WORD = {i: 0 for i in range(128) if not _is_word_char(chr(i))}
 
 
@@ -124,7 +124,11 @@ _SPACELESS_RANGES = (
     (0x20000, 0x323AF, "Han"),  # extensions B to H, compatibility supplement
 )  # fmt: skip
 _RANGE_STARTS = [start for start, _, _ in _SPACELESS_RANGES]
-_SPACELESS = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b, _ in _SPACELESS_RANGES) + "]")
+_SPACELESS_CLASS = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b, _ in _SPACELESS_RANGES)
+_SPACELESS = re.compile(f"[{_SPACELESS_CLASS}]")
+_ENDS_WORDS = re.compile(f"[\\W{_SPACELESS_CLASS}]")
+"""What the framed copy turns into NUL: a character that is not a word character (exactly not
+`_is_word_char`), or a spaceless one, which may end a word on either side of it."""
 
 
 def spaceless_script(c: str) -> str:
@@ -136,7 +140,7 @@ def spaceless_script(c: str) -> str:
     return _SPACELESS_RANGES[i][2] if i >= 0 and code <= _SPACELESS_RANGES[i][1] else ""
 
 
-def has_spaceless(text: str) -> bool:
+def _has_spaceless(text: str) -> bool:
     return not text.isascii() and _SPACELESS.search(text) is not None
 
 
@@ -163,11 +167,19 @@ def _cuts_a_mark(text: str, start: int, end: int) -> bool:
                for i in (start, end))  # fmt: skip
 
 
+def _ends_ok(text: str, start: int, end: int, by_chars: bool) -> bool:
+    """May text[start:end] be a mention: both ends allowed and, for a name that holds
+    spaceless characters (`by_chars`), no mark cut off. (A Latin name is found by its frames,
+    which know nothing of marks: no Latin name is written with Thai marks.)"""
+    return _start_ok(text, start) and _end_ok(text, end) and not (by_chars and _cuts_a_mark(text, start, end))
+
+
 def _frame(text: str) -> str:
-    """Every non-word character as NUL; ASCII text (most runs) through translate's fast path."""
+    """Every non-word and every spaceless character as NUL; ASCII text (most runs) through
+    translate's fast path."""
     if text.isascii():
         return text.translate(_ASCII_NON_WORD)
-    return _NON_WORD.sub("\0", text)
+    return _ENDS_WORDS.sub("\0", text)
 
 
 class TermMatcher:
@@ -184,9 +196,12 @@ class TermMatcher:
     def __init__(self, forms: Iterable[Form]):
         self._forms = list(forms)
         self.empty = not self._forms
-        exact = [all(f.exact_words) for f in self._forms]
-        self._folded = _automaton((_lower_same_length(f.text), r, f) for r, f in enumerate(self._forms) if not exact[r])
-        self._exact = _automaton((f.text, r, f) for r, f in enumerate(self._forms) if exact[r])
+        by_chars = [_has_spaceless(f.text) for f in self._forms]
+        framed = [(r, f, all(f.exact_words)) for r, f in enumerate(self._forms) if not by_chars[r]]
+        self._folded = _automaton((_lower_same_length(f.text), r, f) for r, f, exact in framed if not exact)
+        self._exact = _automaton((f.text, r, f) for r, f, exact in framed if exact)
+        self._by_chars = _unframed_automaton((r, f) for r, f in enumerate(self._forms) if by_chars[r])
+        """Names holding spaceless characters (キャッシュ, KVキャッシュ), with no frames."""
         self._unframed = None
         self._rules: dict | None = None
 
@@ -194,26 +209,21 @@ class TermMatcher:
         """Patterns and values, not automata: pyahocorasick pickles each value on its own (no
         form shared between them) and `build`'s edit path loaded that in 80 ms; the automata
         are rebuilt from these in 5."""
-        return {"forms": self._forms, "folded": _items(self._folded), "exact": _items(self._exact)}
+        return {"forms": self._forms, "folded": _items(self._folded), "exact": _items(self._exact),
+                "by_chars": _items(self._by_chars)}  # fmt: skip
 
     def __setstate__(self, state: dict) -> None:
         self._forms = state["forms"]
         self.empty = not self._forms
         self._folded, self._exact = _compiled(state["folded"]), _compiled(state["exact"])
+        self._by_chars = _compiled(state["by_chars"])
         self._unframed = None
         self._rules = None
 
     def _plain(self):
-        """The automaton without frames: every occurrence, inside words too (built at the
-        first text in a spaceless script or the first `explain`)."""
+        """Every form without frames: every occurrence, inside words too (explain reports them)."""
         if self._unframed is None:
-            by_key: dict[str, list[Form]] = {}
-            for form in self._forms:
-                by_key.setdefault(_lower_same_length(form.text), []).append(form)  # as the text is lowered
-            self._unframed = ahocorasick.Automaton()
-            for key, group in sorted(by_key.items()):
-                self._unframed.add_word(key, (len(key), tuple(group)))
-            self._unframed.make_automaton()
+            self._unframed = _unframed_automaton(enumerate(self._forms))
         return self._unframed
 
     def scan(self, text: str, explain: bool = False) -> tuple[list[Match], list[Rejected]]:
@@ -226,33 +236,26 @@ class TermMatcher:
         return self.scan_many([text])[0], []
 
     def scan_many(self, texts: list[str]) -> list[list[Match]]:
-        """The matches of each text, as scanning it alone finds them (scan() is this for one
-        text). Texts without spaceless characters go through the framed automata in one pass;
-        those with some (rare on most sites, every text on a Japanese one) are scanned one by
-        one, each candidate's ends checked (`_scan_by_candidates`)."""
+        """The matches of each text, as scanning it alone finds them, in one pass of each
+        automaton over them all (scan() is this for one text): an article's thirty runs of
+        text cost one pass instead of thirty (0.28 against 0.41 ms an article). Joined by NUL,
+        which frames words as a text's ends do; a candidate that reaches into the next text
+        (only a name holding NUL could: markdown-it turns NUL in a text into U+FFFD) is
+        dropped before choosing, so each text's matches are exactly scan()'s."""
         if self.empty or not texts:
             return [[] for _ in texts]
         joined = "\0".join(texts)
-        if joined.isascii() or not any(map(has_spaceless, texts)):
-            return self._scan_framed(texts, joined)
-        by_chars = [has_spaceless(text) for text in texts]
-        spaced = [text for text, chars in zip(texts, by_chars) if not chars]
-        framed = iter(self._scan_framed(spaced, "\0".join(spaced)) if spaced else ())
-        return [self._scan_by_candidates(text, None) if chars else next(framed) for text, chars in zip(texts, by_chars)]
-
-    def _scan_framed(self, texts: list[str], joined: str) -> list[list[Match]]:
-        """One automaton pass over all the texts: an article's thirty runs of text cost one
-        pass instead of thirty (0.28 against 0.41 ms an article). Joined by NUL, which frames
-        words as a text's ends do; a candidate that reaches into the next text (only a name
-        holding NUL could: markdown-it turns NUL in a text into U+FFFD) is dropped before
-        choosing, so each text's matches are exactly scan()'s."""
         candidates: list[tuple] = []
-        if self._folded is not None:  # lowered one by one, as scan() does (lower() reads context)
-            lowered = list(map(_lower_same_length, texts))
-            scanned = "\0".join(lowered)
-            _collect(self._folded, scanned, _framed(scanned, lowered), joined, candidates)
+        lowered = None
+        if self._folded is not None or (self._by_chars is not None and not joined.isascii()):
+            parts = list(map(_lower_same_length, texts))  # one by one, as scan() does (lower() reads context)
+            lowered = "\0".join(parts)
+            if self._folded is not None:
+                _collect(self._folded, lowered, _framed(lowered, parts), joined, candidates)
         if self._exact is not None:
             _collect(self._exact, joined, _framed(joined, texts), joined, candidates)
+        if self._by_chars is not None and not joined.isascii():
+            _collect_by_chars(self._by_chars, lowered, joined, candidates)
         starts, pos = [], 0
         for text in texts:
             starts.append(pos)
@@ -270,26 +273,22 @@ class TermMatcher:
                 taken_until = -neg_end
         return found
 
-    def _scan_by_candidates(self, text: str, rejected: list[Rejected] | None) -> list[Match]:
-        """Every occurrence of every form (inside words too), its ends and casing checked here:
-        for texts in spaceless scripts, and for `explain` (`rejected` then gets the rest)."""
-        if not text:
-            return []
+    def _scan_by_candidates(self, text: str, rejected: list[Rejected]) -> list[Match]:
+        """`explain`'s scan: every occurrence of every form (inside words too), its ends and
+        casing checked here, the rejects with their reasons."""
         candidates: list[Match] = []
-        for last, (length, group) in self._plain().iter(_lower_same_length(text)):
+        for last, (length, by_chars, group) in self._plain().iter(_lower_same_length(text)):
             start, end = last - length + 1, last + 1
-            if not (_start_ok(text, start) and _end_ok(text, end)) or _cuts_a_mark(text, start, end):
-                if rejected is not None:
-                    rejected += [Rejected(start, end, f.slug, f.text, "inside a word") for f in group]
+            if not _ends_ok(text, start, end, by_chars):
+                rejected += [Rejected(start, end, f.slug, f.text, "inside a word") for _, f in group]
                 continue
             found = text[start:end]
-            for form in group:
+            for _, form in group:
                 if _case_matches(found, form):
                     candidates.append(Match(start, end, form.slug, form.text))
                     break
             else:
-                if rejected is not None:
-                    rejected += [Rejected(start, end, f.slug, f.text, "case mismatch") for f in group]
+                rejected += [Rejected(start, end, f.slug, f.text, "case mismatch") for _, f in group]
         return _leftmost_longest(candidates, rejected)
 
     def how(self, text: str, match: Match) -> str:
@@ -318,6 +317,15 @@ def _automaton(entries):
         framed.setdefault(f"\0{_frame(key)}\0", {}).setdefault(key, []).append((rank, form, form.any_exact))
     return _compiled((pattern, (len(pattern) - 2, tuple((key, tuple(group)) for key, group in keys.items())))
                      for pattern, keys in framed.items())  # fmt: skip
+
+
+def _unframed_automaton(entries):
+    """(rank, form) pairs -> an automaton of their lower-cased texts, without frames: key ->
+    (key length, whether the key holds spaceless characters, ((rank, form), ...)); None when empty."""
+    by_key: dict[str, list] = {}
+    for rank, form in entries:
+        by_key.setdefault(_lower_same_length(form.text), []).append((rank, form))  # as the text is lowered
+    return _compiled((key, (len(key), _has_spaceless(key), tuple(group))) for key, group in sorted(by_key.items()))
 
 
 def _compiled(items):
@@ -356,6 +364,20 @@ def _collect(automaton, scanned: str, framed: str, text: str, out: list) -> None
         found = text[start:end]
         for rank, form, exact in group:
             if not exact or _case_matches(found, form):
+                out.append((start, -end, rank, form.slug, form.text))
+                break
+
+
+def _collect_by_chars(automaton, lowered: str, text: str, out: list) -> None:
+    """Candidates of the names that hold spaceless characters, each one's ends and casing
+    checked (`lowered`: the text lower-cased, same length)."""
+    for last, (length, by_chars, group) in automaton.iter(lowered):
+        start, end = last - length + 1, last + 1
+        if not _ends_ok(text, start, end, by_chars):
+            continue
+        found = text[start:end]
+        for rank, form in group:
+            if _case_matches(found, form):
                 out.append((start, -end, rank, form.slug, form.text))
                 break
 
