@@ -63,7 +63,8 @@ class LanguageRules:
 
 
 def name_only(name: str) -> list[tuple[str, str]]:
-    """Languages that do not inflect nouns in writing: the name as written."""
+    """Languages that do not inflect nouns in writing: no other form (`surface_forms` always
+    gives the name itself)."""
     return []
 
 
