@@ -189,3 +189,26 @@ def test_the_dev_server_serves_every_language_and_rebuilds_an_edit(tmp_path):
         assert "編集した一文" in get(server, "/ja/articles/memory-notes/")[1]
     finally:
         server.stop()
+
+
+def test_explain_uses_the_articles_language_its_glossary_and_its_rules(tmp_path, capsys):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("expected"))
+    code, out, err = run_cli(capsys, "explain", site / "content/ja/posts/running-models-at-home.md", "--site", site)
+    assert code == 0, err
+    assert "'KVキャッシュ' -> kv-cache: linked (by characters: Hiragana)" in out
+    assert "'キャッシュ' -> cache: skipped: overlaps a longer match" in out
+    assert "'量子化' -> ryoushika: skipped: in a heading" in out
+
+
+def test_a_term_named_in_japanese_links_with_its_url_percent_encoded(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        "site.yaml": "title: 用語集\nlanguage: ja\n",
+        "terms/キャッシュ.md": "---\ntitle: キャッシュ\nsummary: 一時的な保存。\ncategory: メモリ\ndepth: basics\n---\n本文。\n",
+        "content/note.md": "---\ntitle: メモ\n---\nディスクのキャッシュを消した。\n",
+    })  # fmt: skip
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "build", site, "--output", out)
+    assert code == 0, err
+    assert links(page(out, "articles/note")) == [quote("/terms/キャッシュ/")]
+    assert (out / "terms/キャッシュ/index.html").is_file()

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ..build.languages import config_for
 from ..build.pipeline import link_context, read_site
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
@@ -29,10 +30,11 @@ _COMMON = {"I", "A", "The", "This", "That", "It", "In", "On", "If", "When", "Wha
 
 
 def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[str] | None:
+    rel = _relative(config.root, path)
+    config = config_for(config, rel)  # a multilingual site: the article's language, its glossary and rules
     corpus, graph, _ = read_site(config, diags)
     if diags.has_errors:
         return None
-    rel = _relative(config.root, path)
     article = next((a for a in corpus.articles if a.source == rel), None)
     if article is None:
         diags.error(SourcePos(rel), "not an article of this site (or a draft without --drafts)",

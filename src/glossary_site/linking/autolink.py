@@ -23,6 +23,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from ..content.diagnostics import did_you_mean
+from ..content.urls import href
 from .matcher import TermMatcher
 
 POLICIES = ("first-per-article", "first-per-section", "every")
@@ -57,7 +58,7 @@ class LinkContext:
     _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def url_for(self, slug: str) -> str:
-        return f"{self.base_path}terms/{slug}/"
+        return f"{self.base_path}terms/{href(slug)}/"
 
     def open_tag(self, slug: str) -> str:
         """`<a ...>` of a link to the term, built once per term and build."""
