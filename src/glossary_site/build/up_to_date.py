@@ -85,13 +85,22 @@ def engine() -> dict[str, tuple[int, int, int]]:
     once these differ; the build cache is stamped with their content instead (engine_key())."""
     global _entry_files
     if _entry_files is None:  # found without importing them: `build` with nothing to do imports none
-        specs = [importlib.util.find_spec(name) for name in DEPENDENCIES]
+        specs = [importlib.util.find_spec(name) for name in (*DEPENDENCIES, *_rules_modules())]
         _entry_files = [spec.origin for spec in specs if spec is not None and spec.origin]
     files: dict[str, tuple[int, int, int]] = {}
     _walk_into(files, _PACKAGE)
     for path in _entry_files:
         _stat_into(files, path)
     return files
+
+
+def _rules_modules() -> list[str]:
+    """The modules of installed language rules (linking/languages.py's entry points): they
+    shape links as the libraries above do, so installing or editing one starts a fresh cache."""
+    try:
+        return sorted({ep.module for ep in importlib.metadata.entry_points(group="glossary_site.language_rules")})
+    except Exception:  # a broken installation is reported where the rules are loaded
+        return []
 
 
 def engine_key() -> str:
