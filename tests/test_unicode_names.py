@@ -33,6 +33,7 @@ def test_categories_in_japanese_get_their_own_urls(tmp_path, capsys):
         "terms/gainen.md": term("抽象化", "コンセプト"),
         "terms/zokusei.md": term("属性", "プロパティ"),
         "terms/カタカナ.md": term("キャッシュ", "コンセプト"),
+        "content/ノート.md": "---\ntitle: ノート\ndate: 2026-01-01\ntags: [メモ]\n---\n本文。\n",
     })  # fmt: skip
     out = tmp_path / "out"
     code, _, err = run_cli(capsys, "build", site, "--output", out)
@@ -45,6 +46,10 @@ def test_categories_in_japanese_get_their_own_urls(tmp_path, capsys):
     assert f'href="{encoded}"' in listing and "/categories/コンセプト/" not in listing.replace(">コンセプト<", "")
     sitemap = (out / "sitemap.xml").read_text()
     assert quote("terms/カタカナ/") in sitemap and "カタカナ" not in sitemap
+    assert (out / "articles" / "ノート" / "index.html").is_file() and (out / "tags" / "メモ" / "index.html").is_file()
+    feed = (out / "feed.xml").read_text()
+    assert quote("/articles/ノート/") in feed and "<title>ノート</title>" in feed
+    assert f'href="{quote("/tags/メモ/")}"' in (out / "articles" / "ノート" / "index.html").read_text()
 
 
 def test_a_name_without_letters_is_an_error_with_the_slug_to_set(tmp_path, capsys):
