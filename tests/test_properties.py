@@ -293,6 +293,7 @@ class _TextOutsideCode(HTMLParser):
 @given(shortcode_markdown, glossary)
 @example("{{< details summary=\"s\" >}}\nGPU {{< figure src=\"", ["GPU"])
 @example("```\n{{< nope >}}\n```\n{{< highlight toml >}}[[menus.main]]{{< /highlight >}}", [])
+@example('[[{{< figure src="/a.png" caption="A *GPU*" >}}]]', [])
 def test_shortcode_documents_never_raise_and_leave_no_call_outside_code(text, names):
     md = make_markdown(context(names))
     state = LinkState()

@@ -134,8 +134,8 @@ def _term_ref_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[[", state.pos):
         return False
     match = _REF.match(state.src, state.pos)
-    if not match:
-        return False
+    if not match or "{{<" in match.group(0) or "{{%" in match.group(0):
+        return False  # `[[{{< figure ... >}}]]` is a shortcode in brackets, not a reference
     if not silent:
         token = state.push("term_ref", "", 0)
         token.meta = {"ref": match.group(1).strip(), "text": (match.group(2) or "").strip()}
