@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -127,7 +128,9 @@ def test_a_language_folder_the_site_does_not_declare_is_an_error(tmp_path, capsy
     site = make_site(tmp_path / "site", {
         "site.yaml": "title: T\nlanguage: en\nlanguages:\n  en: English\n  ja: 日本語\n",
         "content/fr/bonjour.md": "---\ntitle: Bonjour\n---\nSalut.\n",
+        "content/posts/hallo.md": "---\ntitle: Hello\n---\nHello.\n",
         "content/posts/hallo.de.md": "---\ntitle: Hallo\n---\nHallo.\n",
+        "terms/socket.io.md": "---\ntitle: Socket.IO\nsummary: A library.\ncategory: Web\ndepth: basics\n---\n",
         "content/posts/release.v2.md": "---\ntitle: Not a language\n---\nText.\n",
     })  # fmt: skip
     out = tmp_path / "out"
@@ -139,15 +142,17 @@ def test_a_language_folder_the_site_does_not_declare_is_an_error(tmp_path, capsy
     assert ("content/fr/bonjour.md:1: error: 'fr' looks like a language, but the site does not declare it. "
             "Add fr to 'languages' in site.yaml (declared: en, ja), or rename the folder.") in err
     assert "content/posts/hallo.de.md:1: error: 'de' looks like a language" in err
-    assert "release.v2" not in err
+    assert "release.v2" not in err and "socket.io" not in err  # a suffix counts only beside its original
     assert (out / "index.html").read_text() == "previous\n"
 
 
 def test_languages_are_read_from_hugo_config(tmp_path, capsys):
     site = make_site(tmp_path / "site", {
-        "hugo.toml": 'baseURL = "https://example.org/"\ntitle = "Site"\ndefaultContentLanguage = "en"\n'
+        # languageCode only says <html lang> in a multilingual Hugo site; with no defaultContentLanguage, 'en' is the default.
+        "hugo.toml": 'baseURL = "https://example.org/"\ntitle = "Site"\nlanguageCode = "en-us"\n'
                      '[languages.en]\nlanguageName = "English"\nweight = 1\n'
                      '[languages.ja]\nlanguageName = "日本語"\nweight = 2\ntitle = "サイト"\n',
+        "content/ja/posts/folder.md": "---\ntitle: フォルダ\ndate: 2026-01-02\n---\nフォルダの記事。\n",
         "content/posts/hello.md": "---\ntitle: Hello\ndate: 2026-01-01\n---\nHello.\n",
         "content/posts/hello.ja.md": "---\ntitle: こんにちは\ndate: 2026-01-01\n---\nこんにちは。\n",
     })  # fmt: skip
@@ -156,6 +161,46 @@ def test_languages_are_read_from_hugo_config(tmp_path, capsys):
     assert code == 0, err
     assert "<title>こんにちは" in page(out, "ja/posts/hello")  # Hugo's URLs, under /ja/
     assert 'hreflang="ja" href="https://example.org/ja/posts/hello/"' in page(out, "posts/hello")
+    section = page(out, "ja/posts")  # both layouts' articles in the section posts, under /ja/
+    assert "/ja/posts/hello/" in section and "/ja/posts/folder/" in section
+    assert not (out / "ja/ja").exists() and not (out / "ja/posts/folder.ja").exists()
+    assert 'hreflang="ja" href="https://example.org/ja/"' in page(out, "")  # the home pages are translations too
+
+
+def test_a_stand_in_term_points_back_to_its_original(built):
+    html = page(built, "ja/terms/vram")
+    assert '<link rel="canonical" href="/terms/vram/">' in html  # the same text: the original is canonical
+    assert '<link rel="alternate" hreflang' not in html
+    switcher = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
+    assert 'href="/terms/vram/" hreflang="en"' in switcher
+    assert "/ja/terms/vram/" not in page(built, "ja/sitemap.xml") and "/ja/terms/gpu/" in page(built, "ja/sitemap.xml")
+
+
+def test_two_versions_of_one_page_in_one_language_are_an_error(tmp_path, capsys):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("expected"))
+    (site / "terms/ja/gpu2.md").write_text("---\ntitle: GPU2\nsummary: 二つ目。\ncategory: ハードウェア\ndepth: basics\n"
+                                           "translationKey: terms/gpu\n---\n", encoding="utf-8")  # fmt: skip
+    code, _, err = run_cli(capsys, "build", site, "--output", tmp_path / "out")
+    assert code == 1
+    assert ("terms/ja/gpu2.md:6: error: this term and terms/ja/gpu.md are both the ja version of 'terms/gpu'. "
+            "Give one of them its own translationKey.") in err
+
+
+def test_translation_keys_pass_a_strict_check_and_any_output_folder_works(tmp_path, capsys):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("expected"))
+    renamed = site / "content/ja/posts/jitaku.md"
+    (site / "content/ja/posts/running-models-at-home.md").rename(renamed)
+    renamed.write_text(renamed.read_text(encoding="utf-8").replace(
+        "---\n", "---\ntranslationKey: content/posts/running-models-at-home\n", 1), encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", site, "--strict")
+    assert code == 0, err
+    with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as other:
+        out = Path(other) / "out"  # possibly another file system than the workspace: copies, not links
+        code, _, err = run_cli(capsys, "build", site, "--output", out)
+        assert code == 0, err
+        assert 'hreflang="ja" href="/ja/articles/jitaku/"' in page(out, "articles/running-models-at-home")
 
 
 def test_a_declared_default_language_must_be_one_of_the_languages(tmp_path, capsys):
@@ -212,3 +257,19 @@ def test_a_term_named_in_japanese_links_with_its_url_percent_encoded(tmp_path, c
     assert code == 0, err
     assert links(page(out, "articles/note")) == [quote("/terms/キャッシュ/")]
     assert (out / "terms/キャッシュ/index.html").is_file()
+
+
+def test_a_glossary_kept_in_content_is_a_glossary_in_every_language(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        "site.yaml": "title: T\nlanguage: en\nterms_dir: content/glossary\nlanguages:\n  en: English\n  ja: 日本語\n",
+        "content/glossary/cache.md": "---\ntitle: Cache\nsummary: Kept data.\ncategory: Memory\ndepth: basics\n---\n",
+        "content/ja/glossary/cache.md": "---\ntitle: キャッシュ\nsummary: 保存。\ncategory: メモリ\ndepth: basics\n---\n",
+        "content/ja/glossary/_index.md": "---\ntitle: 用語集\n---\n",
+        "content/ja/note.md": "---\ntitle: メモ\n---\nキャッシュを消す。\n",
+    })  # fmt: skip
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "build", site, "--output", out)
+    assert code == 0, err
+    assert "キャッシュ" in page(out, "ja/terms/cache") and 'class="fallback"' not in page(out, "ja/terms/cache")
+    assert not (out / "ja/articles/cache").exists()
+    assert links(page(out, "ja/articles/note")) == ["/ja/terms/cache/"]

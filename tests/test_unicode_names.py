@@ -88,3 +88,11 @@ def test_names_that_really_collide_name_both_files(tmp_path, capsys):
     assert ("terms/b/Café.md:2: error: term slug 'café' is also the slug of terms/a/café.md: both would be "
             "/terms/café/. Give one of them its own slug, e.g. slug: café-2") in err
     assert "terms/c.md:4: error: category 'drinks' has the same URL as category 'Drinks' of terms/a/café.md" in err
+
+
+def test_reading_time_counts_characters_of_scripts_without_spaces():
+    from glossary_site.linking.matcher import word_count
+
+    assert word_count("one two  three") == 3
+    assert word_count("自" * 1000) == 400  # as Hugo reads CJK: about 500 characters a minute against 200 words
+    assert word_count("GPUを使う 2 times") == 3 + 1  # GPU, 2, times; and three characters at 0.4

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import tempfile
 from html import escape
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Callable
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
-from ..content.languages import language_of, undeclared
+from ..content.languages import language_of, language_prefix, undeclared
 from ..content.sources import load_sources
 from ..content.urls import article_rel, href
 from ..pages.render import OutputFile, term_rel
@@ -39,18 +40,11 @@ WORKSPACES = "languages"
 def language_configs(config: SiteConfig, workspace: Path) -> list[SiteConfig]:
     """One SiteConfig per language: its language, its URL prefix, its title; output in `workspace`."""
     base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
-    configs = []
-    for lang in config.languages:
-        prefix = "" if lang.code == config.home_language else f"{lang.code}/"
-        configs.append(dataclasses.replace(
-            config, language=lang.code, base_url=base + prefix, title=lang.title or config.title,
-            description=lang.description or config.description, params={**config.params, **lang.params},
-            output=workspace / lang.code / "public"))  # fmt: skip
-    return configs
-
-
-def prefix_of(config: SiteConfig, code: str) -> str:
-    return "" if code == config.home_language else f"{code}/"
+    return [dataclasses.replace(
+        config, language=lang.code, base_url=base + language_prefix(lang.code, config.home_language),
+        title=lang.title or config.title, description=lang.description or config.description,
+        params={**config.params, **lang.params}, output=workspace / lang.code / "public",
+    ) for lang in config.languages]  # fmt: skip
 
 
 def check_language_folders(config: SiteConfig, diags: Diagnostics) -> None:
@@ -59,7 +53,7 @@ def check_language_folders(config: SiteConfig, diags: Diagnostics) -> None:
     codes = tuple(lang.code for lang in config.languages)
     reported: set[str] = set()
     for source in load_sources(config.root, Diagnostics(), None, config.terms_dir):
-        code = undeclared(source.rel, codes)
+        code = undeclared(source.rel, codes, lambda rel: (config.root / rel).is_file())
         where = source.rel.split("/")[0] + "/" + code if code and source.rel.split("/")[1] == code else code
         if code and where not in reported:
             reported.add(where)
@@ -87,28 +81,44 @@ def config_for(config: SiteConfig, rel: str) -> SiteConfig:
     return next(sub for sub in language_configs(config, config.root / CACHE_DIR / WORKSPACES) if sub.language == code)
 
 
-def find_alternates(configs: list[SiteConfig], caches: dict[str, BuildCache],
-                    jobs: int) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:  # fmt: skip
-    """Language -> page path -> (language, URL) of every version of that page. Read (and
-    parsed into each language's cache) before rendering; errors are left to the builds."""
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+LISTINGS = ("", "articles/", "terms/", "a-z/", "categories/", "depth/", "graph/", "search/")
+"""Pages every language has: each one's versions are each other's translations."""
+
+Alternates = dict[str, dict[str, tuple[tuple[str, str], ...]]]
+
+
+def find_alternates(configs: list[SiteConfig], caches: dict[str, BuildCache], jobs: int) -> tuple[Alternates, dict]:
+    """(language -> page path -> (language, URL) of every version of that page; language ->
+    page path of a stand-in term -> the original's URL). Read (and parsed into each language's
+    cache) before rendering; errors are left to the builds."""
+    base = {sub.language: sub.absolute_base or sub.base_path for sub in configs}  # hreflang wants absolute URLs
+    home = configs[0].home_language
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {("page", rel): [(sub.language, rel) for sub in configs]
+                                                            for rel in LISTINGS}  # fmt: skip
+    originals: dict[str, dict[str, str]] = {sub.language: {} for sub in configs}
+    stand_ins: list[tuple[str, str, str]] = []
     for sub in configs:
         corpus, _, _ = read_site(sub, Diagnostics(), caches[sub.language], jobs)
         for term in corpus.terms:
-            if not term.fallback:
+            if term.fallback:  # the same text as the default language's page: that one is canonical
+                originals[sub.language][term_rel(term.slug)] = base[home] + href(term_rel(term.slug))
+                stand_ins.append((sub.language, term_rel(term.slug), term.translation_key))
+            else:
                 groups.setdefault(("term", term.translation_key), []).append((sub.language, term_rel(term.slug)))
         for article in corpus.articles:
             groups.setdefault(("article", article.translation_key), []).append((sub.language, article_rel(article.slug)))
-    base = {sub.language: sub.absolute_base or sub.base_path for sub in configs}  # hreflang wants absolute URLs
-    found: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {sub.language: {} for sub in configs}
+    found: Alternates = {sub.language: {} for sub in configs}
     for versions in groups.values():
         codes = [code for code, _ in versions]
         if len(versions) < 2 or len(set(codes)) < len(codes):
-            continue  # untranslated, or two pages of one language claim one key: no pairing to trust
+            continue  # untranslated, or two pages of one language claim one key (an error of the build)
         links = tuple((code, base[code] + href(rel)) for code, rel in versions)
         for code, rel in versions:
             found[code][rel] = links
-    return found
+    for code, rel, key in stand_ins:  # the switcher leads to the original and its translations
+        versions = groups.get(("term", key), [])
+        found[code][rel] = tuple((c, base[c] + href(r)) for c, r in versions) or ((home, originals[code][rel]),)
+    return found, originals
 
 
 def build_languages(config: SiteConfig, diags: Diagnostics, clean: bool = False, use_cache: bool = True,
@@ -132,12 +142,12 @@ def build_languages(config: SiteConfig, diags: Diagnostics, clean: bool = False,
                 folder = workspace / sub.language
                 folder.mkdir(parents=True, exist_ok=True)
                 caches[sub.language] = BuildCache.load(folder, Diagnostics(), create=True) if save else BuildCache()
-        alternates = find_alternates(configs, caches, jobs)
+        alternates, originals = find_alternates(configs, caches, jobs)
         results: dict[str, BuildResult] = {}
         seen: set[str] = set()
         for sub in configs:
             local = Diagnostics()
-            sub = dataclasses.replace(sub, alternates=alternates[sub.language])
+            sub = dataclasses.replace(sub, alternates=alternates[sub.language], originals=originals[sub.language])
             results[sub.language] = build_site(sub, local, cache=caches[sub.language], jobs=jobs, progress=progress,
                                                strict=strict)  # fmt: skip
             for item in local.items:  # the default language's terms are read by every language
@@ -157,39 +167,47 @@ def build_languages(config: SiteConfig, diags: Diagnostics, clean: bool = False,
 def _publish(config: SiteConfig, configs: list[SiteConfig], results: dict[str, BuildResult],
              diags: Diagnostics) -> BuildResult:  # fmt: skip
     """Every language's output side by side in the staging directory (hard links), exchanged
-    with the output in one rename."""
+    with the output in one rename. What it reports written and removed is against the output
+    as it was, not each language's own folder."""
+    before = set(_files(config.output)) if config.output.is_dir() else set()
     writer = OutputWriter(config.output, diags)
     writer.ensure_staging()
     merged = BuildResult(True, swapped=True)
     for sub in configs:
-        prefix, result = prefix_of(config, sub.language), results[sub.language]
+        prefix, result = language_prefix(sub.language, config.home_language), results[sub.language]
         for rel in _files(sub.output):
             # As Hugo: the default language's sitemap at /<code>/sitemap.xml, an index of them all at the root.
-            target = f"{sub.language}/{rel}" if rel == "sitemap.xml" and not prefix else prefix + rel
-            if not writer.claim(target, result.sources.get(rel, f"language {sub.language}"), written=True):
+            target = f"{sub.language.lower()}/{rel}" if rel == "sitemap.xml" and not prefix else prefix + rel
+            source = result.sources.get(rel, f"language {sub.language}")
+            if not writer.claim(target, source, written=True):
                 continue
-            _link(sub.output / rel, writer.staging / target)
+            merged.sources[target] = source
+            if _link(sub.output / rel, writer.staging / target, config.output / target):
+                merged.rendered.append(target)
         merged.pages += result.pages
-        merged.rendered += [prefix + rel for rel in result.rendered]
-        merged.removed += [prefix + rel for rel in result.removed]
-        merged.sources.update({prefix + rel: source for rel, source in result.sources.items()})
         for stage, seconds in result.timings.items():
             merged.timings[stage] = merged.timings.get(stage, 0.0) + seconds
         if result.next_change and (merged.next_change is None or result.next_change < merged.next_change):
             merged.next_change = result.next_change
     if config.publishes("sitemap"):
-        writer.write(sitemap_index(config, configs))
+        index = sitemap_index(config, configs)
+        writer.write(index)
+        merged.sources[index.rel] = index.source
+        merged.rendered.append(index.rel)
     if diags.has_errors:
         writer.abort()
         return BuildResult(False)
+    merged.removed = sorted(before - set(writer.owners))
     writer.commit(keep_from=None, force=True)
+    merged.rendered.sort()
     return merged
 
 
 def sitemap_index(config: SiteConfig, configs: list[SiteConfig]) -> OutputFile:
     """`sitemap.xml` at the root: the index of every language's sitemap."""
     base = config.absolute_base or config.base_path
-    entries = "".join(f"  <sitemap><loc>{escape(base + sub.language + '/sitemap.xml')}</loc></sitemap>\n" for sub in configs)
+    entries = "".join(f"  <sitemap><loc>{escape(base + sub.language.lower() + '/sitemap.xml')}</loc></sitemap>\n"
+                      for sub in configs)  # fmt: skip
     text = ('<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{entries}</sitemapindex>\n")
     return OutputFile("sitemap.xml", text.encode("utf-8"), "sitemap index")
@@ -204,12 +222,25 @@ def _files(root: Path) -> list[str]:
     return found
 
 
-def _link(source: Path, target: Path) -> None:
-    """`target` becomes a hard link to `source` (unless it is one already); never written in place."""
+def _link(source: Path, target: Path, published: Path) -> bool:
+    """`target` (in staging) becomes a hard link to `source` unless it is one already, never
+    written in place; a copy where the two are on different file systems. True when the
+    published file (`published`) was not this one."""
     try:
         if os.stat(target).st_ino == os.stat(source).st_ino:
-            return
+            return not _same_file(published, source)
         os.unlink(target)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
-    os.link(source, target)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system (an output on a tmpfs, a workspace in $TMPDIR)
+        shutil.copy2(source, target)
+    return not _same_file(published, source)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.stat(a).st_ino == os.stat(b).st_ino
+    except FileNotFoundError:
+        return False

@@ -14,7 +14,7 @@ from ..content.documents import Article, Corpus, assemble_corpus, parse_source, 
 from ..content.graph import build_graph
 from ..content.languages import language_of
 from ..content.publishing import next_change, published, unsupported_keys
-from ..content.sources import SourceFile, load_sources
+from ..content.sources import SourceFile, kind_of, load_sources
 from .cache import BuildCache, with_body
 from .workers import fork_map
 
@@ -75,6 +75,7 @@ def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None =
         resources = [(file, index) for file, index in resources if _language(index, config)[0] == config.language]
     corpus, digests = parse_stage(sources, config, cache, diags, jobs)
     if config.languages:
+        _check_translation_keys(corpus, config, diags)
         corpus = with_fallbacks(corpus, config)
     now = dt.datetime.now(dt.timezone.utc)
     unsupported_keys(corpus.articles, diags)
@@ -112,8 +113,11 @@ def in_language(sources: list[SourceFile], config: SiteConfig) -> list[SourceFil
     found = []
     for source in sources:
         language, path = _language(source.rel, config)
-        if language == config.language or (source.kind == "term" and language == config.home_language):
-            found.append(dataclasses.replace(source, path=path))
+        # What a file is comes from its path without the language: content/ja/glossary/x.md is a
+        # term of a glossary kept in content/glossary (terms_dir), not an article.
+        kind = kind_of(path, config.terms_dir) if path != source.rel else source.kind
+        if kind is not None and (language == config.language or (kind == "term" and language == config.home_language)):
+            found.append(dataclasses.replace(source, path=path, kind=kind))
     return found
 
 
@@ -143,3 +147,20 @@ def with_fallbacks(corpus: Corpus, config: SiteConfig) -> Corpus:
             terms.append(dataclasses.replace(term, fallback=config.home_language, related=related,
                                              category=category.get(term.category, term.category)))  # fmt: skip
     return dataclasses.replace(corpus, terms=tuple(terms))
+
+
+def _check_translation_keys(corpus: Corpus, config: SiteConfig, diags: Diagnostics) -> None:
+    """Two terms or two articles of one language with one translation key: neither could say
+    which is the other language's version."""
+    for kind, docs in (("term", corpus.terms), ("article", corpus.articles)):
+        seen: dict[str, object] = {}
+        for doc in docs:
+            if _language(doc.source, config)[0] != config.language:
+                continue
+            other = seen.setdefault(doc.translation_key, doc)
+            if other is not doc:
+                written = "translationKey" in doc.lines
+                diags.error(SourcePos(doc.source, doc.lines.get("translationKey", 1)),
+                            f"this {kind} and {other.source} are both the {config.language} version of "
+                            f"'{doc.translation_key}'", "Give one of them its own translationKey."
+                            if written else "Set translationKey: in one of them to the page it translates.")  # fmt: skip

@@ -12,7 +12,7 @@ import yaml
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
 from .hugo_config import HUGO_NAMES, find_hugo_config, read_hugo_config, read_mapping
-from .languages import Language, read_languages
+from .languages import Language, language_prefix, read_languages
 from .urls import TOKENS, href, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
@@ -80,6 +80,9 @@ class SiteConfig:
     alternates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     """Page path ('terms/gpu/') -> (language, URL) of each language's version of it, this one's
     included: hreflang links and the language switcher."""
+    originals: dict[str, str] = field(default_factory=dict)
+    """Page path of a term standing in, untranslated, for another language's -> the URL of the
+    original: its canonical link (the text is the same) and the switcher's way back."""
 
     @property
     def base_path(self) -> str:
@@ -106,10 +109,8 @@ class SiteConfig:
 
     def language_home(self, code: str) -> str:
         """The home page of language `code` of a multilingual site, from any of its languages."""
-        base = self.base_path
-        if self.language != self.home_language:  # this language's base ends with '<code>/'
-            base = base[: -len(self.language) - 1]
-        return base + ("" if code == self.home_language else f"{code}/")
+        own = language_prefix(self.language, self.home_language)  # what this language's base path ends with
+        return self.base_path[: len(self.base_path) - len(own)] + language_prefix(code, self.home_language)
 
     def publishes(self, kind: str) -> bool:
         """Whether pages of Hugo's `kind` are published (see disable_kinds)."""
@@ -172,17 +173,17 @@ def load_config(
         config = _apply_file(config, path, diags)
     if base_url is not None:
         config = replace(config, base_url=base_url)
-    return _default_language(config, diags)
+    return _default_language(config, diags, "site.yaml" if path.exists() else hugo or "site.yaml")
 
 
-def _default_language(config: SiteConfig, diags: Diagnostics) -> SiteConfig:
+def _default_language(config: SiteConfig, diags: Diagnostics, rel: str) -> SiteConfig:
     """A multilingual site's default language: `language` when it is declared, else the first."""
     if not config.languages:
         return config
     codes = [lang.code for lang in config.languages]
     if config.language not in codes:
         if config.language != "en":  # set, and not declared: say so rather than guess
-            diags.error(SourcePos("site.yaml"), f"language '{config.language}' is not one of the declared languages",
+            diags.error(SourcePos(rel), f"language '{config.language}' is not one of the declared languages",
                         did_you_mean(config.language, codes) or f"Use one of: {', '.join(codes)}.")  # fmt: skip
         config = replace(config, language=codes[0])
     return replace(config, default_language=config.language)

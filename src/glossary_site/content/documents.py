@@ -74,6 +74,13 @@ class Article:
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     translation_key: str = ""
     """What its translations share (languages.translation_key); multilingual sites only."""
+    path: str = ""
+    """In a multilingual site, `source` without its language folder or suffix ('' : the same):
+    its section and URL come from it."""
+
+    @property
+    def logical(self) -> str:
+        return self.path or self.source
 
 
 @dataclass(frozen=True)
@@ -276,7 +283,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
     aliases, related = f.str_list("aliases"), f.str_list("related")
     autolink, case_sensitive = f.flag("autolink", True), f.flag("case_sensitive", None)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
-    written = f.optional_str("slug")
+    written, key = f.optional_str("slug"), f.optional_str("translationKey")
     slug = slugify(written or PurePosixPath(source.logical).stem)
     if written and not slug:
         f.error("slug", f"slug '{written}' has no letters or digits", "Write a slug such as: slug: my-term")
@@ -294,7 +301,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
         related=tuple((r, f._item_pos("related", i)) for i, r in enumerate(related)),
         autolink=bool(autolink), case_sensitive=case_sensitive,
         body=fm.body, body_line=fm.body_line, source=source.rel, lines=dict(fm.lines),
-        translation_key=translation_key(source.logical, fm.data.get("translationKey")) if source.path else "",
+        translation_key=translation_key(source.logical, key) if source.path else "",
     )  # fmt: skip
 
 
@@ -315,7 +322,7 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
         weight = int(weight)  # Hugo reads weight: "5" as 5
     if isinstance(weight, bool) or not isinstance(weight, int):
         f.error("weight", f"'weight' must be a whole number, not {_kind(weight)}", "Write weight: 10")
-    written, url = f.optional_str("slug"), f.optional_str("url")
+    written, url, key = f.optional_str("slug"), f.optional_str("url"), f.optional_str("translationKey")
     slug = slugify(written or _file_name(source.logical))
     path = article_path(source.logical, written, title, date, url, config.permalinks, config.article_urls == "hugo", slug)
     if path != f"articles/{slug}/" and unsafe(path):
@@ -339,7 +346,8 @@ def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags
         source=source.rel, publish_date=publish_date, expiry_date=expiry_date, weight=weight, heading_line=heading_line,
         aliases=aliases,
         params=dict(fm.data), lines=dict(fm.lines),
-        translation_key=translation_key(source.logical, fm.data.get("translationKey")) if source.path else "",
+        translation_key=translation_key(source.logical, key) if source.path else "",
+        path=source.path if source.path != source.rel else "",
     )  # fmt: skip
 
 

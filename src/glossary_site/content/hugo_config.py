@@ -53,9 +53,9 @@ def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str
         if value not in (None, ""):
             mapped[ours] = value
             where[ours] = lines.get(key, 0)
-    if isinstance(data.get("languages"), dict) and data.get("defaultContentLanguage"):
-        mapped["language"] = data["defaultContentLanguage"]  # Hugo's default language of a multilingual site
-        where["language"] = lines.get("defaultContentLanguage", 0)
+    if isinstance(data.get("languages"), dict):  # multilingual: languageCode is only <html lang> there
+        mapped["language"] = data.get("defaultContentLanguage") or "en"  # Hugo's default when unset
+        where["language"] = lines.get("defaultContentLanguage", lines.get("languages", 0))
     passthrough = _dig(data, "markup", "goldmark", "extensions", "passthrough")
     if isinstance(passthrough, dict) and passthrough.get("enable") is True:
         mapped["math"] = True  # the delimiters Hugo passes through are the ones rendered here

@@ -1,5 +1,5 @@
-"""Languages of a multilingual site: which language a source is written in, and the path its
-slug and URL come from.
+"""Languages of a multilingual site: the `languages` a site declares, which language a source
+is written in, and the path its slug and URL come from.
 
 Hugo's two layouts are read: a folder per language (`content/ja/posts/x.md`,
 `terms/ja/kv-cache.md`) and a suffix per file (`content/posts/x.ja.md`, `terms/gpu.ar.md`).
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from .diagnostics import Diagnostics, SourcePos
 
@@ -32,6 +32,12 @@ class Language:
     direction: str = ""
     """'rtl' or 'ltr' when declared; '' : from the language (Babel)."""
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+
+def language_prefix(code: str, default: str) -> str:
+    """Where a language's pages go: '' for the default language, else '<code>/' lower-cased,
+    as Hugo writes 'pt-BR' at /pt-br/."""
+    return "" if code == default else f"{code.lower()}/"
 
 
 def is_language_code(text: str) -> bool:
@@ -65,31 +71,32 @@ def language_of(rel: str, codes: tuple[str, ...], default: str) -> tuple[str, st
     return default, rel
 
 
-def undeclared(rel: str, codes: tuple[str, ...]) -> str:
-    """The language a source's folder or suffix names that the site does not declare ('' if none)."""
+def undeclared(rel: str, codes: tuple[str, ...], exists: Callable[[str], bool]) -> str:
+    """The language a source's folder or suffix names that the site does not declare ('' if
+    none). A folder right under content/ or terms/ named like a language is one; a suffix only
+    where the file without it exists too (`x.de.md` beside `x.md`): `socket.io.md` is no Ido."""
     parts = rel.split("/")
     if len(parts) > 2 and parts[1] not in codes and looks_like_language(parts[1]):
         return parts[1]
-    stem = parts[-1].rpartition(".")[0]
+    stem, _, ext = parts[-1].rpartition(".")
     base, dot, suffix = stem.rpartition(".")
-    if dot and base and suffix not in codes and looks_like_language(suffix):
+    if dot and base and suffix not in codes and looks_like_language(suffix) and exists("/".join([*parts[:-1], f"{base}.{ext}"])):
         return suffix
     return ""
 
 
-def translation_key(rel_without_language: str, written: Any) -> str:
+def translation_key(rel_without_language: str, written: str) -> str:
     """What pairs translations: `translationKey` when written (as in Hugo), else the path
     without the language and the extension ('content/posts/x', 'terms/gpu'; a leaf bundle's
     folder for its index.md)."""
-    if isinstance(written, (str, int)) and str(written).strip():
-        return str(written).strip()
+    if written.strip():
+        return written.strip()
     path = PurePosixPath(rel_without_language)
     stem = path.with_suffix("")
     return str(stem.parent) if stem.name == "index" else str(stem)
 
 
-def read_languages(value: dict, rel: str, lines: dict[str, int], diags: Diagnostics,
-                   hugo: bool = False) -> tuple[Language, ...]:  # fmt: skip
+def read_languages(value: dict, rel: str, lines: dict[str, int], diags: Diagnostics) -> tuple[Language, ...]:
     """site.yaml's `languages:` (code -> name or {name, weight, title, description,
     direction, params}), or Hugo's (`languageName`, `languageDirection`, `weight`, `title`,
     `params`), ordered by weight then code."""
@@ -108,6 +115,10 @@ def read_languages(value: dict, rel: str, lines: dict[str, int], diags: Diagnost
             diags.error(pos, f"languages: '{code}' must be a name or a mapping", f"Write {code}: {{name: ...}}")
             continue
         get = (lambda *keys: next((spec[k] for k in keys if k in spec), None))
+        for key in ("name", "languageName", "title", "description"):
+            if key in spec and not isinstance(spec[key], (str, int, float)):
+                diags.error(pos, f"languages: '{key}' of '{code}' must be text", f"Write {key}: ...")
+                spec = {k: v for k, v in spec.items() if k != key}
         name = get("name", "languageName") or code
         weight = get("weight") or 0
         direction = str(get("direction", "languageDirection") or "").lower()

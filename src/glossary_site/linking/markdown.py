@@ -13,6 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..content.documents import slugify
 from .autolink import LinkContext, LinkState, autolink_plugin
 from .fast_paragraphs import fast_paragraphs_plugin
+from .matcher import word_count
 from .math import math_plugin
 from .shortcodes import SiteShortcodes, shortcodes_plugin
 from .site_links import site_links_plugin
@@ -145,7 +146,7 @@ def render_markdown(md: MarkdownIt, body: str, state: LinkState) -> Rendered:
     return Rendered(
         html=html,
         toc=_toc(tokens),
-        words=len(body.split()),  # for reading time: counting source words is close enough, and free
+        words=word_count(body),  # for reading time: counting source words is close enough, and nearly free
         mentions=tuple(state.mentions),
         errors=tuple(state.errors),
         highlighted=_where(html, _made),

@@ -131,6 +131,15 @@ _ENDS_WORDS = re.compile(f"[\\W{_SPACELESS_CLASS}]")
 `_is_word_char`), or a spaceless one, which may end a word on either side of it."""
 
 
+def word_count(text: str) -> int:
+    """Words for reading time: words between spaces, and characters of spaceless scripts at
+    Hugo's ratio for CJK (about 500 characters a minute against 213 words: 0.4 word each)."""
+    if text.isascii():
+        return len(text.split())
+    spaceless = len(_SPACELESS.findall(text))
+    return len(_SPACELESS.sub(" ", text).split()) + round(spaceless * 0.4)
+
+
 def spaceless_script(c: str) -> str:
     """The name of the spaceless script `c` is written in ('Katakana'), or ''."""
     code = ord(c)

@@ -79,7 +79,8 @@ def install_globals(env: Environment, config: SiteConfig, diags: Diagnostics | N
         site=config,
         T=strings,
         text_direction=config.language_info().direction or strings.direction,
-        translations=lambda page_rel: config.alternates.get(_folder(page_rel), ()),
+        translations=lambda page_rel: () if _folder(page_rel) in config.originals else config.alternates.get(_folder(page_rel), ()),
+        canonical=lambda page_rel: config.originals.get(_folder(page_rel)) or (config.absolute_base or config.base_path) + href(_folder(page_rel)),
         language_links=lambda page_rel: language_links(config, page_rel),
         show_date=strings.date,
         depth_name=depth_name,
@@ -288,7 +289,7 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
                  "updated": atom_date(articles[0].date if articles else None)}),
         PageSpec("sitemap.xml", "sitemap.xml", "index",
                  {"articles": articles, "terms": terms, "categories": categories, "depths": depths, "tags": tags},
-                 {"articles": articles_key, "terms": [t.slug for t in terms], "categories": graph.categories,
+                 {"articles": articles_key, "terms": [(t.slug, t.fallback) for t in terms], "categories": graph.categories,
                   "depths": graph.depths, "tags": [(slug, name) for slug, name, _ in tags]}),
     ]  # fmt: skip
     specs += [PageSpec(f"categories/{slugify(name)}/index.html", "category.html", f"category {name}",

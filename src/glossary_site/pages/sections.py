@@ -53,13 +53,13 @@ def section_specs(sections: tuple[Section, ...], intros: dict[str, Markup], arti
     by_folder = {s.folder: s for s in sections if s.folder}
     folders = set(by_folder)
     if config.article_urls == "hugo":  # every top-level section; a leaf bundle's folder is none
-        folders |= {place(a.source)[0][0] for a in articles if place(a.source)[0]}
+        folders |= {place(a.logical)[0][0] for a in articles if place(a.logical)[0]}
     folders.discard("articles")  # that page is the listing of every article already
     specs = []
     for folder in sorted(folders):
         section = by_folder.get(folder)
         prefix = f"content/{folder}/"
-        listed = [ref for article, ref in zip(articles, refs) if article.source.startswith(prefix)]
+        listed = [ref for article, ref in zip(articles, refs) if article.logical.startswith(prefix)]
         name = folder.rsplit("/", 1)[-1]
         title = section.title if section is not None else title_from_name(name)
         specs.append(PageSpec(section_folder_rel(folder) + "index.html", "section.html",
