@@ -10,8 +10,6 @@ spaces between words.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from pathlib import Path
 
 from ..build.languages import config_for
@@ -19,14 +17,8 @@ from ..build.pipeline import link_context, read_site
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..linking.autolink import LinkState
-from ..linking.languages import rules_for
 from ..linking.markdown import make_markdown, render_markdown
-from ..linking.matcher import spaceless_script
-
-_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*(?:[.+-][A-Za-z0-9]+)*)")
-_COMMON = {"I", "A", "The", "This", "That", "It", "In", "On", "If", "When", "What", "Why", "How", "For", "And",
-           "But", "Or", "So", "We", "You", "Your", "My", "Our", "They", "There", "Then", "Each", "Every", "One",
-           "Two", "Most", "Some", "All", "No", "Not", "Yes", "Do", "Is", "As", "At", "To", "Of", "By", "An", "Be"}  # fmt: skip
+from ..linking.term_candidates import frequent, known_names
 
 
 def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[str] | None:
@@ -49,7 +41,7 @@ def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[
             continue  # 'wer' inside 'answer', 'GPU' inside a matched 'GPUs': noise
         verdict = outcome if outcome.startswith("linked") else f"skipped: {outcome}"
         lines.append(f"{rel}:{line}: '{text}' -> {slug}: {verdict}")
-    missing = _not_yet_terms(article.body, graph, config.language)
+    missing = frequent(article.body, known_names(graph, config.language), context.matcher)
     if missing:
         lines.append("frequent capitalised words and acronyms that are not terms yet:")
         lines += [f"  {word} ({count}x)" for word, count in missing]
@@ -68,23 +60,3 @@ def _relative(root: Path, path: Path) -> str:
 def _covered(decisions, line: int, text: str) -> bool:
     return any(d[0] == line and d[1] != text and text in d[1] and d[3] != "inside a word" for d in decisions)
 
-
-def _not_yet_terms(body: str, graph, language: str) -> list[tuple[str, int]]:
-    rules = rules_for(language)
-    known = {form.lower() for t in graph.terms.values() for n in (t.title, *t.aliases)
-             for form, _ in rules.surface_forms(n)}  # fmt: skip
-    prose = re.sub(r"```.*?```|`[^`]*`", " ", body, flags=re.S)
-    counts: Counter[str] = Counter()
-    for sentence in re.split(r"(?<=[.!?:])\s+|(?<=[。！？])|\n\s*\n|^#+\s*", prose, flags=re.M):
-        first = len(sentence) - len(sentence.lstrip())
-        for match in _CANDIDATE.finditer(sentence):
-            word = match.group(1)
-            before = sentence[match.start() - 1] if match.start() else ""
-            if before and (before.isalnum() or before in "_.") and not spaceless_script(before):
-                continue  # inside a word ('macOS'); after Japanese or Thai text it begins one
-            acronym = sum(c.isupper() for c in word) >= 2
-            # A capital at a sentence start says nothing; an acronym always does.
-            if word in _COMMON or word.lower() in known or (not acronym and match.start() == first):
-                continue
-            counts[word] += 1
-    return [(w, c) for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2][:15]
