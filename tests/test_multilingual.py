@@ -273,3 +273,15 @@ def test_a_glossary_kept_in_content_is_a_glossary_in_every_language(tmp_path, ca
     assert "キャッシュ" in page(out, "ja/terms/cache") and 'class="fallback"' not in page(out, "ja/terms/cache")
     assert not (out / "ja/articles/cache").exists()
     assert links(page(out, "ja/articles/note")) == ["/ja/terms/cache/"]
+
+
+def test_strings_in_hugos_toml_format_are_read(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        "site.yaml": "title: T\nlanguage: en\nlanguages:\n  en: English\n  ja: 日本語\n",
+        "i18n/ja.toml": 'nav_search = "さがす"\n\n[articles_using_term]\nother = "{count}件の記事がこの用語を使っています"\n',
+        "terms/ja/gpu.md": "---\ntitle: GPU\nsummary: 計算機。\ncategory: 機械\ndepth: basics\n---\n",
+    })  # fmt: skip
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "build", site, "--output", out)
+    assert code == 0, err
+    assert ">さがす</a>" in page(out, "ja/terms/gpu")

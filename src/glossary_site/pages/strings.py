@@ -162,7 +162,7 @@ def _config_file(root: Path) -> str:
 
 
 def _strings_file(folder: Path, name: str) -> Path | None:
-    for ext in ("yaml", "yml"):
+    for ext in ("yaml", "yml", "toml", "json"):  # Hugo's i18n files are often TOML
         path = folder / f"{name}.{ext}"
         if path.is_file():
             return path
@@ -195,8 +195,12 @@ def _read(path: Path, rel: str, diags: Diagnostics, known: set[str] | None,
     data = read_mapping(text, rel, diags)
     if data is None:
         return {}
-    node = yaml.compose(text, Loader=UniqueKeyLoader)  # it parsed: now the line of each key
-    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    if rel.endswith((".yaml", ".yml")):
+        node = yaml.compose(text, Loader=UniqueKeyLoader)  # it parsed: now the line of each key
+        lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    else:
+        lines = {key: number for number, line in enumerate(text.split("\n"), 1)
+                 for key in [line.strip().strip("[]").split("=")[0].split(":")[0].strip().strip('"')] if key}  # fmt: skip
     strings: dict[str, Text] = {}
     for key, value in data.items():
         pos = SourcePos(rel, lines.get(str(key), 1))
