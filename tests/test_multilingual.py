@@ -285,3 +285,21 @@ def test_strings_in_hugos_toml_format_are_read(tmp_path, capsys):
     code, _, err = run_cli(capsys, "build", site, "--output", out)
     assert code == 0, err
     assert ">さがす</a>" in page(out, "ja/terms/gpu")
+
+
+def test_ref_finds_the_page_of_its_own_language_as_in_hugo(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        "hugo.toml": 'title = "S"\ndefaultContentLanguage = "en"\n[languages.en]\nweight = 1\n[languages.ja]\nweight = 2\n',
+        "content/docs/_index.en.md": "---\ntitle: Docs\n---\n",  # the default language named explicitly
+        "content/docs/_index.ja.md": "---\ntitle: ドキュメント\n---\n",
+        "content/docs/start.md": '---\ntitle: Start\n---\nSee [the docs]({{< relref "/docs" >}}) and [icons]({{< relref "docs/icon" >}}).\n',
+        "content/docs/start.ja.md": '---\ntitle: はじめに\n---\n[ドキュメント]({{< relref "/docs" >}})と[アイコン]({{< relref "docs/icon" >}})。\n',
+        "content/docs/icon.md": "---\ntitle: Icon\n---\nIcon.\n",
+        "content/docs/icon.ja.md": "---\ntitle: アイコン\n---\nアイコン。\n",
+    })  # fmt: skip
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "build", site, "--output", out)
+    assert code == 0, err
+    ja = page(out, "ja/docs/start")
+    assert 'href="/ja/docs/"' in ja and 'href="/ja/docs/icon/"' in ja
+    assert 'href="/docs/icon/"' in page(out, "docs/start")

@@ -49,8 +49,10 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
 
 def ref_targets_of(corpus: Corpus) -> dict[str, str]:
     """Every name a `ref` shortcode may give a page by -> the page's URL path."""
-    return ref_table([*((a.source, article_rel(a.slug)) for a in corpus.articles),
-                      *((s.source, section_folder_rel(s.folder) if s.folder else "") for s in corpus.sections)])
+    # By the path without the language: a page's `ref` finds the page of its own language, as in Hugo.
+    return ref_table([*((a.logical, article_rel(a.slug)) for a in corpus.articles),
+                      *((f"content/{s.folder}/_index.md" if s.folder else "content/_index.md",
+                         section_folder_rel(s.folder) if s.folder else "") for s in corpus.sections)])  # fmt: skip
 
 
 def uses_refs(corpus: Corpus) -> bool:

@@ -211,8 +211,11 @@ def _read(path: Path, rel: str, diags: Diagnostics, known: set[str] | None,
         if checked is None:
             continue
         if known is not None and key not in known:
-            diags.warning(pos, f"unknown string '{key}': neither the theme nor the site's templates use it",
-                          did_you_mean(key, known))  # fmt: skip
+            # Close to a key of the theme: a typo, worth a warning. Else most likely a Hugo
+            # theme's own string (i18n/ of a Hugo site carries dozens): a note.
+            close = did_you_mean(key, known)
+            report = diags.warning if close else diags.note
+            report(pos, f"unknown string '{key}': neither the theme nor the site's templates use it", close)
         if key == DATE_FORMAT and not _valid_date_format(checked):
             diags.error(pos, f"date_format '{checked}' is not a date format",
                         f"Use one of {', '.join(DATE_STYLES)}, or a CLDR pattern such as 'yyyy-MM-dd'.")  # fmt: skip
