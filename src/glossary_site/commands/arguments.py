@@ -52,6 +52,12 @@ def parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show why each mention in an article was linked or not")
     explain.add_argument("article", help="path of the article, e.g. content/post.md")
     explain.add_argument("--site", default=".")
+    report = sub.add_parser("report", help="glossary upkeep: unmentioned and unlinked terms, missing terms, orphan articles")
+    report.add_argument("site", nargs="?", default=".", help="site directory (default: .)")
+    report.add_argument("--drafts", action="store_true")
+    report.add_argument("--future", action="store_true")
+    report.add_argument("--expired", action="store_true")
+    report.add_argument("--format", choices=["text", "json"], default="text", help="how the report is printed")
     return parser
 
 

@@ -29,6 +29,8 @@ def run(args) -> int:
         return _new(args)
     if args.command == "explain":
         return _explain(args)
+    if args.command == "report":
+        return _report(args)
     if args.command == "serve":
         return _serve(args)
     if args.command == "daemon":
@@ -69,6 +71,24 @@ def _explain(args) -> int:
         return None if lines is None else "\n".join(lines)
 
     return _on_site(Path(args.site), explain)
+
+
+def _report(args) -> int:
+    """Exit 0 with findings (a report is not a failure); 1 when the content has errors."""
+    from .report import as_json, as_text, site_report
+
+    root = Path(args.site)
+    if not root.is_dir():
+        print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
+        return 2
+    diags = Diagnostics()
+    config = load_config(root, diags, drafts=args.drafts, future=args.future, expired=args.expired)
+    reports = None if diags.has_errors else site_report(config, diags)
+    print_diagnostics(diags)
+    if reports is None:
+        return 1
+    print(as_json(reports) if args.format == "json" else as_text(reports))
+    return 0
 
 
 def _on_site(root: Path, act) -> int:

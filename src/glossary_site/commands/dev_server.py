@@ -33,6 +33,8 @@ from .arguments import default_jobs
 from .watch import Watcher
 
 EVENTS_PATH = "/__glossary/events"
+REPORT_PATH = "/_report/"
+"""The glossary report (commands/report.py), computed when asked for: never in the output."""
 
 RELOAD_SCRIPT = """<script>/* glossary-site dev server: live reload and error overlay */
 (function () {
@@ -184,6 +186,8 @@ def _handler_for(server: DevServer):
             path = urlsplit(self.path).path
             if path == EVENTS_PATH:
                 return self._events()
+            if path in (REPORT_PATH, REPORT_PATH.rstrip("/")):
+                return self._report()
             if not _safe_request_path(path):
                 return self.send_error(HTTPStatus.NOT_FOUND)
             target = Path(self.translate_path(self.path))
@@ -197,8 +201,16 @@ def _handler_for(server: DevServer):
                 return self._not_found()
             return super().do_GET()
 
-        def _html(self, target: Path, status=HTTPStatus.OK):
-            body = target.read_bytes()
+        def _report(self):
+            from .report import as_html, site_report
+
+            diags = Diagnostics()
+            reports = site_report(server.config, diags)
+            problems = [str(d) for d in diags.sorted() if d.level == "error"]
+            self._html(None, body=as_html(reports, problems).encode("utf-8"))
+
+        def _html(self, target: Path | None, status=HTTPStatus.OK, body: bytes = b""):
+            body = target.read_bytes() if target is not None else body
             marker = body.rfind(b"</body>")
             script = RELOAD_SCRIPT.encode("utf-8")
             body = body[:marker] + script + body[marker:] if marker >= 0 else body + script

@@ -47,7 +47,8 @@ def candidates(body: str, known: set[str], matcher: TermMatcher | None = None) -
     `matcher`: the site's, so that whatever the linker would find is no candidate."""
     prose = _blank(body, [(m.start(), m.end()) for m in _NOT_PROSE.finditer(body)])
     if matcher is not None:
-        prose = _blank(prose, [(m.start, m.end) for m in matcher.scan(prose)[0]])
+        wrapped = prose.replace("\n", " ")  # a name may wrap, as the linker reads it
+        prose = _blank(prose, [(m.start, m.end) for m in matcher.scan(wrapped)[0]])
     found: list[tuple[str, int]] = []
     for start, sentence in _sentences(prose):
         lead = start + len(sentence) - len(sentence.lstrip())
