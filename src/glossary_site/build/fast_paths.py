@@ -191,7 +191,7 @@ def _window(article: Article | None) -> tuple:
 def _shape(term: Term) -> tuple:
     """What decides where links go and how the graph is drawn; a summary or body is not part of it."""
     return (term.slug, term.title, term.aliases, term.autolink, term.case_sensitive, term.category, term.depth,
-            tuple(name for name, _ in term.related))  # fmt: skip
+            tuple(name for name, _ in term.related), term.redirects)  # fmt: skip
 
 
 def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleResult], backlinks: Backlinks,

@@ -44,7 +44,20 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
         ref_targets=ref_targets_of(corpus) if corpus is not None else {},
         math=config.math,
+        moved=moved_slugs(graph),
     )
+
+
+def moved_slugs(graph: TermGraph) -> dict[str, str]:
+    """Old slug -> slug, from the old URLs in terms' aliases ('/terms/kv-cache-old/'); a name
+    that is still a term's own is not an old slug."""
+    moved = {}
+    for slug, term in graph.terms.items():
+        for url in term.redirects:
+            old = url.strip("/").rsplit("/", 1)[-1].lower()
+            if old and graph.resolve(old) is None:
+                moved.setdefault(old, slug)
+    return dict(sorted(moved.items()))
 
 
 def ref_targets_of(corpus: Corpus) -> dict[str, str]:
@@ -66,7 +79,7 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
     policy, URLs), the site's shortcode templates and, when there are any, the whole config
     (they may show any of `site`), and the pages `ref` may name."""
     names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
-    pages = sorted(context.ref_targets.items()) if context is not None else ()
+    pages = (sorted(context.ref_targets.items()), context.moved) if context is not None else ()
     templates = shortcodes.key() if shortcodes is not None else ""
     site = dataclasses.replace(config, root=None, output=None) if templates else None
     return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,

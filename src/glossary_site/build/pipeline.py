@@ -231,7 +231,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         else:
             todo.append(spec)
     render_pages(todo, env, config, writer, diags, jobs)
-    static = [*static_files(config), *bundle_files(config, corpus), *alias_files(config, corpus.articles),
+    static = [*static_files(config), *bundle_files(config, corpus), *alias_files(config, corpus.articles, graph.terms.values()),
               graph_json(config, graph, backlinks), *([previews_json(term_refs)] if config.previews else [])]
     for file in static:
         keep_or_write(file, config, cache, writer, new_pages, output_ok)

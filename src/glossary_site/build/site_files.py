@@ -32,17 +32,19 @@ def static_files(config: SiteConfig) -> list[OutputFile]:
     return list(files.values())
 
 
-def alias_files(config: SiteConfig, articles) -> list[OutputFile]:
-    """A small redirect page at each old URL an article lists in `aliases` (as Hugo writes them:
-    a refresh, a canonical link, noindex); no listing or sitemap names them."""
+def alias_files(config: SiteConfig, articles, terms=()) -> list[OutputFile]:
+    """A small redirect page at each old URL an article lists in `aliases`, or a term as an
+    alias starting with '/' (as Hugo writes them: a refresh, a canonical link, noindex); no
+    listing or sitemap names them."""
     files = []
-    for article in articles:
-        target = article_rel(article.slug)
+    pages = [(article_rel(a.slug), a.aliases, a.source) for a in articles]
+    pages += [(f"terms/{t.slug}/", t.redirects, t.source) for t in terms if not t.fallback]
+    for target, aliases, source in pages:
         absolute = (config.absolute_base or config.base_path) + href(target)
-        for alias in article.aliases:
+        for alias in aliases:
             rel = alias_path(alias, target)
             if rel:
-                files.append(OutputFile(page_file(rel), redirect_page(absolute, config.language), article.source))
+                files.append(OutputFile(page_file(rel), redirect_page(absolute, config.language), source))
     return files
 
 

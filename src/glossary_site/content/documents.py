@@ -40,6 +40,15 @@ class Term:
     fallback: str = ""
     """The language this entry is written in when it stands in, untranslated, for a term of
     another language's glossary ('' : it is in the page's language)."""
+    derive: bool = True
+    """Names derived from the title and aliases link too ("API" of "Application Programming
+    Interface (API)", "container" of "Containers": linking/derived.py); `derive: false` turns them off."""
+    disambiguate: tuple[str, ...] = ()
+    """Lower-cased labels (`disambiguate: {category: ..., tags: [...]}`): where another term claims
+    one of its derived names, an article whose tags or categories hold one of them links it here."""
+    redirects: tuple[str, ...] = ()
+    """Old URLs of the term (the `aliases` that start with '/', as Hugo's aliases are): each a
+    redirect page to it; `[[old-slug]]` of one still resolves, with a warning."""
 
     def pos(self, key: str = "") -> SourcePos:
         return SourcePos(self.source, self.lines.get(key, 1))
@@ -281,6 +290,9 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
         f.error("category", f"unknown category '{category}'",
                 did_you_mean(category, config.categories) or "Add it to 'categories' in site.yaml.")
     aliases, related = f.str_list("aliases"), f.str_list("related")
+    # An alias is another name of the term; one that starts with '/' is an old URL of it (a rename).
+    redirects = tuple(a for a in aliases if a.startswith("/"))
+    aliases = tuple(a for a in aliases if not a.startswith("/"))
     autolink, case_sensitive = f.flag("autolink", True), f.flag("case_sensitive", None)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
     written, key = f.optional_str("slug"), f.optional_str("translationKey")
@@ -301,7 +313,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
         related=tuple((r, f._item_pos("related", i)) for i, r in enumerate(related)),
         autolink=bool(autolink), case_sensitive=case_sensitive,
         body=fm.body, body_line=fm.body_line, source=source.rel, lines=dict(fm.lines),
-        translation_key=translation_key(source.logical, key) if source.path else "",
+        translation_key=translation_key(source.logical, key) if source.path else "", redirects=redirects,
     )  # fmt: skip
 
 

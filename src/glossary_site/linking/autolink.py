@@ -52,6 +52,8 @@ class LinkContext:
     math: bool = False
     """Render $...$, $$...$$, \\(...\\) and \\[...\\] as MathML (site.yaml `math`); here because
     every document of a build is rendered with one context."""
+    moved: dict[str, str] = field(default_factory=dict)
+    """Old slug of a renamed term (the last part of an old URL in its aliases) -> its slug."""
     ref_targets: dict[str, str] = field(default_factory=dict, repr=False)
     """What a `ref` shortcode may name (a page's path in content/, with or without '.md') -> the
     page's URL path (builtin_shortcodes.ref_names)."""
@@ -275,6 +277,8 @@ def _link_run(run: list[Token], line: int, skip: str, joined: str, text: str, br
     rejected: list = []
     if matches is None:
         matches, rejected = ctx.matcher.scan(joined, explain=doc.explain)
+    if slug is None and (slug := ctx.moved.get(ref.strip().lower())) is not None:
+        doc.warnings.append((line, f"[[{ref}]] names the old slug of '{slug}'", f"Write [[{slug}]]"))
     for r in rejected:
         doc.decisions.append((_line_at(line, breaks, r.start), joined[r.start : r.end], r.slug, r.reason))
     links: list[tuple[int, int, str]] = []
