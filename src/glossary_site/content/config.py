@@ -33,6 +33,16 @@ class SiteConfig:
     categories: tuple[str, ...] = ()
     """Declared category order; when non-empty, other categories are errors."""
     link_policy: str = "first-per-article"
+    link_common_terms: bool = True
+    """False: a common term (mentioned on more than `common_share` of the articles) is linked only
+    in an article about it: mentioned `salient_mentions` times, or in a heading, or in its title."""
+    common_share: float = 0.15
+    salient_mentions: int = 3
+    max_links_per_paragraph: int = 0
+    """At most this many automatic term links in one paragraph (0: no cap)."""
+    stemming: bool = False
+    """English only: words with a term's stem link to it too ('scalable' -> Scalability), with
+    the Snowball stemmer (`pip install 'glossary-site[stemming]'`)."""
     unsafe_html: bool = False
     """Pass raw HTML in Markdown through (off by default, as in Hugo)."""
     drafts: bool = False
@@ -133,6 +143,11 @@ _KEYS = {
     "depths": list,
     "categories": list,
     "link_policy": str,
+    "link_common_terms": bool,
+    "common_share": (int, float),
+    "salient_mentions": int,
+    "max_links_per_paragraph": int,
+    "stemming": bool,
     "unsafe_html": bool,
     "show_toc": bool,
     "show_reading_time": bool,
@@ -210,7 +225,8 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
     return _apply(config, data, lines, rel, diags)
 
 
-_TYPES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping", int: "a number", float: "a number"}
+_TYPES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping", int: "a number", float: "a number",
+          (int, float): "a number"}
 
 
 def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diags: Diagnostics,
@@ -249,6 +265,12 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
                 diags.error(pos, f"terms_dir '{value}' must be terms or a folder inside content/",
                             "Write terms_dir: content/glossary")  # fmt: skip
                 continue
+        if key == "common_share" and (isinstance(value, bool) or not 0 < value <= 1):
+            diags.error(pos, "'common_share' must be a share of the articles between 0 and 1", "Write common_share: 0.15")
+            continue
+        if key in ("salient_mentions", "max_links_per_paragraph") and (isinstance(value, bool) or value < 0):
+            diags.error(pos, f"'{key}' must be a whole number, 0 or more", f"Write {key}: 3")
+            continue
         if key == "search_shard_pages" and (isinstance(value, bool) or value < 1):
             diags.error(pos, "'search_shard_pages' must be a whole number of pages, 1 or more", "Write search_shard_pages: 1500")
             continue

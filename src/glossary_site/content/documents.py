@@ -121,7 +121,7 @@ class Corpus:
 
 TERM_KEYS = (
     "title", "summary", "category", "depth", "aliases", "related",
-    "autolink", "case_sensitive", "draft", "slug", "translationKey",
+    "autolink", "case_sensitive", "draft", "slug", "translationKey", "derive", "disambiguate",
 )  # fmt: skip
 TERM_REQUIRED = ("title", "summary", "category", "depth")
 ARTICLE_KEYS = ("title", "date", "summary", "description", "kind", "tags", "draft", "slug", "autolink",
@@ -294,6 +294,7 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
     redirects = tuple(a for a in aliases if a.startswith("/"))
     aliases = tuple(a for a in aliases if not a.startswith("/"))
     autolink, case_sensitive = f.flag("autolink", True), f.flag("case_sensitive", None)
+    derive, disambiguate = f.flag("derive", True), _disambiguate(f)
     f.flag("draft", False)  # drafts are set aside before parsing; this only checks the type
     written, key = f.optional_str("slug"), f.optional_str("translationKey")
     slug = slugify(written or PurePosixPath(source.logical).stem)
@@ -311,10 +312,32 @@ def parse_term(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: D
         slug=slug, title=title, summary=summary, category=category, depth=depth,
         aliases=aliases,
         related=tuple((r, f._item_pos("related", i)) for i, r in enumerate(related)),
-        autolink=bool(autolink), case_sensitive=case_sensitive,
+        autolink=bool(autolink), case_sensitive=case_sensitive, derive=bool(derive), disambiguate=disambiguate,
         body=fm.body, body_line=fm.body_line, source=source.rel, lines=dict(fm.lines),
         translation_key=translation_key(source.logical, key) if source.path else "", redirects=redirects,
     )  # fmt: skip
+
+
+def _disambiguate(f: _Fields) -> tuple[str, ...]:
+    """`disambiguate: {category: Networking, tags: [kubernetes, k8s]}` -> its labels, lower-cased
+    (a text or a list for either key); a problem is reported at the key's line."""
+    value = f.fm.data.get("disambiguate")
+    if value is None:
+        return ()
+    hint = "Write disambiguate: {category: Networking, tags: [kubernetes]}"
+    if not isinstance(value, dict) or not value or set(value) - {"category", "tags"}:
+        f.error("disambiguate", f"'disambiguate' must be a mapping with 'category' and/or 'tags', not {_kind(value)}"
+                if not isinstance(value, dict) else "'disambiguate' takes only 'category' and 'tags'", hint)  # fmt: skip
+        return ()
+    labels: list[str] = []
+    for key in ("category", "tags"):
+        items = value.get(key, [])
+        items = [items] if isinstance(items, str) else items
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            f.error("disambiguate", f"'disambiguate' {key} must be text or a list of texts", hint)
+            return ()
+        labels += [i.strip().lower() for i in items]
+    return tuple(dict.fromkeys(labels))
 
 
 def parse_article(source: SourceFile, fm: FrontMatter, config: SiteConfig, diags: Diagnostics) -> Article | None:

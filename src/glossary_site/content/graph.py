@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 from .config import SiteConfig
 from .diagnostics import Diagnostics, did_you_mean
@@ -20,6 +21,14 @@ class TermGraph:
     categories: tuple[str, ...]
     """Categories in display order: declared order, else alphabetical."""
     depths: tuple[str, ...]
+    derived: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Slug -> the names derived from its title and aliases that it keeps, with the rule that
+    made each (linking/derived.py): none another term is explicitly called."""
+    dropped: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+    """Slug -> (name, rule, why) of each derived name left out: another term's title or alias."""
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Lower-cased derived name -> the slugs of the terms that all derive it: linked only where an
+    article's tags or categories choose one of them (`disambiguate`)."""
 
     def resolve(self, name: str) -> str | None:
         return self.names.get(name.strip().lower())
@@ -35,7 +44,12 @@ class TermGraph:
         return sorted(self.terms.values(), key=lambda t: (t.title.lower(), t.slug))
 
 
-def build_graph(terms: tuple[Term, ...], config: SiteConfig, diags: Diagnostics) -> TermGraph:
+Derive = Callable[[Term], list[tuple[str, str]]]
+"""A term -> the names derived from its title and aliases, with their rules (linking/derived.py)."""
+
+
+def build_graph(terms: tuple[Term, ...], config: SiteConfig, diags: Diagnostics, derive: Derive | None = None) -> TermGraph:
+    """`derive`: the site language's derived names (none without it)."""
     by_slug: dict[str, Term] = {}
     for term in terms:
         if term.slug in by_slug:
@@ -48,9 +62,10 @@ def build_graph(terms: tuple[Term, ...], config: SiteConfig, diags: Diagnostics)
     names = _claim_names(by_slug, diags)
     related = _related_edges(by_slug, names, diags)
     categories = _category_order(by_slug.values(), config, diags)
+    derived, dropped, ambiguous = _claim_derived(by_slug, derive, diags) if derive is not None else ({}, {}, {})
     return TermGraph(
         terms=dict(sorted(by_slug.items())), names=names, related=related,
-        categories=categories, depths=config.depths,
+        categories=categories, depths=config.depths, derived=derived, dropped=dropped, ambiguous=ambiguous,
     )  # fmt: skip
 
 
@@ -76,6 +91,45 @@ def _claim_names(by_slug: dict[str, Term], diags: Diagnostics) -> dict[str, str]
     for slug in by_slug:
         names.setdefault(slug, slug)
     return names
+
+
+def _claim_derived(by_slug: dict[str, Term], derive: Derive, diags: Diagnostics):
+    """(kept, dropped, ambiguous): a derived name that is another term's title or alias is left out
+    (the explicit name wins); one that two terms derive is ambiguous: a warning names both files,
+    unless every term deriving it says how articles choose (`disambiguate`)."""
+    explicit: dict[str, tuple[str, str]] = {}  # lower-cased name -> (slug, "title"/"alias")
+    for slug, term in sorted(by_slug.items()):
+        for name, what in [(term.title, "title")] + [(a, "alias") for a in term.aliases]:
+            explicit.setdefault(name.lower(), (slug, what))
+    claims: dict[str, list[tuple[str, str, str]]] = {}  # lower-cased name -> [(slug, name, rule)]
+    dropped: dict[str, list[tuple[str, str, str]]] = {}
+    for slug, term in sorted(by_slug.items()):
+        if not term.derive:
+            continue
+        for name, rule in derive(term):
+            owner = explicit.get(name.lower())
+            if owner is not None and owner[0] != slug:
+                dropped.setdefault(slug, []).append((name, rule, f"it is the {owner[1]} of term '{owner[0]}'"))
+            elif owner is None:
+                claims.setdefault(name.lower(), []).append((slug, name, rule))
+    derived: dict[str, list[tuple[str, str]]] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for key, claimants in sorted(claims.items()):
+        for slug, name, rule in claimants:
+            derived.setdefault(slug, []).append((name, rule))
+        slugs = tuple(sorted({slug for slug, _, _ in claimants}))
+        if len(slugs) < 2:
+            continue
+        ambiguous[key] = slugs
+        undeclared = [s for s in slugs if not by_slug[s].disambiguate]
+        if undeclared:
+            term, others = by_slug[slugs[-1]], [by_slug[s] for s in slugs[:-1]]
+            names = ", ".join(f"term '{o.slug}' ({o.source})" for o in others)
+            diags.warning(term.pos("title"), f"'{claimants[0][1]}' is derived from the names of this term and of {names}:"
+                          " it links only where an article's tags choose one", "Add 'disambiguate: {category: ...}' to each (an article's tags"
+                          " choose), make it an alias of the one it means, or set 'derive: false' on the other.")  # fmt: skip
+    return ({slug: tuple(names) for slug, names in sorted(derived.items())},
+            {slug: tuple(names) for slug, names in sorted(dropped.items())}, ambiguous)  # fmt: skip
 
 
 def _related_edges(by_slug: dict[str, Term], names: dict[str, str], diags: Diagnostics):

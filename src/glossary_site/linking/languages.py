@@ -2,8 +2,9 @@
 
 The site's language (`language` in site.yaml; in a multilingual site, each language's own)
 picks the rules by its primary subtag: 'en-GB' -> en, 'zh-Hant' -> zh. English gives plurals
-and possessives (GPUs, GPU's); languages that do not inflect nouns in writing (ja, zh, ko, th
-...) and every language without rules give the name only. Other languages' rules come from
+and possessives (GPUs, GPU's) and derives a plural title's singular (Containers -> Container);
+Korean gives the name with its particles (GPU를, 캐시가); languages that do not inflect nouns in
+writing (ja, zh, th ...) and every language without rules give the name only. Other languages' rules come from
 `register_rules` or from an installed package's entry point in the group
 `glossary_site.language_rules` (docs/languages.md shows one for German).
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Callable, Iterable
 
-from .matcher import inflections
+from .matcher import inflections, is_acronym_word
 
 ENTRY_POINT_GROUP = "glossary_site.language_rules"
 
@@ -37,6 +38,10 @@ class LanguageRules:
     version: str = ""
     """Change it when the rules change: rendered bodies are cached by it (an entry point's
     package adds its own version)."""
+    derive: Callable[[str], Iterable[tuple[str, str]]] | None = None
+    """A term's name -> other names it is known by in this language, each with its rule
+    (English: a plural title's singular, "Containers" -> ("Container", "en: singular")). Each
+    derived name then takes `forms` too; a term's `derive: false` turns them off (derived.py)."""
 
     @property
     def key(self) -> str:
@@ -45,9 +50,16 @@ class LanguageRules:
     def surface_forms(self, name: str) -> list[tuple[str, str]]:
         """The name first (rule ''), then each other form once; rules interned (a glossary
         holds thousands of forms, and the saved build pickles each rule string once)."""
-        out, seen = [(name, "")], {name}
+        return self._named(self.forms, name, [(name, "")])
+
+    def derived_names(self, name: str) -> list[tuple[str, str]]:
+        """The other names `derive` gives a term's name (none when the rules derive nothing)."""
+        return self._named(self.derive, name, [(name, "")])[1:] if self.derive is not None else []
+
+    def _named(self, function, name: str, out: list) -> list[tuple[str, str]]:
+        seen = {text for text, _ in out}
         try:
-            others = list(self.forms(name))
+            others = list(function(name))
         except Exception as error:  # a plugin's bug: its names link as written, the build goes on
             if self.name not in _failed:
                 _failed.add(self.name)
@@ -77,9 +89,45 @@ def english_forms(name: str) -> list[tuple[str, str]]:
     return list(zip(inflections(name), _ENGLISH_RULES))
 
 
-ENGLISH = LanguageRules("en", english_forms, version="1")
-_BUILT_IN = {"en": ENGLISH, **{code: LanguageRules(code, name_only) for code in ("ja", "zh", "ko", "th", "lo", "km",
-                                                                                    "my", "bo")}}  # fmt: skip
+_NOT_PLURAL = ("ss", "us", "is", "ics", "news", "series", "species", "os", "as")
+"""Endings of English words that end in s without being plurals: glass, status, analysis,
+physics, news, series, species, kudos, gas."""
+
+
+def english_singular(name: str) -> list[tuple[str, str]]:
+    """A name whose last word is a regular English plural -> its singular: Containers ->
+    Container, Bare Metal Machines -> Bare Metal Machine, Queries -> Query, Caches -> Cache,
+    Boxes -> Box. Acronyms (GPUs), words of four letters or fewer (Bus, Gas) and the endings
+    in `_NOT_PLURAL` are left alone: a wrong singular would link a word that means something else."""
+    head, _, last = name.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    lower = last.lower()
+    if len(last) <= 4 or not last.isalpha() or is_acronym_word(last) or not lower.endswith("s") or lower.endswith(_NOT_PLURAL):
+        return []
+    if lower.endswith("ies") and len(last) > 4:
+        singular = last[:-3] + ("Y" if last[-3:].isupper() else "y")
+    elif lower.endswith(("sses", "shes", "xes", "zzes")) or (lower.endswith("ches") and not lower.endswith("aches")):
+        singular = last[:-2]  # classes, hashes, boxes, quizzes, batches (but caches, headaches)
+    else:
+        singular = last[:-1]
+    return [(prefix + singular, "en: singular")]
+
+
+_KOREAN_PARTICLES = ("이", "가", "을", "를", "은", "는", "의", "에", "에서", "로", "으로", "와", "과", "도", "만", "부터", "까지")
+
+
+def korean_forms(name: str) -> list[tuple[str, str]]:
+    """The name with each common particle written after it: GPU를, 캐시가, 서버에서. Korean
+    spaces words apart but attaches particles to the noun, so the name alone is rarely a whole
+    word. Every particle is given, whichever fits the name's last sound: a form that does not
+    fit is simply never written."""
+    return [(name + particle, "ko: particle") for particle in _KOREAN_PARTICLES]
+
+
+ENGLISH = LanguageRules("en", english_forms, version="2", derive=english_singular)
+KOREAN = LanguageRules("ko", korean_forms, version="1")
+_BUILT_IN = {"en": ENGLISH, "ko": KOREAN, **{code: LanguageRules(code, name_only) for code in ("ja", "zh", "th", "lo",
+                                                                                                  "km", "my", "bo")}}  # fmt: skip
 _registered: dict[str, LanguageRules] = {}
 _from_entry_points: dict[str, LanguageRules] | None = None
 _problems: list[str] = []
@@ -119,7 +167,7 @@ def entry_point_problems() -> list[str]:
 
 def _as_rules(code: str, rules, version: str = "") -> LanguageRules:
     if isinstance(rules, LanguageRules):
-        return rules if not version else LanguageRules(rules.name, rules.forms, f"{rules.version}+{version}")
+        return rules if not version else LanguageRules(rules.name, rules.forms, f"{rules.version}+{version}", rules.derive)
     if callable(rules):
         return LanguageRules(code, rules, version)
     raise TypeError(f"rules for {code!r} must be a LanguageRules or a function, not {type(rules).__name__}")
