@@ -5,7 +5,8 @@ base URL set to '/'. Reload events go out over server-sent events only after a r
 been committed, so a tab never reloads into a half-written site. When a rebuild fails the
 last good site stays served and every open tab shows the `path:line: message` list.
 The live-reload script is added to HTML responses as they are served; built files never
-contain it.
+contain it. The glossary report (commands/report.py) is served at /_report/, computed on each
+request, and never written.
 """
 
 from __future__ import annotations
