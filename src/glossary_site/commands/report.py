@@ -115,6 +115,21 @@ class _Uses:
         self.linked |= {slug for slug, _ in state.mentions if slug != self_slug}
 
 
+class _AcceptedOnly:
+    """The site's matcher without `explain`'s rejects: the report counts none of them as a
+    mention, and finding them (every occurrence, inside words too, checked one by one) is most
+    of the time an explained scan takes. The matches are the same (tests/test_properties.py)."""
+
+    def __init__(self, matcher):
+        self._matcher = matcher
+
+    def scan(self, text: str, explain: bool = False):
+        return self._matcher.scan(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._matcher, name)
+
+
 def site_report(config: SiteConfig, diags: Diagnostics) -> list[LanguageReport] | None:
     """The report of every language of the site (one for a site of one language); None when
     the content has errors (they are in `diags`)."""
@@ -138,7 +153,8 @@ def language_report(config: SiteConfig, diags: Diagnostics) -> LanguageReport | 
     env = make_environment(config.root)
     install_globals(env, config, diags)
     context = link_context(graph, config, recognise_disabled=True, corpus=corpus)
-    md = make_markdown(context, config.unsafe_html, shortcodes=ShortcodeTemplates(env))
+    linking = dataclasses.replace(context, matcher=_AcceptedOnly(context.matcher))
+    md = make_markdown(linking, config.unsafe_html, shortcodes=ShortcodeTemplates(env))
     uses = _Uses()
     for term in graph.terms.values():  # as build_stage.link_term: summary and body share one state
         state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug, explain=True,

@@ -36,9 +36,11 @@ _LONGEST_NAME = 6
 
 
 def known_names(graph: TermGraph, language: str) -> set[str]:
-    """Every term's title and aliases in each form the language gives them, lower-cased."""
+    """Every term's title, aliases and derived names (graph.derived) in each form the language
+    gives them, lower-cased."""
     rules = rules_for(language)
-    return {form.lower() for t in graph.terms.values() for n in (t.title, *t.aliases)
+    return {form.lower() for t in graph.terms.values()
+            for n in (t.title, *t.aliases, *(name for name, _ in graph.derived.get(t.slug, ())))
             for form, _ in rules.surface_forms(n)}  # fmt: skip
 
 
