@@ -37,6 +37,7 @@ from .cache import BuildCache
 from .cache_store import Rows
 from .kept_bodies import unpack
 from .last_build import LastBuild
+from .link_stage import MENTIONS, article_mentions, forms_key
 from .pipeline import BuildResult, link_term
 from .publish import overwrite_in_place
 from .search_update import article_pages, touches_search, update_search
@@ -81,6 +82,8 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], jobs
             if last is None or _window(parsed[0]) != _window(last[1][0]):
                 return None  # when it is published may change: the full build decides
             edits.append(parsed)
+    if not live.config.link_common_terms and not all(_mentions_same(live, cache, doc, key) for doc, key in edits):
+        return None  # which terms are common may change: the full build counts again
     if live.renderer is None:
         live.renderer = ArticleRenderer(_unit_inputs(live.inputs, write, [doc.slug for doc, _ in edits]), live.env)
     results = []
@@ -182,6 +185,18 @@ def _prime_from(cache: BuildCache, source: str) -> None:
         pass
 
 
+def _mentions_same(live: LastBuild, cache: BuildCache, article: Article, key: str) -> bool:
+    """Whether the edited article mentions the same terms as before (then the common terms, which
+    count the articles mentioning each, stay as they are); its cached count moves to its new text."""
+    matcher_key = forms_key(live.graph, live.config)
+    last = cache.docs.get(MENTIONS + article.source)
+    found = article_mentions(live.inputs.context.matcher, matcher_key, article, {article.source: key})
+    if last is None or last[1] != found:
+        return False
+    cache.docs[MENTIONS + article.source] = (digest(matcher_key, key), found)
+    return True
+
+
 def _window(article: Article | None) -> tuple:
     """What of an article changes other pages without showing on them: when it is published,
     and its aliases (redirect pages)."""
@@ -191,7 +206,7 @@ def _window(article: Article | None) -> tuple:
 def _shape(term: Term) -> tuple:
     """What decides where links go and how the graph is drawn; a summary or body is not part of it."""
     return (term.slug, term.title, term.aliases, term.autolink, term.case_sensitive, term.category, term.depth,
-            tuple(name for name, _ in term.related), term.redirects)  # fmt: skip
+            tuple(name for name, _ in term.related), term.redirects, term.derive, term.disambiguate)  # fmt: skip
 
 
 def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleResult], backlinks: Backlinks,

@@ -5,37 +5,41 @@ terms' own summaries and bodies, linked (cached by that key)."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
-from ..content.digests import digest
-from ..content.documents import Corpus, Term, page_info, slugify
+from ..content.digests import digest, text_digest
+from ..content.documents import Article, Corpus, Term, page_info, slugify
 from ..content.graph import TermGraph
 from ..content.urls import article_rel
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.builtin_shortcodes import ref_table
 from ..linking.languages import rules_for
 from ..linking.markdown import make_markdown, render_inline, render_markdown
-from ..linking.matcher import TermMatcher, make_form
+from ..linking.matcher import Form, TermMatcher, make_form
 from ..pages.render import TermDoc
 from ..pages.sections import section_folder_rel
 from ..pages.shortcode_templates import ShortcodeTemplates
 
 
 def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False,
-                 corpus: Corpus | None = None) -> LinkContext:  # fmt: skip
+                 corpus: Corpus | None = None, articles: tuple[Article, ...] | None = None,
+                 digests: dict[str, str] | None = None, cache=None) -> LinkContext:  # fmt: skip
     """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they
     stayed plain; `corpus`: the pages a `ref` shortcode may name. Each name's forms are
-    the site language's (`config.language`: English plurals and possessives for `en`)."""
+    the site language's (`config.language`: English plurals and possessives for `en`), and so
+    are those of the names derived from it (graph.derived). `articles` (with their text
+    `digests` and the build `cache`): what decides the common terms when `link_common_terms`
+    is false (see common_terms)."""
     rules = rules_for(config.language)
-    forms = [
-        make_form(form, term.slug, term.case_sensitive, rule)
-        for term in graph.terms.values() if term.autolink or recognise_disabled
-        for name in (term.title, *term.aliases)
-        for form, rule in rules.surface_forms(name)
-    ]  # fmt: skip
+    matcher = TermMatcher(term_forms(graph, rules, recognise_disabled))
+    common: dict[str, float] = {}
+    if not config.link_common_terms and articles:
+        counting = TermMatcher(term_forms(graph, rules)) if recognise_disabled else matcher
+        common = common_terms(counting, forms_key(graph, config), articles, config.common_share, digests, cache)
     return LinkContext(
-        matcher=TermMatcher(forms),
+        matcher=matcher,
         base_path=config.base_path,
         titles={slug: t.title for slug, t in graph.terms.items()},
         names=graph.names,
@@ -44,6 +48,10 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
         ref_targets=ref_targets_of(corpus) if corpus is not None else {},
         math=config.math,
+        ambiguous=ambiguous_forms(graph, rules),
+        common=common,
+        salient_mentions=config.salient_mentions,
+        max_per_paragraph=config.max_links_per_paragraph,
         moved=moved_slugs(graph),
     )
 
@@ -58,6 +66,74 @@ def moved_slugs(graph: TermGraph) -> dict[str, str]:
             if old and graph.resolve(old) is None:
                 moved.setdefault(old, slug)
     return dict(sorted(moved.items()))
+
+
+def term_forms(graph: TermGraph, rules, recognise_disabled: bool = False) -> list[Form]:
+    """Every surface form of every linkable term: its title's and aliases' first, then those of
+    the names derived from them (which, at one place in a text, lose to a written name). A
+    derived form's rule says both steps ('derived: abbreviation, en: plural')."""
+    terms = [t for t in graph.terms.values() if t.autolink or recognise_disabled]
+    forms = [make_form(form, term.slug, term.case_sensitive, rule)
+             for term in terms for name in (term.title, *term.aliases)
+             for form, rule in rules.surface_forms(name)]  # fmt: skip
+    for term in terms:
+        for name, how in graph.derived.get(term.slug, ()):
+            for form, rule in rules.surface_forms(name):
+                forms.append(make_form(form, term.slug, term.case_sensitive, sys.intern(f"{how}, {rule}") if rule else how))
+    return forms
+
+
+def ambiguous_forms(graph: TermGraph, rules) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """Each surface form of a name several terms derive -> (slug, `disambiguate` labels) of each."""
+    found: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+    for key, slugs in graph.ambiguous.items():
+        claimants = tuple((slug, frozenset(graph.terms[slug].disambiguate)) for slug in slugs)
+        names = {name for slug in slugs for name, _ in graph.derived.get(slug, ()) if name.lower() == key}
+        for name in sorted(names):
+            for form, _ in rules.surface_forms(name):
+                found[form.lower()] = claimants
+    return found
+
+
+def forms_key(graph: TermGraph, config: SiteConfig) -> str:
+    """What decides the surface forms (term_forms): the names, and the rules that derive and inflect them."""
+    names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive, t.derive, t.disambiguate)
+                   for t in graph.terms.values())  # fmt: skip
+    return digest(names, rules_for(config.language).key)
+
+
+MENTIONS = "mentions:"
+"""Rows of BuildCache.docs: 'mentions:<source>' -> (key, the terms an article's text mentions)."""
+
+
+def common_terms(matcher: TermMatcher, matcher_key: str, articles: tuple[Article, ...], share: float,
+                 digests: dict[str, str] | None = None, cache=None) -> dict[str, float]:  # fmt: skip
+    """Slug -> share of the articles that mention it, for every term mentioned on more than
+    `share` of them. Each article's title and Markdown are scanned once by the matcher (all of
+    it: code too) and the terms found kept in the cache by its text's digest, so a warm build
+    scans only the articles that changed."""
+    counts: dict[str, int] = {}
+    for article in articles:
+        for slug in article_mentions(matcher, matcher_key, article, digests, cache):
+            counts[slug] = counts.get(slug, 0) + 1
+    total = len(articles)
+    return {slug: n / total for slug, n in sorted(counts.items()) if n / total > share}
+
+
+def article_mentions(matcher: TermMatcher, matcher_key: str, article: Article, digests=None, cache=None) -> tuple[str, ...]:
+    """The terms an article's title and text mention (what common_terms counts), sorted."""
+    text = f"{article.title}\n{article.body}"
+    source_digest = digests.get(article.source) if digests else None
+    key = digest(matcher_key, source_digest) if source_digest else text_digest(matcher_key, text)
+    if cache is not None:
+        hit = cache.docs.get(MENTIONS + article.source)
+        if hit and hit[0] == key:
+            return hit[1]
+    found = tuple(sorted({m.slug for m in matcher.scan(text)[0]}))
+    if cache is not None:
+        cache.docs[MENTIONS + article.source] = (key, found)
+        cache.dirty = True
+    return found
 
 
 def ref_targets_of(corpus: Corpus) -> dict[str, str]:
@@ -78,12 +154,13 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
     """Everything that decides a rendered body apart from its text: where links go (names,
     policy, URLs), the site's shortcode templates and, when there are any, the whole config
     (they may show any of `site`), and the pages `ref` may name."""
-    names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive) for t in graph.terms.values())
+    names = forms_key(graph, config)
+    salience = (sorted(context.common), context.salient_mentions, context.max_per_paragraph) if context is not None else ()
     pages = (sorted(context.ref_targets.items()), context.moved) if context is not None else ()
     templates = shortcodes.key() if shortcodes is not None else ""
     site = dataclasses.replace(config, root=None, output=None) if templates else None
     return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,
-                  templates, site, rules_for(config.language).key)  # fmt: skip
+                  templates, site, salience)  # fmt: skip
 
 
 # --- LINK ------------------------------------------------------------------------------
@@ -92,7 +169,8 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
 def link_term(md, term: Term) -> TermDoc:
     """A term's summary and body share one linker state: first mention across both."""
     state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug,
-                      page=page_info(term.title, f"terms/{term.slug}/", term.source))  # fmt: skip
+                      page=page_info(term.title, f"terms/{term.slug}/", term.source),
+                      labels=frozenset({term.category.lower()}))  # fmt: skip
     summary_html = render_inline(md, term.summary, state)
     state.body_line = term.body_line
     return TermDoc(summary_html, render_markdown(md, term.body, state))

@@ -156,7 +156,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     install_globals(env, config, diags)  # the strings files' problems too: their errors stop the build
     shortcodes = ShortcodeTemplates(env)
     # Linking goes on after content errors so that one run reports bad references too.
-    context = link_context(graph, config, corpus=corpus if uses_refs(corpus) else None)
+    context = link_context(graph, config, corpus=corpus if uses_refs(corpus) else None, articles=corpus.articles,
+                           digests=digests, cache=cache)
     names = names_key(graph, config, context, shortcodes)
     term_docs = link_terms(graph, context, names, digests, cache, config, shortcodes)
     for slug, doc in term_docs.items():

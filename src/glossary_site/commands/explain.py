@@ -5,13 +5,18 @@ with terms that have `autolink: false` recognised too, so that an author can see
 name was found and why it stayed plain text. A link says which rule made it when that is
 not the name as a whole word: `linked (en: plural)` for an inflected form of the site's
 language, `linked (by characters: Katakana)` where the text around it is written without
-spaces between words.
+spaces between words, `linked (derived: abbreviation)` for a name derived from a title. A
+mention left plain says why: `ambiguous: ...` (two terms derive the name and the article's
+tags choose neither), `common term ...` (salience), a paragraph's cap; derived names that
+another term is explicitly called are listed at the end.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from ..build.article_pages import article_page_info
 from ..build.languages import config_for
 from ..build.pipeline import link_context, read_site
 from ..content.config import SiteConfig
@@ -32,8 +37,8 @@ def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[
         diags.error(SourcePos(rel), "not an article of this site (or a draft without --drafts)",
                     "Give the path of a file under content/.")  # fmt: skip
         return None
-    context = link_context(graph, config, recognise_disabled=True)
-    state = LinkState(body_line=article.body_line, enabled=article.autolink, explain=True)
+    context = link_context(graph, config, recognise_disabled=True, articles=corpus.articles)
+    state = LinkState(body_line=article.body_line, enabled=article.autolink, explain=True, page=article_page_info(article))
     render_markdown(make_markdown(context, config.unsafe_html), article.body, state)
     lines = [f"{rel}: {len(state.mentions)} links to {len(set(s for s, _ in state.mentions))} terms"]
     for line, text, slug, outcome in sorted(state.decisions, key=lambda d: d[0]):
@@ -41,6 +46,7 @@ def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[
             continue  # 'wer' inside 'answer', 'GPU' inside a matched 'GPUs': noise
         verdict = outcome if outcome.startswith("linked") else f"skipped: {outcome}"
         lines.append(f"{rel}:{line}: '{text}' -> {slug}: {verdict}")
+    lines += _derived_left_out(article.body, graph)
     missing = frequent(article.body, known_names(graph, config.language), context.matcher)
     if missing:
         lines.append("frequent capitalised words and acronyms that are not terms yet:")
@@ -55,6 +61,18 @@ def _relative(root: Path, path: Path) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+def _derived_left_out(body: str, graph) -> list[str]:
+    """The derived names this article uses that their term does not keep (another term is
+    explicitly called so): the explicit name wins, and the reader of explain should know."""
+    text = " ".join(body.lower().split())
+    found = []
+    for slug, dropped in graph.dropped.items():
+        for name, rule, why in dropped:
+            if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text):
+                found.append(f"  '{name}' ({rule}) of {slug}: left out, {why}")
+    return ["derived names in this article that link elsewhere:", *found] if found else []
 
 
 def _covered(decisions, line: int, text: str) -> bool:

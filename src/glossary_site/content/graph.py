@@ -126,8 +126,8 @@ def _claim_derived(by_slug: dict[str, Term], derive: Derive, diags: Diagnostics)
             term, others = by_slug[slugs[-1]], [by_slug[s] for s in slugs[:-1]]
             names = ", ".join(f"term '{o.slug}' ({o.source})" for o in others)
             diags.warning(term.pos("title"), f"'{claimants[0][1]}' is derived from the names of this term and of {names}:"
-                          " it links only where an article's tags choose one", "Add 'disambiguate: {category: ...}' to each (an article's tags"
-                          " choose), make it an alias of the one it means, or set 'derive: false' on the other.")  # fmt: skip
+                          " it links only where an article's tags choose one", "Add 'disambiguate: {category: ..., tags: [...]}' to each,"
+                          " make it an alias of the one it means, or set 'derive: false' on the other.")  # fmt: skip
     return ({slug: tuple(names) for slug, names in sorted(derived.items())},
             {slug: tuple(names) for slug, names in sorted(dropped.items())}, ambiguous)  # fmt: skip
 

@@ -57,6 +57,16 @@ class LinkContext:
     ref_targets: dict[str, str] = field(default_factory=dict, repr=False)
     """What a `ref` shortcode may name (a page's path in content/, with or without '.md') -> the
     page's URL path (builtin_shortcodes.ref_names)."""
+    ambiguous: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict, repr=False)
+    """Lower-cased surface form that several terms derive -> (slug, its `disambiguate` labels) of
+    each: linked to the one whose labels the document's tags or categories hold, if exactly one."""
+    common: dict[str, float] = field(default_factory=dict, repr=False)
+    """Slug -> share of the articles that mention it, for each common term (`link_common_terms:
+    false`): linked only where the document is about it (see `salient_mentions`)."""
+    salient_mentions: int = 3
+    """A document mentioning a common term this many times (or in a heading, or its title) is about it."""
+    max_per_paragraph: int = 0
+    """At most this many automatic links in one paragraph (0: any number)."""
     _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def url_for(self, slug: str) -> str:
@@ -106,6 +116,13 @@ class LinkState:
     """(line, message, hint) of what renders but deserves a word (a shortcode that cannot run here)."""
     page: dict = field(default_factory=dict)
     """What shortcodes may know of the page being rendered: title, url, date, params."""
+    labels: frozenset[str] | None = None
+    """What chooses between terms that derive one name (`disambiguate`), lower-cased: a term
+    page's category; None: the page's `tags` and `categories` (front matter, in `page`)."""
+    salient: frozenset[str] = frozenset()
+    """The common terms (LinkContext.common) this document is about."""
+    paragraph_links: int = 0
+    """Automatic links made so far in the paragraph being linked (LinkContext.max_per_paragraph)."""
 
 
 def autolink_plugin(md: MarkdownIt, context: LinkContext) -> None:
@@ -158,11 +175,17 @@ def _link_document(state: StateCore, ctx: LinkContext) -> None:
             in_heading = i > 0 and tokens[i - 1].type == "heading_open"
             plans[i] = _steps(token.children, line, in_heading)
     # Every run the matcher will read, scanned in one pass; the runs then take their matches
-    # in order. (`explain` also wants the rejects, so it scans run by run.)
+    # in order. (`explain` also wants the rejects, so it scans run by run.) With common terms,
+    # headings, link texts and the title are read too: they say what the document is about.
     found = None
-    if doc.enabled and not doc.explain:
-        runs = [step[4] for plan in plans.values() for step in plan if step[0] == "run" and not step[3]]
-        found = iter(ctx.matcher.scan_many(runs))
+    if doc.enabled and (ctx.common or not doc.explain):
+        runs = [step for plan in plans.values() for step in plan if step[0] == "run" and (ctx.common or not step[3])]
+        title = [str(doc.page.get("title") or "")] if ctx.common else []
+        scanned = ctx.matcher.scan_many([step[4] for step in runs] + title)
+        if ctx.common:
+            doc.salient = _salient(runs, scanned, ctx)
+        if not doc.explain:
+            found = iter([matches for step, matches in zip(runs, scanned) if not step[3]])
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and ctx.policy == "first-per-section":
             doc.linked.clear()
@@ -232,6 +255,7 @@ def _apply(steps: list[tuple], ctx: LinkContext, doc: LinkState, found) -> list[
     """The new children: runs linked (with their share of `found`, or scanned here when it is
     None), references resolved, the rest kept."""
     out: list[Token] = []
+    doc.paragraph_links = 0
     for step in steps:
         kind = step[0]
         if kind == "run":
@@ -253,6 +277,8 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState, pla
     anchor's, and links do not nest): the reference still names the term, as its label."""
     ref, text = token.meta["ref"], token.meta["text"]
     slug = ctx.resolve(ref)
+    if slug is None and (slug := ctx.moved.get(ref.strip().lower())) is not None:
+        doc.warnings.append((line, f"[[{ref}]] names the old slug of '{slug}'", f"Write [[{slug}]]"))
     if slug is None:
         doc.errors.append((line, f"reference [[{ref}]] names no term", ctx.suggest(ref), ref))
         return [_text(token.content)]
@@ -277,22 +303,22 @@ def _link_run(run: list[Token], line: int, skip: str, joined: str, text: str, br
     rejected: list = []
     if matches is None:
         matches, rejected = ctx.matcher.scan(joined, explain=doc.explain)
-    if slug is None and (slug := ctx.moved.get(ref.strip().lower())) is not None:
-        doc.warnings.append((line, f"[[{ref}]] names the old slug of '{slug}'", f"Write [[{slug}]]"))
     for r in rejected:
         doc.decisions.append((_line_at(line, breaks, r.start), joined[r.start : r.end], r.slug, r.reason))
     links: list[tuple[int, int, str]] = []
     for m in matches:
         at = _line_at(line, breaks, m.start) if breaks else line
-        reason = _why_not(m.slug, ctx, doc)
+        slug, chosen = (m.slug, "") if not ctx.ambiguous else _choose(m, ctx, doc)
+        reason = _why_not(slug, ctx, doc) if not chosen.startswith("ambiguous") else chosen
         if doc.explain:
-            how = "" if reason else ctx.matcher.how(joined, m)
-            doc.decisions.append((at, joined[m.start : m.end], m.slug, reason or (f"linked ({how})" if how else "linked")))
+            how = "" if reason else "; ".join(filter(None, (ctx.matcher.how(joined, m), chosen)))
+            doc.decisions.append((at, joined[m.start : m.end], slug, reason or (f"linked ({how})" if how else "linked")))
         if reason:
             continue
-        doc.mentions.append((m.slug, at))
-        doc.linked.add(m.slug)
-        links.append((m.start, m.end, m.slug))
+        doc.mentions.append((slug, at))
+        doc.linked.add(slug)
+        doc.paragraph_links += 1
+        links.append((m.start, m.end, slug))
     if not links:
         return run  # nothing linked: keep the original tokens untouched
     return [_run_token(text, links)]
@@ -305,7 +331,58 @@ def _why_not(slug: str, ctx: LinkContext, doc: LinkState) -> str:
         return "the term's own page"
     if slug in doc.linked and ctx.policy != "every":
         return "already linked earlier" if ctx.policy == "first-per-article" else "already linked in this section"
+    if slug in ctx.common and slug not in doc.salient:
+        return (f"common term (mentioned on {ctx.common[slug]:.0%} of articles), and this page is not about it"
+                f" (fewer than {ctx.salient_mentions} mentions, none in a heading or the title)")  # fmt: skip
+    if ctx.max_per_paragraph and doc.paragraph_links >= ctx.max_per_paragraph:
+        return f"this paragraph has {ctx.max_per_paragraph} links already"
     return ""
+
+
+def _choose(m, ctx: LinkContext, doc: LinkState) -> tuple[str, str]:
+    """(slug, note) of a match: for a name several terms derive, the one term whose `disambiguate`
+    labels the document's tags or categories hold, or 'ambiguous: ...' (not linked)."""
+    claimants = ctx.ambiguous.get(m.form.lower())
+    if not claimants:
+        return m.slug, ""
+    labels = _labels(doc)
+    chosen = [(slug, sorted(own & labels)) for slug, own in claimants if own & labels]
+    if len(chosen) == 1:
+        return chosen[0][0], f"chosen by {', '.join(chosen[0][1])}"
+    names = ", ".join(slug for slug, _ in claimants)
+    if chosen:
+        return m.slug, f"ambiguous: {names} (the page's tags choose more than one)"
+    return m.slug, f"ambiguous: {names} (no disambiguate of theirs matches the page's tags or categories)"
+
+
+def _labels(doc: LinkState) -> frozenset[str]:
+    """The document's tags and categories, lower-cased (a term page: its category)."""
+    if doc.labels is not None:
+        return doc.labels
+    params = doc.page.get("params") or {}
+    found = set()
+    for key in ("tags", "categories"):
+        value = params.get(key)
+        for item in [value] if isinstance(value, str) else value if isinstance(value, list) else ():
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                found.add(str(item).strip().lower())
+    doc.labels = frozenset(found)
+    return doc.labels
+
+
+def _salient(runs: list[tuple], scanned: list, ctx: LinkContext) -> frozenset[str]:
+    """The common terms a document is about: mentioned `salient_mentions` times in its text,
+    headings and link texts (not code), or once in a heading or in its title (the last of
+    `scanned`, after the runs' matches)."""
+    counts: dict[str, int] = {}
+    about = {m.slug for m in scanned[-1] if m.slug in ctx.common}
+    for step, matches in zip(runs, scanned):
+        for m in matches:
+            if m.slug in ctx.common:
+                counts[m.slug] = counts.get(m.slug, 0) + 1
+                if step[3] == "in a heading":
+                    about.add(m.slug)
+    return frozenset(about | {slug for slug, n in counts.items() if n >= ctx.salient_mentions})
 
 
 def _explain_only(text: str, line: int, reason: str, ctx: LinkContext, doc: LinkState, breaks=()) -> None:

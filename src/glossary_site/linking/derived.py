@@ -9,9 +9,9 @@ alias of a term (unless it says `derive: false`) come, each with the rule `expla
   abbreviation, -> "Pod" (derived: without qualifier);
 - the site language's own derivations (languages.py; English: a plural title's singular,
   "Containers" -> "Container");
-- for a name of two to four words, the other ways of joining them: "Bare Metal" ->
-  "bare-metal" (derived: hyphenated), "bare metal" from "bare-metal" (derived: spaced), and
-  for two words "baremetal" (derived: joined);
+- for a name of two to four words, the other ways of joining them: "Bare Metal Machine" ->
+  "bare-metal machine", "bare-metal-machine" ... (derived: hyphenated), "bare metal" from
+  "bare-metal" (derived: spaced), and for two words "baremetal" (derived: joined);
 - Unicode: the name in NFKC (derived: NFKC) and with its apostrophes the other way round,
   "Moore's law" <-> "Moore’s law" (derived: apostrophe).
 
@@ -26,6 +26,7 @@ import re
 import sys
 import unicodedata
 from functools import partial
+from itertools import product
 
 from ..content.documents import Term
 from .languages import LanguageRules, rules_for
@@ -71,10 +72,10 @@ def joinings(name: str, case_sensitive: bool | None) -> list[tuple[str, str]]:
     if not acronym and case_sensitive is not True:
         words = [w.lower() for w in words]
     out = []
-    if "-" in name:
-        out.append((" ".join(words), "derived: spaced"))
-    if " " in name:
-        out.append(("-".join(words), "derived: hyphenated"))
+    for joints in product(" -", repeat=len(words) - 1):  # bare-metal machine, bare metal-machine ...
+        variant = words[0] + "".join(j + w for j, w in zip(joints, words[1:]))
+        if variant.lower() != name.lower():
+            out.append((variant, "derived: spaced" if joints.count("-") < name.count("-") else "derived: hyphenated"))
     if len(words) == 2 and not acronym and all(w.isalpha() for w in words):
         out.append(("".join(words), "derived: joined"))
     return out
