@@ -134,6 +134,28 @@ def test_terms_mentioned_but_never_linked_say_why_and_where(tmp_path, capsys):
                                                                {"path": "content/b.md", "line": 5}]
 
 
+def test_salience_and_ambiguity_are_reasons_too(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        **SITE,
+        "site.yaml": "link_common_terms: false\n",
+        "terms/api.md": term("Application Programming Interface (API)", related=["gpu"]),
+        "terms/api2.md": term("Advanced Power Interface (API)", related=["gpu"]),
+        **{f"content/p{i}.md": article(f"P{i}", "One GPU here, and an API.\n") for i in range(4)},
+        "content/about.md": article("About GPUs", "The GPU, again.\n"),
+    })  # fmt: skip
+    [language] = report(capsys, site)
+    unlinked = by_kind(language, "unlinked")
+    assert "gpu" not in unlinked  # linked where the page is about it: its title says so
+    assert {"api", "api2"} <= set(unlinked)
+    assert "never linked: ambiguous: api, api2" in unlinked["api"]["message"]
+    assert len(unlinked["api"]["places"]) == 4
+    many = {f"content/p{i}.md": article(f"P{i}", "One GPU here.\n") for i in range(5)}
+    site = make_site(tmp_path / "common", {**SITE, "site.yaml": "link_common_terms: false\n", **many})
+    [language] = report(capsys, site)
+    gpu = by_kind(language, "unlinked")["gpu"]
+    assert gpu["message"].startswith("'GPU' is mentioned 6x but never linked: common term (mentioned on 100% of articles)")
+
+
 def test_a_term_linked_only_from_another_term_is_linked(tmp_path, capsys):
     site = make_site(tmp_path / "site", {
         **SITE,

@@ -108,10 +108,15 @@ class _Uses:
     links_of: dict[str, int] = field(default_factory=dict)
     """Article source -> how many links it makes."""
 
-    def record(self, source: str, state: LinkState, self_slug: str = "") -> None:
-        for line, _, slug, outcome in state.decisions:
-            if outcome not in _NOT_A_MENTION and not outcome.startswith("linked") and slug != self_slug:
-                self.skipped[slug].append((source, line, outcome))
+    def record(self, source: str, state: LinkState, ambiguous: dict, self_slug: str = "") -> None:
+        """`ambiguous`: LinkContext.ambiguous, so that a name two terms claim is a mention of both."""
+        for line, text, slug, outcome in state.decisions:
+            if outcome in _NOT_A_MENTION or outcome.startswith("linked"):
+                continue
+            claimants = [s for s, _ in ambiguous.get(text.lower(), ())] if outcome.startswith("ambiguous") else ()
+            for claimant in claimants or [slug]:
+                if claimant != self_slug:
+                    self.skipped[claimant].append((source, line, outcome))
         self.linked |= {slug for slug, _ in state.mentions if slug != self_slug}
 
 
@@ -152,7 +157,7 @@ def language_report(config: SiteConfig, diags: Diagnostics) -> LanguageReport | 
         return None
     env = make_environment(config.root)
     install_globals(env, config, diags)
-    context = link_context(graph, config, recognise_disabled=True, corpus=corpus)
+    context = link_context(graph, config, recognise_disabled=True, corpus=corpus, articles=corpus.articles)
     linking = dataclasses.replace(context, matcher=_AcceptedOnly(context.matcher))
     md = make_markdown(linking, config.unsafe_html, shortcodes=ShortcodeTemplates(env))
     uses = _Uses()
@@ -163,19 +168,19 @@ def language_report(config: SiteConfig, diags: Diagnostics) -> LanguageReport | 
         state.body_line = term.body_line
         rendered = render_markdown(md, term.body, state)
         report_problems(term.source, rendered.errors, corpus, diags)
-        uses.record(term.source, state, term.slug)
+        uses.record(term.source, state, context.ambiguous, term.slug)
     for article in corpus.articles:
         state = LinkState(body_line=article.body_line, enabled=article.autolink, explain=True,
                           page=article_page_info(article))  # fmt: skip
         rendered = render_markdown(md, article.body, state)
         report_problems(article.source, rendered.errors, corpus, diags)
-        uses.record(article.source, state)
+        uses.record(article.source, state, context.ambiguous)
         uses.links_of[article.source] = len(state.mentions)
     for section in corpus.sections:
         page = page_info(section.title, section_folder_rel(section.folder), section.source, params=section.params)
         state = LinkState(body_line=section.body_line, explain=True, page=page)
         report_problems(section.source, render_markdown(md, section.body, state).errors, corpus, diags)
-        uses.record(section.source, state)
+        uses.record(section.source, state, context.ambiguous)
     if diags.has_errors:
         return None
     own = [t for t in graph.terms.values() if not t.fallback]  # stand-ins are reported in their language
