@@ -1,9 +1,18 @@
 """A small glossary shared by the linker tests: every linking rule has a term to exercise it."""
 
+from pathlib import Path
+
+from glossary_site.build.link_stage import ambiguous_forms, term_forms
+from glossary_site.content.config import SiteConfig
+from glossary_site.content.diagnostics import Diagnostics
+from glossary_site.content.documents import Term
+from glossary_site.content.graph import build_graph
 from glossary_site.linking.autolink import LinkContext
+from glossary_site.linking.derived import deriver
+from glossary_site.linking.languages import rules_for
 from glossary_site.linking.matcher import TermMatcher, inflections, make_form
 
-# slug: (title, aliases, case_sensitive, autolink)
+# slug: (title, aliases, case_sensitive, autolink[, other front matter])
 TERMS = {
     "kv-cache": ("KV cache", ["key-value cache"], None, True),
     "kv-cache-quantization": ("KV cache quantization", [], None, True),
@@ -33,27 +42,56 @@ TERMS = {
     "age": ("age", [], None, False),
     "rust": ("Rust", [], True, True),
     "nas": ("NAS", [], False, True),
+    # Derived names (linking/derived.py), ambiguity and salience:
+    "api": ("Application Programming Interface (API)", [], None, True),
+    "containers": ("Containers", [], None, True),
+    "bare-metal": ("Bare Metal", [], None, True),
+    "moores-law": ("Moore's law", [], None, True),
+    "file-system": ("\ufb01le system", [], None, True),
+    "web-hook": ("Web Hook (WH)", [], None, True, {"derive": False}),
+    "graphics-processing-unit": ("Graphics Processing Unit (GPU)", [], None, True),
+    "pod": ("Pod (Kubernetes)", [], None, True, {"disambiguate": ("k8s", "orchestration")}),
+    "podcast-pod": ("Pod (Podcast)", [], None, True, {"disambiguate": ("audio",)}),
+    "function": ("function", [], None, True),
 }
 
 
 def matcher() -> TermMatcher:
     return TermMatcher(
         make_form(form, slug, case)
-        for slug, (title, aliases, case, auto) in TERMS.items() if auto
+        for slug, (title, aliases, case, auto, *_) in TERMS.items() if auto
         for name in (title, *aliases)
         for form in inflections(name)
     )  # fmt: skip
 
 
-def context(policy: str = "first-per-article") -> LinkContext:
+def graph():
+    terms = tuple(Term(slug, title, "S.", "General", "basics", tuple(aliases), (), auto, case, "", 1, f"terms/{slug}.md",
+                       **(extra[0] if extra else {}))
+                  for slug, (title, aliases, case, auto, *extra) in TERMS.items())  # fmt: skip
+    config = SiteConfig(root=Path("."), output=Path("out"))
+    return build_graph(terms, config, Diagnostics(), deriver("en"))
+
+
+GRAPH = graph()
+
+
+def context(policy: str = "first-per-article", common=(), salient_mentions: int = 3, max_per_paragraph: int = 0) -> LinkContext:
+    """The linker's context for the glossary above, as a build makes it for an English site;
+    `common`: the terms salience treats as common (a build counts them over its articles)."""
     names = {slug: slug for slug in TERMS}
-    for slug, (title, aliases, _, _) in TERMS.items():
+    for slug, (title, aliases, *_) in TERMS.items():
         for name in (title, *aliases):
             names[name.lower()] = slug
+    rules = rules_for("en")
     return LinkContext(
-        matcher=matcher(),
+        matcher=TermMatcher(term_forms(GRAPH, rules)),
         base_path="/",
         titles={slug: t[0] for slug, t in TERMS.items()},
         names=names,
         policy=policy,
+        ambiguous=ambiguous_forms(GRAPH, rules),
+        common={slug: 0.5 for slug in common},
+        salient_mentions=salient_mentions,
+        max_per_paragraph=max_per_paragraph,
     )

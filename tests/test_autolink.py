@@ -1,8 +1,10 @@
 """The auto-linking rules, one fixture per rule (tests/fixtures/autolink.md), plus the record."""
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from glossary_fixture import context
 from markdown_it.utils import read_fixture_file
 
@@ -17,6 +19,21 @@ def render(source: str, policy: str = "first-per-article", **state) -> str:
     return render_markdown(md, source, LinkState(**state)).html
 
 
+_OPTIONS = re.compile(r"\s*(\{.*\})\s*$")
+
+
+def render_case(title: str, source: str) -> str:
+    """A fixture case: a title ending in `{...}` (YAML) gives the page and the site options it
+    needs: `tags` and `title` of the page, the `common` terms, `salient_mentions`,
+    `max_links_per_paragraph`."""
+    match = _OPTIONS.search(title)
+    options = yaml.safe_load(match.group(1)) if match else {}
+    md = make_markdown(context(common=options.get("common", ()), salient_mentions=options.get("salient_mentions", 3),
+                               max_per_paragraph=options.get("max_links_per_paragraph", 0)))  # fmt: skip
+    page = {"title": options.get("title", ""), "params": {"tags": options.get("tags", [])}}
+    return render_markdown(md, source, LinkState(page=page)).html
+
+
 def record(source: str, policy: str = "first-per-article", **state):
     md = make_markdown(context(policy))
     return render_markdown(md, source, LinkState(**state))
@@ -24,7 +41,7 @@ def record(source: str, policy: str = "first-per-article", **state):
 
 @pytest.mark.parametrize("line,title,source,expected", read_fixture_file(FIXTURES), ids=lambda v: str(v)[:40])
 def test_linker_fixture(line, title, source, expected):
-    assert render(source) == expected, f"{FIXTURES}:{line}: {title}"
+    assert render_case(title, source) == expected, f"{FIXTURES}:{line}: {title}"
 
 
 def test_fixture_file_covers_every_rule():

@@ -148,6 +148,25 @@ def test_explain_names_the_rule_of_each_link(tmp_path, capsys):
         assert line in lines, (line, out)
 
 
+def test_korean_links_a_name_with_its_particle(tmp_path, capsys):
+    """Korean spaces words apart but writes particles onto the noun: `GPU를`, `캐시가`, `서버에서`
+    link their term (`ko: particle`); a longer word that only starts with the name does not."""
+    terms = {"gpu": "GPU", "cache": "캐시", "server": "서버"}
+    text = {"a": "GPU를 쓰면 캐시가 찬다.", "b": "서버에서 돌린다.", "c": "캐시메모리는 아니다.", "d": "GPU 하나."}
+    ko = build(tmp_path, capsys, text, language="ko", terms=terms)
+    assert links(ko["a"]) == [("gpu", "GPU를"), ("cache", "캐시가")]
+    assert links(ko["b"]) == [("server", "서버에서")] and links(ko["c"]) == [] and links(ko["d"]) == [("gpu", "GPU")]
+    code, out, err = run_cli(capsys, "explain", tmp_path / "site/content/a.md", "--site", tmp_path / "site")
+    assert code == 0, err
+    assert "content/a.md:5: 'GPU를' -> gpu: linked (ko: particle)" in out.splitlines(), out
+
+
+def test_korean_rules_give_every_common_particle():
+    forms = dict(rules_for("ko").surface_forms("캐시"))
+    particles = ["이", "가", "을", "를", "은", "는", "의", "에", "에서", "로", "으로", "와", "과", "도", "만", "부터", "까지"]
+    assert forms == {"캐시": "", **{"캐시" + p: "ko: particle" for p in particles}}
+
+
 def test_explain_names_english_inflections(tmp_path, capsys):
     files = {"terms/gpu.md": TERM.format(title="GPU"), "content/post.md": "---\ntitle: P\n---\nTwo GPUs.\n"}
     site = make_site(tmp_path / "site", files)

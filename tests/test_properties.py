@@ -5,9 +5,11 @@
 - a whole build never raises (it succeeds or reports diagnostics), and builds again to the same bytes.
 """
 
+import re
 import shutil
 import unicodedata
 from html.parser import HTMLParser
+from pathlib import Path
 
 from conftest import in_ci, make_site
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -18,10 +20,14 @@ from mdit_py_plugins.footnote import footnote_plugin
 from test_commonmark import context
 
 from glossary_site.build.cache import BuildCache
+from glossary_site.build.link_stage import ambiguous_forms, term_forms
 from glossary_site.build.pipeline import build_site
-from glossary_site.content.config import load_config
+from glossary_site.content.config import SiteConfig, load_config
 from glossary_site.content.diagnostics import Diagnostics
-from glossary_site.linking.autolink import LinkState
+from glossary_site.content.documents import Term
+from glossary_site.content.graph import build_graph
+from glossary_site.linking.autolink import LinkContext, LinkState
+from glossary_site.linking.derived import deriver
 from glossary_site.linking.languages import rules_for
 from glossary_site.linking.markdown import _anchor_slug, _highlight, make_markdown, render_markdown
 from glossary_site.linking.matcher import Match, TermMatcher, make_form
@@ -75,6 +81,47 @@ def test_rendering_never_raises_and_term_links_never_nest(text, names):
     assert checker.problems == [], html
 
 
+# Titles whose derived names (linking/derived.py) link too: abbreviations, singulars, joinings,
+# apostrophes; two terms deriving 'Pod' (ambiguous, chosen by tags) and one deriving 'GPU' (dropped).
+DERIVED_NAMES = ["Application Programming Interface (API)", "Containers", "Bare Metal", "Pod (Kubernetes)",
+                 "Pod (Podcast)", "Moore's law", "Graphics Processing Unit (GPU)"]
+DERIVED_PIECES = ["API", "api", "application programming interface", "container", "containers", "bare-metal",
+                  "baremetal", "bare metal", "pod", "Pod", "Moore’s law", "Moore's law", "GPU", "graphics"]
+derived_markdown = st.lists(st.sampled_from(PIECES + DERIVED_PIECES), max_size=40).map("".join)
+
+
+def _derived_context(names: list[str], common, salient_mentions: int, cap: int):
+    """A build's link context for these titles (and GPU, KV cache, token), derived names and all."""
+    titles = ["GPU", "KV cache", "token", *names]
+    extra = {"Pod (Kubernetes)": {"disambiguate": ("k8s",)}, "Pod (Podcast)": {"disambiguate": ("audio",)}}
+    terms = tuple(Term(f"t{i}", title, "S.", "General", "basics", (), (), True, None, "", 1, f"terms/t{i}.md",
+                       **extra.get(title, {})) for i, title in enumerate(titles))  # fmt: skip
+    graph = build_graph(terms, SiteConfig(root=Path("."), output=Path("out")), Diagnostics(), deriver("en"))
+    rules = rules_for("en")
+    slugs = sorted(graph.terms)
+    return LinkContext(matcher=TermMatcher(term_forms(graph, rules)), base_path="/",
+                       titles={s: t.title for s, t in graph.terms.items()}, names=graph.names,
+                       ambiguous=ambiguous_forms(graph, rules), common={slugs[i % len(slugs)]: 0.5 for i in common},
+                       salient_mentions=salient_mentions, max_per_paragraph=cap)  # fmt: skip
+
+
+@SETTINGS
+@given(derived_markdown, st.lists(st.sampled_from(DERIVED_NAMES), max_size=5, unique=True),
+       st.sets(st.integers(0, 9), max_size=4), st.integers(0, 3), st.integers(0, 3),
+       st.sampled_from([[], ["k8s"], ["audio"], ["k8s", "audio"]]), st.sampled_from(["", "Containers", "API", "GPU"]))
+def test_with_derived_names_and_salience_term_links_never_nest_nor_enter_code_or_headings(
+        text, names, common, salient_mentions, cap, tags, title):  # fmt: skip
+    md = make_markdown(_derived_context(names, common, salient_mentions, cap))
+    state = LinkState(page={"title": title, "params": {"tags": tags}})
+    html = render_markdown(md, text, state).html
+    checker = _Structure()
+    checker.feed(html)
+    assert checker.problems == [], html
+    if cap and "[[" not in text:  # no paragraph holds more automatic links than the cap
+        for paragraph in re.findall(r"<p>.*?</p>", html, re.S):
+            assert paragraph.count('class="term-link"') <= cap, paragraph
+
+
 def _reference() -> MarkdownIt:
     """markdown-it-py with the same options and plugins as the pipeline, minus the term linker."""
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
@@ -106,15 +153,19 @@ def _term(title: str, summary: str, aliases: list[str]) -> str:
             f"aliases: [{quoted}]\n---\n{summary}\n")  # fmt: skip
 
 
+SALIENCE = st.sampled_from(["", "", "link_common_terms: false\ncommon_share: 0.2\nsalient_mentions: 2\n",
+                            "max_links_per_paragraph: 1\n"])
+
+
 @settings(max_examples=EXAMPLES if in_ci() else 20, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.tuples(st.sampled_from(NAMES), hostile, st.lists(hostile, max_size=2)), max_size=4,
+@given(st.lists(st.tuples(st.sampled_from(NAMES + DERIVED_NAMES), hostile, st.lists(hostile, max_size=2)), max_size=4,
                 unique_by=lambda t: t[0]),
        st.lists(st.tuples(hostile, markdown), min_size=1, max_size=3),
-       st.sampled_from([False, False, False, True]))  # fmt: skip
-def test_a_build_of_any_content_never_raises_and_is_deterministic(tmp_path_factory, terms, articles, search):
+       st.sampled_from([False, False, False, True]), SALIENCE)  # fmt: skip
+def test_a_build_of_any_content_never_raises_and_is_deterministic(tmp_path_factory, terms, articles, search, salience):
     root = tmp_path_factory.mktemp("prop")
     # Search (Pagefind over the hostile pages) in a quarter of the examples: it costs 0.3 s a build.
-    files = {"site.yaml": f"search: {str(search).lower()}\n"}
+    files = {"site.yaml": f"search: {str(search).lower()}\n{salience}"}
     files.update({f"terms/t{i}.md": _term(t, s, a) for i, (t, s, a) in enumerate(terms)})
     files.update({f"content/a{i}.md": f"---\ntitle: {title!r}\ndate: 2026-01-0{i + 1}\n---\n{body}\n"
                   for i, (title, body) in enumerate(articles)})  # fmt: skip
