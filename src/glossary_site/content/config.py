@@ -40,9 +40,6 @@ class SiteConfig:
     salient_mentions: int = 3
     max_links_per_paragraph: int = 0
     """At most this many automatic term links in one paragraph (0: no cap)."""
-    stemming: bool = False
-    """English only: words with a term's stem link to it too ('scalable' -> Scalability), with
-    the Snowball stemmer (`pip install 'glossary-site[stemming]'`)."""
     unsafe_html: bool = False
     """Pass raw HTML in Markdown through (off by default, as in Hugo)."""
     drafts: bool = False
@@ -147,7 +144,6 @@ _KEYS = {
     "common_share": (int, float),
     "salient_mentions": int,
     "max_links_per_paragraph": int,
-    "stemming": bool,
     "unsafe_html": bool,
     "show_toc": bool,
     "show_reading_time": bool,
