@@ -66,7 +66,7 @@ def reading_time(html: str) -> str:
 def test_japanese_site_shows_the_themes_words_and_dates_in_japanese(tmp_path, capsys):
     site = built(tmp_path, capsys, site_files("ja"))
     gpu = page(site, "terms/gpu/index.html")
-    assert "<h2>この用語を使っている記事</h2>" in gpu and "Articles that use this term" not in gpu
+    assert "<h2>この用語を使っている記事（2件）</h2>" in gpu and "Articles that use this term" not in gpu
     assert '<a href="/terms/">用語集</a>' in gpu and '<a class="skip" href="#main">本文へ移動</a>' in gpu
     assert '別名：<span class="alias">graphics card</span>、<span class="alias">accelerator</span>' in gpu
     assert '<time datetime="2026-01-20">2026年1月20日</time>' in gpu  # readers' date; machines' stays ISO
@@ -89,12 +89,12 @@ def test_german_plurals_and_dates(tmp_path, capsys):
     categories = page(site, "categories/index.html")
     assert '<span class="count">2 Begriffe</span>' in categories and '<span class="count">1 Begriff</span>' in categories
     assert ">20. Januar 2026</time>" in page(site, "articles/index.html")
-    assert "<h2>Artikel, die diesen Begriff verwenden</h2>" in page(site, "terms/gpu/index.html")
+    assert "<h2>Artikel, die diesen Begriff verwenden (2)</h2>" in page(site, "terms/gpu/index.html")
 
 
 @pytest.mark.parametrize("language, heading, date", [
-    ("fr", "Articles qui utilisent ce terme", "20 janvier 2026"),
-    ("es", "Artículos que usan este término", "20 de enero de 2026"),
+    ("fr", "Articles qui utilisent ce terme (2)", "20 janvier 2026"),
+    ("es", "Artículos que usan este término (2)", "20 de enero de 2026"),
 ])  # fmt: skip
 def test_french_and_spanish_ship_too(tmp_path, capsys, language, heading, date):
     site = built(tmp_path, capsys, site_files(language))
@@ -105,7 +105,7 @@ def test_french_and_spanish_ship_too(tmp_path, capsys, language, heading, date):
 def test_english_reads_as_before(tmp_path, capsys):
     site = built(tmp_path, capsys, site_files())
     gpu = page(site, "terms/gpu/index.html")
-    assert "<h2>Articles that use this term</h2>" in gpu and "<h2>Related terms</h2>" not in gpu
+    assert "<h2>Articles that use this term (2)</h2>" in gpu and "<h2>Related terms</h2>" not in gpu
     assert 'Also called: <span class="alias">graphics card</span>, <span class="alias">accelerator</span>' in gpu
     assert reading_time(page(site, "articles/short/index.html")) == "1 min read"
     assert reading_time(page(site, "articles/long/index.html")) == "2 min read"
@@ -254,7 +254,7 @@ def test_editing_the_sites_strings_file_re_renders_the_pages(tmp_path, capsys):
     (site / "i18n/ja.yaml").unlink()  # back to the theme's
     age_inputs(site)
     assert build(capsys, site)[0] == 0
-    assert "<h2>この用語を使っている記事</h2>" in page(site, "terms/gpu/index.html")
+    assert "<h2>この用語を使っている記事（2件）</h2>" in page(site, "terms/gpu/index.html")
     assert "使っている記事</h2>" not in page(site, "articles/short/index.html")
 
 

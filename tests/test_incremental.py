@@ -42,10 +42,15 @@ BASE = {
 }
 
 slug_of = {name: name.lower().replace(" ", "-") for name in NAMES}
+REWORDINGS = ["Indeed, {}", "{} indeed", "Sometimes {} too", "{}. Then more", "Oh! {}"]
+"""Edits that change only the sentences around the mentions (the same terms, in the same order):
+no word here is, or makes with its neighbour, a term's name."""
 sentence = st.lists(st.sampled_from(WORDS + NAMES), min_size=1, max_size=12).map(" ".join)
 operation = st.one_of(
     st.tuples(st.just("edit-article"), st.sampled_from("abcde"), sentence),
     st.tuples(st.just("edit-body"), st.sampled_from("abcde"), sentence),
+    st.tuples(st.just("reword"), st.sampled_from("abcde"), st.sampled_from(REWORDINGS)),
+    st.tuples(st.just("reword-term"), st.sampled_from(["KV cache", "GPU", "token"]), st.sampled_from(REWORDINGS)),
     st.tuples(st.just("retitle-article"), st.sampled_from("abcde"), st.sampled_from(["Alpha", "Zeta", "Omega"])),
     st.tuples(st.just("delete-article"), st.sampled_from("abcde"), st.just("")),
     st.tuples(st.just("edit-summary"), st.sampled_from(NAMES), sentence),
@@ -61,9 +66,9 @@ operation = st.one_of(
 def apply(site: Path, op) -> list[str]:
     """Make the edit; returns the site-relative paths it touched (what the watcher would report)."""
     kind, target, text = op
-    if kind in ("edit-article", "edit-body", "retitle-article", "delete-article"):
+    if kind in ("edit-article", "edit-body", "reword", "retitle-article", "delete-article"):
         touched = [f"content/{target}.md"]
-    elif kind in ("edit-summary", "add-alias", "delete-term", "move-term"):
+    elif kind in ("edit-summary", "add-alias", "delete-term", "move-term", "reword-term"):
         touched = [f"terms/{slug_of[target]}.md"]
     else:
         touched = ["templates/footer.html" if kind == "edit-template" else "site.yaml"]
@@ -78,6 +83,19 @@ def _apply(site: Path, op) -> None:
         if path.exists():
             front = path.read_text().split("---\n", 2)[1]
             path.write_text(f"---\n{front}---\n{text}\n")
+    elif kind == "reword":  # the sentence around each mention changes, and nothing else
+        path = site / f"content/{target}.md"
+        if path.exists():
+            _, front, body = path.read_text().split("---\n", 2)
+            path.write_text(f"---\n{front}---\n{text.format(body.strip())}\n")
+    elif kind == "reword-term":  # the sentence of each mention in its summary (its first) changes
+        path = site / f"terms/{slug_of[target]}.md"
+        if path.exists():
+            old = path.read_text()
+            summary = old.split("summary: ", 1)[1].split("\n", 1)[0]
+            aliases = old.split("aliases: [", 1)[1].split("]", 1)[0].split(", ") if "aliases: [" in old else ()
+            depth = old.split("depth: ", 1)[1].split("\n", 1)[0]
+            path.write_text(term_text(target, text.format(summary), aliases, depth=depth))
     elif kind == "edit-article":
         (site / f"content/{target}.md").write_text(article_text(f"Post {target}", f"2026-02-0{'abcde'.index(target) + 1}", text))
     elif kind == "retitle-article":
@@ -149,7 +167,10 @@ def test_dev_server_rebuilds_equal_clean_builds_after_any_edits(tmp_path_factory
         changed = apply(site, op)
         diags = Diagnostics()
         config = load_config(site, diags, output=root / "inc")
-        result = apply_edits(cache.live, cache, changed) or build_site(config, diags, cache=cache, keep_bodies=True)
+        reword = op[0] == "reword" and (site / changed[0]).exists() and cache.live is not None
+        fast = apply_edits(cache.live, cache, changed)
+        assert fast is not None or not reword, f"a reword took the full rebuild after {ops[: step + 1]}"
+        result = fast or build_site(config, diags, cache=cache, keep_bodies=True)
         clean_out = root / f"clean{step}"
         assert build(site, clean_out, BuildCache()) == result.ok
         if result.ok:

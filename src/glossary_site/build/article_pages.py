@@ -43,6 +43,9 @@ class ArticleResult:
     body: bytes | None = None
     """The rendered body, packed (UnitInputs.keep_bodies): a later build can re-assemble
     the page around it when only what the page shows of other documents changed."""
+    contexts: tuple = ()
+    """The sentence of each first mention in `terms`, in that order (linking/excerpts.py; None
+    for a mention without one): what the pages of those terms show of this article."""
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,9 @@ class ArticleRenderer:
                 diags.error(SourcePos(article.source), f"refusing to write outside the output directory: {output.rel!r}")
         terms = first_mentions(rendered.mentions)
         key = page_key(self.inputs, source_digest, terms)
+        contexts = tuple(rendered.contexts.get(slug) for slug in terms)
         return ArticleResult(article.source, page_file(article_rel(article.slug)), terms, tuple(diags.items), key,
-                             written, data, body)  # fmt: skip
+                             written, data, body, contexts)  # fmt: skip
 
     def _page(self, article: Article, rendered: Rendered, diags: Diagnostics):
         """The page (None if its template failed)."""

@@ -22,7 +22,7 @@ from .kept_bodies import BodyStore
 from .up_to_date import engine_key
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 16
+FORMAT = 17
 
 
 def with_body(doc, body: str):
@@ -38,8 +38,9 @@ def with_body(doc, body: str):
 class BuildCache:
     parsed: dict[str, tuple[str, Any, tuple]] = field(default_factory=dict)
     """Source path -> (text digest, parsed document without body or None, its diagnostics)."""
-    docs: dict[str, tuple[str, Any]] = field(default_factory=dict)
-    """Source path -> (link key, linked result) for terms and articles."""
+    docs: dict[str, tuple] = field(default_factory=dict)
+    """Source path -> (link key, linked result) for terms; (source digest, the terms it links,
+    the sentence of each first mention) for articles."""
     pages: dict[str, str] = field(default_factory=dict)
     """Output path -> digest of every input of that page at the last successful build."""
     entries: dict[str, Any] = field(default_factory=dict)
@@ -72,7 +73,7 @@ class BuildCache:
         """An article page just rendered (an article_pages.ArticleResult): the terms it links and
         its kept body (`on_disk`: a worker wrote it to the bodies folder, so only the index learns
         its key)."""
-        self.docs[result.source] = (source_digest, result.terms)
+        self.docs[result.source] = (source_digest, result.terms, result.contexts)
         if result.body is not None or on_disk:
             self.bodies.put(result.source, body_key, result.body)
 

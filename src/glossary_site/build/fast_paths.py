@@ -90,23 +90,50 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], jobs
     for doc, key in edits:
         _prime_from(cache, doc.source)
         results.append(live.renderer.run(doc, key))
-    # Only the edited articles' rows and the "used by" lists of terms they stopped or started
-    # linking change: read just those (`build` reads them from the store row by row).
+    # Only the edited articles' rows, the "used by" lists of terms they stopped or started
+    # linking and the sentences of the terms whose first mention they reworded change: read
+    # just those (`build` reads them from the store row by row).
     base = live.backlinks
     article_terms = {doc.slug: result.terms for (doc, _), result in zip(edits, results)}
     touched: set[str] = set()
     for slug, new in article_terms.items():
         touched |= set(new) ^ set(base.article_terms.get(slug, ()))
-    order = {slug: i for i, slug in enumerate(live.article_order)} if touched else {}
+    said = {doc.slug: dict(zip(result.terms, result.contexts)) for (doc, _), result in zip(edits, results)}
+    reworded = {term for (doc, _), result in zip(edits, results) for term in _reworded(cache, doc, result)} - touched
+    pages = touched | reworded
+    _fetch_rows(base, pages)
+    order = {slug: i for i, slug in enumerate(live.article_order)} if pages else {}
     used_by: dict[str, tuple[str, ...]] = {}
-    for term in touched:
-        users = {a for a in base.articles.get(term, ()) if a not in article_terms}
+    contexts: dict[str, tuple] = {}
+    for term in pages:
+        last = base.articles.get(term, ())
+        users = {a for a in last if a not in article_terms}
         users |= {a for a, terms in article_terms.items() if term in terms}
-        used_by[term] = tuple(sorted(users, key=order.__getitem__))
+        users = tuple(sorted(users, key=order.__getitem__))
+        if term in touched:
+            used_by[term] = users
+        before = dict(zip(last, base.contexts.get(term, ())))
+        contexts[term] = tuple(said[a][term] if a in said else before.get(a) for a in users)
     counts = None if base.counts is None else ChainMap({t: len(users) for t, users in used_by.items()}, base.counts)
-    view = Backlinks(ChainMap(used_by, base.articles), base.terms, ChainMap(article_terms, base.article_terms), counts)
-    files = _render_pages(live, cache.pages, results, view, touched, listings=False)
-    return _publish(live, cache, files, edits, results, write, jobs, used_by=used_by, article_terms=article_terms)
+    view = Backlinks(ChainMap(used_by, base.articles), base.terms, ChainMap(article_terms, base.article_terms), counts,
+                     ChainMap(contexts, base.contexts))  # fmt: skip
+    _fetch_entries(live, view, pages)
+    files = _render_pages(live, cache.pages, results, view, pages, listings=False, feeds=touched)
+    return _publish(live, cache, files, edits, results, write, jobs, used_by=used_by, article_terms=article_terms,
+                    contexts=contexts)  # fmt: skip
+
+
+def _reworded(cache: BuildCache, article: Article, result: ArticleResult) -> set[str]:
+    """The terms whose first mention in the article now sits in another sentence (all it links
+    when the last build's record of it is not there)."""
+    last = cache.docs.get(article.source)
+    if last is None or len(last) < 3:
+        return set(result.terms)
+    before = dict(zip(last[1], last[2]))
+    return {term for term, context in zip(result.terms, result.contexts) if before.get(term, _ABSENT) != context}
+
+
+_ABSENT = object()
 
 
 def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: int, write) -> BuildResult | None:
@@ -161,11 +188,21 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
     return result
 
 
+def _fetch_rows(backlinks: Backlinks, terms: set[str]) -> None:
+    """Read, in a few queries, the "used by" lists and sentences of these terms (`build`'s edit
+    path; a view's own maps first)."""
+    for mapping in (backlinks.articles, backlinks.contexts):
+        for rows in getattr(mapping, "maps", [mapping]):
+            if isinstance(rows, Rows):
+                rows.fetch(terms)
+
+
 def _fetch_entries(live: LastBuild, backlinks: Backlinks, terms: set[str]) -> None:
-    """Read, in a few queries, the rows the pages of these terms show (their "used by" lists)."""
-    if not isinstance(backlinks.articles, Rows):
+    """Read, in a few queries, the rows the pages of these terms show (their "used by" lists,
+    the sentences and the entries of the articles in them)."""
+    if not isinstance(live.entry_keys, Rows):
         return
-    backlinks.articles.fetch(terms)
+    _fetch_rows(backlinks, terms)
     users = sorted({a for t in terms for a in backlinks.articles.get(t, ())})
     if isinstance(live.entry_keys, Rows):
         live.entry_keys.fetch(users)
@@ -210,9 +247,10 @@ def _shape(term: Term) -> tuple:
 
 
 def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleResult], backlinks: Backlinks,
-                  terms: set[str], listings: bool) -> list[tuple[OutputFile, str]] | None:  # fmt: skip
+                  terms: set[str], listings: bool, feeds: set[str] | None = None) -> list[tuple[OutputFile, str]] | None:  # fmt: skip
     """The article results, then every term page (and listing) whose key changed, with their keys;
-    None if anything failed (the full rebuild then reports it)."""
+    None if anything failed (the full rebuild then reports it). `feeds`: the terms whose "used by"
+    lists changed, when not all of `terms` (the feeds of their categories follow)."""
     if any(r.errors or (r.data is None and not r.written) for r in results):
         return None
     files = [(OutputFile(r.rel, r.data, r.source), r.page_key) for r in results]
@@ -226,7 +264,9 @@ def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleR
     else:
         # An article edit changed which articles use `terms` (the pages listing them): the
         # feeds of their categories follow. A term edit that reached here moved no link.
-        specs += feed_specs(live, backlinks, {graph.terms[s].category for s in terms if s in graph.terms})
+        feeds = terms if feeds is None else feeds
+        if feeds:
+            specs += feed_specs(live, backlinks, {graph.terms[s].category for s in feeds if s in graph.terms})
     for spec in specs:
         key = key_of(live, spec)
         if pages.get(spec.rel) != key:
@@ -241,7 +281,7 @@ def _render_pages(live: LastBuild, pages: dict[str, str], results: list[ArticleR
 
 
 def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, jobs: int, used_by=None,
-             article_terms=None) -> BuildResult | None:  # fmt: skip
+             article_terms=None, contexts=None) -> BuildResult | None:  # fmt: skip
     """Write the pages (and a new search bundle if an indexed page changed) with `write`, then,
     only once they are published, record them and the edits in the cache and in `live`."""
     if files is None:
@@ -285,6 +325,11 @@ def _publish(live: LastBuild, cache: BuildCache, files, edits, results, write, j
             live.backlinks.counts[term] = len(users)
     for slug, terms in (article_terms or {}).items():
         live.backlinks.article_terms[slug] = terms
+    for term, sentences in (contexts or {}).items():
+        if sentences:
+            live.backlinks.contexts[term] = sentences
+        else:
+            live.backlinks.contexts.pop(term, None)
     cache.live = live
     return BuildResult(True, live.pages, sorted(file.rel for file, _ in files), removed)
 

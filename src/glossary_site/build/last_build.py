@@ -65,7 +65,9 @@ _BLOBS = {
     "live.lists": ("article_refs", "tags"),
 }  # fmt: skip
 _ROWS = {"articles": "live.articles", "entry_keys": "live.entry_keys"}
-_BACKLINK_ROWS = {"articles": "live.used_by", "article_terms": "live.article_terms"}
+_BACKLINK_ROWS = {"articles": "live.used_by", "article_terms": "live.article_terms", "contexts": "live.contexts"}
+_ROW_KINDS = {"contexts": Rows}
+"""How each of those is stored (NameRows unless named here): the sentences are pickled."""
 _COUNTS = "live.counts"
 """Term slug -> how many articles use it (graph.json), apart from the lists themselves."""
 _WHERE = {name: section for section, names in _BLOBS.items() for name in names}
@@ -95,7 +97,8 @@ class StoredLastBuild(LastBuild):
             head = self._blob("live.head")
             self.__dict__["backlinks"] = Backlinks(NameRows(self._store, _BACKLINK_ROWS["articles"]), head["term_backlinks"],
                                                    NameRows(self._store, _BACKLINK_ROWS["article_terms"]),
-                                                   self._store.get(_COUNTS, BLOB))  # fmt: skip
+                                                   self._store.get(_COUNTS, BLOB),
+                                                   Rows(self._store, _BACKLINK_ROWS["contexts"]))  # fmt: skip
         elif name in _WHERE:
             self.__dict__.update({k: v for k, v in self._blob(_WHERE[name]).items() if k in _BLOBS[_WHERE[name]]})
         else:
@@ -130,7 +133,7 @@ def last_build_changes(live: LastBuild, store: Store, base: StoredLastBuild | No
     elif (used_by.changed or used_by.deleted) and live.backlinks.counts is not None:  # kept up to date by the edit
         changes[_COUNTS] = ({BLOB: dict(live.backlinks.counts)}, ())
     mappings = {_ROWS[k]: (getattr(live, k), Rows) for k in _ROWS}
-    mappings.update({section: (getattr(live.backlinks, k), NameRows) for k, section in _BACKLINK_ROWS.items()})
+    mappings.update({section: (getattr(live.backlinks, k), _ROW_KINDS.get(k, NameRows)) for k, section in _BACKLINK_ROWS.items()})
     for section, (mapping, kind) in mappings.items():
         if isinstance(mapping, Rows):
             changes[section] = mapping.changes()

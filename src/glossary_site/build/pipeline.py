@@ -115,7 +115,7 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
             else:
                 key = page_key(inputs, source_digest, hit[1])
             if cache.pages.get(rel) == key and os.path.isfile(f"{inputs.config.output}/{rel}"):
-                results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False)
+                results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False, contexts=hit[2])
                 continue
         body_key = body_keys[article.source] = digest(names, source_digest)
         todo.append((article, source_digest, cache.bodies.get(article.source, body_key), body_key))
@@ -197,7 +197,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         writer.claim(result.rel, result.source, written=result.written)
     backlinks = build_backlinks({a.slug: r.terms for a, r in zip(articles, results)},
                                 {slug: d.rendered.mentions for slug, d in term_docs.items()},
-                                [a.slug for a in articles])  # fmt: skip
+                                [a.slug for a in articles], {a.slug: r.contexts for a, r in zip(articles, results)})  # fmt: skip
     timer.lap("backlinks")
     article_refs = [ArticleRef.of(a) for a in articles]
     intros = render_intros(corpus.sections, context, config, diags, shortcodes)

@@ -19,7 +19,7 @@ def term_page_specs(state: LastBuild, backlinks: Backlinks, slugs: Iterable[str]
     """The pages of these terms, in the order given."""
     graph, inputs = state.graph, state.inputs
     return [term_spec(graph.terms[slug], state.term_docs[slug], graph, backlinks, inputs.term_refs, state.entries,
-                      state.entry_keys, inputs.term_items, state.config)
+                      state.entry_keys, inputs.term_items, state.config, state.term_docs)
             for slug in slugs]  # fmt: skip
 
 

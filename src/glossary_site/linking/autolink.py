@@ -24,6 +24,7 @@ from markdown_it.token import Token
 
 from ..content.diagnostics import did_you_mean
 from ..content.urls import href
+from .excerpts import Excerpt, excerpt, sentence_ends
 from .matcher import TermMatcher
 
 POLICIES = ("first-per-article", "first-per-section", "every")
@@ -105,6 +106,8 @@ class LinkState:
     """Record skipped candidates with reasons (for `glossary-site explain`)."""
     mentions: list[tuple[str, int]] = field(default_factory=list)
     """(slug, line) of every linked or explicitly referenced term, in order."""
+    contexts: dict[str, Excerpt] = field(default_factory=dict)
+    """Slug -> the sentence of its first mention (excerpts.excerpt): what backlinks show."""
     linked: set[str] = field(default_factory=set)
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
     """(line, message, hint, reference) of unknown explicit references."""
@@ -190,7 +193,10 @@ def _link_document(state: StateCore, ctx: LinkContext) -> None:
         if token.type == "heading_open" and ctx.policy == "first-per-section":
             doc.linked.clear()
         if i in plans:
+            first = len(doc.mentions)
             token.children = _apply(plans[i], ctx, doc, found)
+            if len(doc.mentions) > first:
+                _record_contexts(token.children, doc, first)
 
 
 def _steps(children: list[Token], line: int, in_heading: bool) -> list[tuple]:
@@ -285,10 +291,10 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState, pla
     label = text or ctx.title_for(slug)
     doc.mentions.append((slug, line))
     if plain:
-        return [_text(label)]
+        return [_text(label, slug)]
     doc.linked.add(slug)
     if slug == doc.self_slug:
-        return [_text(label)]
+        return [_text(label, slug)]
     return [_link_token(slug, [_text(label)])]
 
 
@@ -406,10 +412,53 @@ def _line_at(line: int, breaks, offset: int) -> int:
     return line + bisect_left(breaks, offset)  # breaks are ascending offsets
 
 
-def _text(content: str) -> Token:
+def _text(content: str, mention: str = "") -> Token:
+    """`mention`: the term a reference names where it cannot link (_record_contexts finds it)."""
     token = Token("text", "", 0)
     token.content = content
+    if mention:
+        token.meta = {"mention": mention}
     return token
+
+
+_PLAIN = frozenset(("text", "code_inline", "math_inline", "math_inline_double"))
+"""Inline tokens whose content is text a reader sees (the rest is markup, or has no words)."""
+
+
+def _record_contexts(children: list[Token], doc: LinkState, first: int) -> None:
+    """The sentence of each term this paragraph mentions first (doc.mentions[first:]), from the
+    paragraph's text as a reader sees it (markup dropped, soft breaks as spaces)."""
+    wanted = {slug for slug, _ in doc.mentions[first:] if slug not in doc.contexts}
+    if not wanted:
+        return
+    parts: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for child in children:
+        kind = child.type
+        if kind == "term_run":
+            piece = child.content.replace("\n", " ")
+            spans += [(pos + start, pos + end, slug) for start, end, slug in child.meta["links"]]
+        elif kind == "term_link":
+            piece = "".join(c.content for c in child.children or ())
+            spans.append((pos, pos + len(piece), child.meta["term"]))
+        elif kind in _PLAIN:
+            piece = child.content
+            if child.meta and "mention" in child.meta:
+                spans.append((pos, pos + len(piece), child.meta["mention"]))
+        elif kind in ("softbreak", "hardbreak"):
+            piece = " "
+        else:
+            continue
+        parts.append(piece)
+        pos += len(piece)
+    text = "".join(parts)
+    ends = None
+    for start, end, slug in spans:
+        if slug in wanted:
+            wanted.discard(slug)
+            ends = sentence_ends(text) if ends is None else ends
+            doc.contexts[slug] = excerpt(text, start, end, ends)
 
 
 def _run_token(text: str, links: list[tuple[int, int, str]]) -> Token:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -45,6 +45,9 @@ class Rendered:
     language and code, so that the next rendering of an edited body reuses them (prime())."""
     warnings: tuple[tuple[int, str, str], ...] = ()
     """(file line, message, hint) of what rendered but deserves a word (shortcodes.Call.warn)."""
+    contexts: dict[str, tuple[str, int, int]] = field(default_factory=dict, hash=False)
+    """Term slug -> the sentence of its first mention, with the mention's offsets in it
+    (excerpts.Excerpt): what a term page's backlinks show."""
 
 
 # Pygments compiles a lexer's regular expressions when a process first uses it: a quarter of a
@@ -151,6 +154,7 @@ def render_markdown(md: MarkdownIt, body: str, state: LinkState) -> Rendered:
         errors=tuple(state.errors),
         highlighted=_where(html, _made),
         warnings=tuple(state.warnings),
+        contexts=dict(state.contexts),
     )
 
 

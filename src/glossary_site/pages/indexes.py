@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..content.documents import Article, slugify
 
@@ -21,6 +21,9 @@ class Backlinks:
     counts: dict[str, int] | None = None
     """Term slug -> len(articles[slug]), when kept apart: `build`'s edit path reads the
     counts graph.json shows without decoding every "used by" list."""
+    contexts: dict[str, tuple] = field(default_factory=dict)
+    """Term slug -> the sentence of its first mention in each article of articles[slug], in
+    that order (linking/excerpts.py; None where there is none): what the term's page shows."""
 
     def count(self, slug: str) -> int:
         if self.counts is not None:
@@ -36,18 +39,28 @@ def build_backlinks(
     article_terms: dict[str, tuple[str, ...]],
     term_mentions: dict[str, tuple[tuple[str, int], ...]],
     article_order: list[str],
+    article_contexts: dict[str, tuple] | None = None,
 ) -> Backlinks:
     """`article_terms`: article slug -> the terms it links in order of first mention;
-    `article_order`: article slugs newest first, the order of every "used by" list."""
+    `article_order`: article slugs newest first, the order of every "used by" list;
+    `article_contexts`: article slug -> the sentence of each of those first mentions."""
     by_term_articles: dict[str, list[str]] = {}
+    by_term_contexts: dict[str, list] = {}
     article_terms = dict(sorted(article_terms.items()))
+    article_contexts = article_contexts or {}
     for slug in article_order:
-        for term in article_terms.get(slug, ()):
+        terms = article_terms.get(slug, ())
+        contexts = article_contexts.get(slug, ())
+        if len(contexts) != len(terms):
+            contexts = (None,) * len(terms)
+        for term, context in zip(terms, contexts):
             by_term_articles.setdefault(term, []).append(slug)
+            by_term_contexts.setdefault(term, []).append(context)
     return Backlinks(
         articles={k: tuple(v) for k, v in sorted(by_term_articles.items())},
         terms=term_backlinks(term_mentions),
         article_terms=article_terms,
+        contexts={k: tuple(v) for k, v in sorted(by_term_contexts.items())},
     )
 
 

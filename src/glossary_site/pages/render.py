@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from jinja2 import Environment, TemplateError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics
@@ -196,32 +196,72 @@ def article_spec(article: Article, rendered: Rendered, term_refs: dict, items: d
     )  # fmt: skip
 
 
+CONTEXT_SLOT = "\x00context\x00"
+"""Where an entry shows the context sentence: rendered once per article, filled in per term."""
+
+Entry = tuple[str | None, str, str]
+"""An article's entry on term pages: (the HTML before the context sentence, after it, the whole
+entry for a mention without one). The first is None when the entry shows no sentence (a site's
+macros.html without `backlink_entry`)."""
+
+
 def article_entries(env: Environment, articles: list[ArticleRef], ref_digests: dict[str, str],
-                    previous: dict[str, Markup], config: SiteConfig, diags: Diagnostics):  # fmt: skip
-    """Each article's list entry, rendered once: term pages repeat them thousands of times.
+                    previous: dict[str, Entry], config: SiteConfig, diags: Diagnostics):  # fmt: skip
+    """Each article's entry in a term page's "Articles that use this term" (macros.html
+    `backlink_entry`), rendered once: term pages repeat them thousands of times, each with
+    the sentence that mentions its own term (context_html) put in its place.
 
     `previous` maps an article's ref digest (with the macros and config folded in by the
     caller) to its entry from an earlier build; unchanged articles are not rendered again.
     """
     try:
-        macro = env.get_template("macros.html").module.article_entry
+        macros = env.get_template("macros.html").module
+        macro = getattr(macros, "backlink_entry", None)
         entries = {}
         for article in articles:
             key = ref_digests[article.slug]
-            entries[key] = previous.get(key) or Markup(macro(article))
+            entries[key] = previous.get(key) or _entry(macro, macros.article_entry, article)
         return entries
     except TemplateError as exc:
         report_template_error(exc, config.root, diags, "macros.html")
         return None
 
 
+def _entry(macro, plain, article: ArticleRef) -> Entry:
+    if macro is None:
+        return None, "", str(plain(article))
+    before, slot, after = str(macro(article, Markup(CONTEXT_SLOT))).partition(CONTEXT_SLOT)
+    return (before if slot else None), after, str(macro(article, None))
+
+
+def context_html(context) -> str:
+    """An excerpt (linking/excerpts.py: text, start, end) as HTML: all of it escaped, the
+    mention in <mark>."""
+    text, start, end = context
+    return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
+
+
+def backlinks_html(entries: list[Entry], contexts) -> str:
+    """The entries of a term page's backlinks, each with its context sentence (or without,
+    when there is none), joined once: a loop over a thousand entries in the template escapes
+    each (as Markup, to no effect) and cost more than the rest of the page."""
+    parts = []
+    for (before, after, whole), context in zip(entries, contexts):
+        parts.append(whole if context is None or before is None else before + context_html(context) + after)
+    return "".join(parts)
+
+
 def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, term_refs: dict[str, TermRef],
-              entries: dict[str, Markup], entry_keys: dict[str, str], items: dict[str, Markup],
-              config: SiteConfig) -> PageSpec:  # fmt: skip
+              entries: dict[str, Entry], entry_keys: dict[str, str], items: dict[str, Markup],
+              config: SiteConfig, term_docs: dict[str, TermDoc] | None = None) -> PageSpec:  # fmt: skip
     """`entry_keys`: article slug -> key of its entry in `entries` (a digest of what it shows);
-    `items`: each term's list item (term_items), the previews of the terms this one links.
+    `items`: each term's list item (term_items), the previews of the terms this one links;
+    `term_docs`: the linked terms, whose sentences mentioning this one the page shows.
     Other terms reach the page as labels (no summary): their summary edits leave it alone."""
     used_by = [entry_keys[s] for s in backlinks.articles.get(term.slug, ())]
+    contexts = tuple(backlinks.contexts.get(term.slug, ())) if used_by else ()
+    if len(contexts) != len(used_by):  # none kept (never on a route that keeps them)
+        contexts = (None,) * len(used_by)
     uses = [TermLabel.of(term_refs[s]) for s in dict.fromkeys(s for s, _ in doc.rendered.mentions) if s in term_refs]
     context = {
         "term": TermRef.of(term), "aliases": term.aliases, "summary_html": doc.summary_html,
@@ -230,20 +270,28 @@ def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, 
         "used_by": used_by,
         "mentioned_by": [TermLabel.of(term_refs[s]) for s in backlinks.terms.get(term.slug, ())],
         "uses": uses,
+        "mention_contexts": {s: c for s in backlinks.terms.get(term.slug, ())
+                             if (c := term_docs[s].rendered.contexts.get(term.slug)) is not None} if term_docs else {},
     }  # fmt: skip
 
     def complete() -> dict[str, Any]:
         svg = neighbourhood_svg(context["term"], context["related"], uses, context["mentioned_by"],
                                 lambda s: config.url(term_rel(s))) if config.graph else ""  # fmt: skip
         used = [entries[k] for k in used_by]
-        # Also joined once: a loop over a thousand entries in the template escapes each (as
-        # Markup, to no effect) and cost more than the rest of the page.
-        return {"graph_svg": Markup(svg), "used_by": used, "used_by_html": Markup("".join(used)),
-                "uses": Markup("".join(items[t.slug] for t in uses))}  # fmt: skip
+        return {"graph_svg": Markup(svg), "used_by": used, "used_by_html": Markup(backlinks_html(used, contexts)),
+                "uses": Markup("".join(items[t.slug] for t in uses)),
+                "mention_contexts": {s: Markup(context_html(c)) for s, c in context["mention_contexts"].items()}}  # fmt: skip
 
-    # A popular term lists thousands of articles: its key hashes their keys as one string.
-    key_parts = {**context, "used_by": text_digest("used_by", "\0".join(used_by))}
+    # A popular term lists thousands of articles: its key hashes their keys, and the sentences
+    # that mention it, as one string each.
+    key_parts = {**context, "used_by": text_digest("used_by", "\0".join(used_by)),
+                 "contexts": text_digest("contexts", "\0".join(_flat(contexts)))}  # fmt: skip
     return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, key_parts, complete)
+
+
+def _flat(contexts) -> list[str]:
+    """Each sentence and its mention's offsets as strings, for a page key."""
+    return [f"{c[1]},{c[2]},{c[0]}" if c is not None else "-" for c in contexts]
 
 
 LISTING_TEMPLATES = ("home.html", "articles.html", "section.html", "glossary.html", "a-z.html", "categories.html", "depths.html",
