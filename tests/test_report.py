@@ -2,6 +2,7 @@
 kind of finding, the multilingual test site language by language, and the dev server's /_report/."""
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -82,6 +83,25 @@ def test_the_example_site_report_as_json_names_files_and_lines_that_exist(capsys
         for place in finding["places"]:
             text = (REPO / place["path"]).read_text(encoding="utf-8").splitlines()[place["line"] - 1]
             assert finding["subject"].split(" ")[0] in text, (finding["subject"], place)
+
+
+def test_the_report_agrees_with_the_links_of_a_build(tmp_path, capsys):
+    """What the report says is never linked is linked on no built page, every other term is
+    linked on one, and an orphan article's page holds no term link."""
+    assert run_cli(capsys, "build", REPO, "--output", tmp_path / "out", "--no-cache")[0] == 0
+    linked, articles_linking = set(), set()
+    for page in (tmp_path / "out").rglob("*.html"):
+        found = set(re.findall(r'class="term-link" data-term="([^"]+)"', page.read_text(encoding="utf-8")))
+        linked |= found
+        if found and page.parent.parent.name == "articles":
+            articles_linking.add(page.parent.name)
+    [language] = report(capsys, REPO)
+    never = set(by_kind(language, "unmentioned")) | set(by_kind(language, "unlinked"))
+    terms = {path.stem for path in (REPO / "terms").glob("*.md")}
+    assert never and not never & linked
+    assert terms - never <= linked
+    orphans = {Path(source).stem for source in by_kind(language, "orphan")}
+    assert orphans and not orphans & articles_linking and len(articles_linking) == language["articles"] - len(orphans)
 
 
 # --- one small site per kind ------------------------------------------------------------

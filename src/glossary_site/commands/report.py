@@ -161,9 +161,10 @@ def language_report(config: SiteConfig, diags: Diagnostics) -> LanguageReport | 
     linking = dataclasses.replace(context, matcher=_AcceptedOnly(context.matcher))
     md = make_markdown(linking, config.unsafe_html, shortcodes=ShortcodeTemplates(env))
     uses = _Uses()
-    for term in graph.terms.values():  # as build_stage.link_term: summary and body share one state
+    for term in graph.terms.values():  # as link_stage.link_term, with explain's record on
         state = LinkState(body_line=term.lines.get("summary", 1), self_slug=term.slug, explain=True,
-                          page=page_info(term.title, term_rel(term.slug), term.source))  # fmt: skip
+                          page=page_info(term.title, term_rel(term.slug), term.source),
+                          labels=frozenset({term.category.lower()}))  # fmt: skip
         render_inline(md, term.summary, state)
         state.body_line = term.body_line
         rendered = render_markdown(md, term.body, state)
