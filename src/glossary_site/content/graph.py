@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -104,8 +105,11 @@ def _claim_derived(by_slug: dict[str, Term], derive: Derive, diags: Diagnostics)
     claims: dict[str, list[tuple[str, str, str]]] = {}  # lower-cased name -> [(slug, name, rule)]
     dropped: dict[str, list[tuple[str, str, str]]] = {}
     for slug, term in sorted(by_slug.items()):
-        if not term.derive:
-            continue
+        if not term.derive or explicit[term.title.lower()][0] != slug:
+            continue  # a title another term holds is an error already: nothing derived from it
+        own = tuple(a for a in term.aliases if explicit[a.lower()][0] == slug)
+        if own != term.aliases:  # nor from an alias that is an error
+            term = dataclasses.replace(term, aliases=own)
         for name, rule in derive(term):
             owner = explicit.get(name.lower())
             if owner is not None and owner[0] != slug:
