@@ -28,6 +28,7 @@ from ..content.documents import Article, Term, parse_source
 from ..content.refs import ArticleRef, TermLabel, TermRef
 from ..content.sources import read_source
 from ..content.urls import article_rel, page_file
+from ..linking.glossary_shortcodes import uses_glossary_shortcodes
 from ..linking.markdown import make_markdown, prime
 from ..pages.indexes import Backlinks, first_mentions, term_backlinks
 from ..pages.render import OutputFile, graph_json, previews_json, render_page
@@ -81,6 +82,8 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], jobs
         if last is None or parsed[1] != last[0]:  # else saved without changes
             if last is None or _window(parsed[0]) != _window(last[1][0]):
                 return None  # when it is published may change: the full build decides
+            if not live.inputs.context.glossary and uses_glossary_shortcodes(parsed[0].body):
+                return None  # the first definition or glossary shortcode: summaries join the link context
             edits.append(parsed)
     if not live.config.link_common_terms and not all(_mentions_same(live, cache, doc, key) for doc, key in edits):
         return None  # which terms are common may change: the full build counts again
@@ -141,6 +144,8 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
     label (title, depth, category; the fast path refuses edits of those) and links carry only
     its address, while the summaries are in the one preview file. So only the term pages and
     listings that print the summary, graph.json and the preview file are rendered again."""
+    if live.inputs.context.glossary:
+        return None  # bodies show summaries (the definition and glossary shortcodes): the full build
     graph = live.graph
     terms = dict(graph.terms)
     edits: list[tuple[Term, str]] = []

@@ -15,6 +15,7 @@ from ..content.graph import TermGraph
 from ..content.urls import article_rel
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.builtin_shortcodes import ref_table
+from ..linking.glossary_shortcodes import uses_glossary_shortcodes
 from ..linking.languages import rules_for
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.matcher import Form, TermMatcher, make_form
@@ -25,7 +26,7 @@ from ..pages.shortcode_templates import ShortcodeTemplates
 
 def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False,
                  corpus: Corpus | None = None, articles: tuple[Article, ...] | None = None,
-                 digests: dict[str, str] | None = None, cache=None) -> LinkContext:  # fmt: skip
+                 digests: dict[str, str] | None = None, cache=None, glossary: bool = False) -> LinkContext:  # fmt: skip
     """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they
     stayed plain; `corpus`: the pages a `ref` shortcode may name. Each name's forms are
     the site language's (`config.language`: English plurals and possessives for `en`), and so
@@ -53,6 +54,8 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         salient_mentions=config.salient_mentions,
         max_per_paragraph=config.max_links_per_paragraph,
         moved=moved_slugs(graph),
+        # `glossary`: the site uses the definition or glossary shortcodes, which show summaries.
+        glossary=tuple((slug, t.title, t.category, t.depth, t.summary) for slug, t in graph.terms.items()) if glossary else (),
     )
 
 
@@ -144,6 +147,12 @@ def ref_targets_of(corpus: Corpus) -> dict[str, str]:
                          section_folder_rel(s.folder) if s.folder else "") for s in corpus.sections)])  # fmt: skip
 
 
+def uses_glossary(corpus: Corpus) -> bool:
+    """Whether any text may call the `definition` or `glossary` shortcodes (then summaries are
+    a linking input: link_context's `glossary`)."""
+    return any(uses_glossary_shortcodes(doc.body) for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
+
+
 def uses_refs(corpus: Corpus) -> bool:
     """Whether any text may call `ref` or `relref` (then every page's URL is a linking input)."""
     return any("{{" in doc.body and "ref" in doc.body for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
@@ -156,7 +165,7 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
     (they may show any of `site`), and the pages `ref` may name."""
     names = forms_key(graph, config)
     salience = (sorted(context.common), context.salient_mentions, context.max_per_paragraph) if context is not None else ()
-    pages = (sorted(context.ref_targets.items()), context.moved) if context is not None else ()
+    pages = (sorted(context.ref_targets.items()), context.moved, context.glossary) if context is not None else ()
     templates = shortcodes.key() if shortcodes is not None else ""
     site = dataclasses.replace(config, root=None, output=None) if templates else None
     return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,

@@ -53,6 +53,9 @@ class LinkContext:
     math: bool = False
     """Render $...$, $$...$$, \\(...\\) and \\[...\\] as MathML (site.yaml `math`); here because
     every document of a build is rendered with one context."""
+    glossary: tuple[tuple[str, str, str, str, str], ...] = ()
+    """(slug, title, category, depth, summary) of every term, when the site uses the `definition`
+    or `glossary` shortcodes (glossary_shortcodes.py), which show them; else ()."""
     moved: dict[str, str] = field(default_factory=dict)
     """Old slug of a renamed term (the last part of an old URL in its aliases) -> its slug."""
     ref_targets: dict[str, str] = field(default_factory=dict, repr=False)
@@ -69,6 +72,12 @@ class LinkContext:
     max_per_paragraph: int = 0
     """At most this many automatic links in one paragraph (0: any number)."""
     _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def entries(self) -> dict[str, tuple[str, str, str, str]]:
+        """Slug -> (title, category, depth, summary), from `glossary`."""
+        if "entries" not in self._tags:
+            self._tags["entries"] = {slug: rest for slug, *rest in self.glossary}  # type: ignore[assignment]
+        return self._tags["entries"]  # type: ignore[return-value]
 
     def url_for(self, slug: str) -> str:
         return f"{self.base_path}terms/{href(slug)}/"

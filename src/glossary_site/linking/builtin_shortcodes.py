@@ -1,7 +1,7 @@
 """The shortcodes every site has, rendered as Hugo renders them: figure, highlight, ref, relref,
 details, param, youtube and vimeo (privacy-friendly embeds), comment and qr; and those of the
 PaperMod theme, so its posts build as they are: collapse, rawhtml, ltr, rtl, audio, video,
-inTextImg and its figure variant. Embeds that need a third party at build time (x, tweet,
+inTextImg and its figure variant; and the glossary's own (glossary_shortcodes.py). Embeds that need a third party at build time (x, tweet,
 instagram, gist) become a plain link to the post, with a warning.
 
 Each takes a shortcodes.Call and the `ref` table and returns HTML; every value an author
@@ -16,6 +16,7 @@ from typing import Callable
 from markdown_it.common.utils import escapeHtml
 
 from ..content.diagnostics import did_you_mean
+from .glossary_shortcodes import SHORTCODES
 from .shortcode_call import Call
 
 
@@ -207,6 +208,8 @@ _BUILTINS: dict[str, Callable] = {
     "x": third_party("X", "https://x.com/"), "tweet": third_party("X", "https://x.com/"),
     "twitter": third_party("X", "https://x.com/"), "instagram": third_party("Instagram", "https://www.instagram.com/p/"),
     "gist": third_party("GitHub", "https://gist.github.com/"),
+    # the glossary's own: term, definition, glossary
+    **SHORTCODES,
 }  # fmt: skip
 
 

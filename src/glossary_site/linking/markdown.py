@@ -114,7 +114,7 @@ def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = 
         md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_anchor_slug)
     md.use(autolink_plugin, context=context)
-    md.use(shortcodes_plugin, site=shortcodes, pages=context.ref_targets, base_path=context.base_path)
+    md.use(shortcodes_plugin, site=shortcodes, pages=context.ref_targets, base_path=context.base_path, context=context)
     if context.math:
         md.use(math_plugin)
     md.use(fast_paragraphs_plugin)

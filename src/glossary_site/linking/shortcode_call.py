@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-from .autolink import LinkState
+from .autolink import LinkContext, LinkState
 from .site_links import with_base
 
 
@@ -28,6 +28,8 @@ class Call:
     md: MarkdownIt = field(repr=False)
     state: LinkState = field(repr=False)
     base_path: str = "/"
+    context: LinkContext | None = field(default=None, repr=False)
+    """The glossary, for the shortcodes that link or show terms (glossary_shortcodes.py)."""
 
     def get(self, key: str, position: int | None = None, default: str = "") -> str:
         """A named parameter, or else the positional argument at `position`."""

@@ -37,8 +37,9 @@ class SiteShortcodes(Protocol):
 
 
 def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages: dict[str, str] | None = None,
-                      base_path: str = "/") -> None:  # fmt: skip
-    """`pages`: what `ref` and `relref` resolve (see ref_names); `base_path`: the site's."""
+                      base_path: str = "/", context=None) -> None:  # fmt: skip
+    """`pages`: what `ref` and `relref` resolve (see ref_names); `base_path`: the site's;
+    `context`: the LinkContext, for the glossary's own shortcodes."""
     known = builtin_shortcodes.names() | (site.names if site is not None else frozenset())
 
     def lines(state) -> None:
@@ -63,7 +64,7 @@ def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages:
             state.errors.append((line, f"closing shortcode '{tag.name}' has no opening tag", "Remove it, or add the opening tag.", ""))  # fmt: skip
             return ""
         call = Call(tag.name, tag.args, dict(tag.params), meta["inner"], tag.markdown, line,
-                    line + meta["inner_lines"], md, state, base_path)  # fmt: skip
+                    line + meta["inner_lines"], md, state, base_path, context)  # fmt: skip
         html = _render(call)
         return html + "\n" if tokens[idx].block and html and not html.endswith("\n") else html
 
