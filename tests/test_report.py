@@ -233,6 +233,7 @@ def test_orphan_articles_link_no_term(tmp_path, capsys):
         **SITE,
         "content/about.md": article("About", "Who writes this.\n"),
         "content/ref.md": article("Ref", "Only a [[gpu|reference]].\n", "autolink: false\n"),
+        "content/shortcode.md": article("Shortcode", 'Only a {{< term "vram" "shortcode" >}}.\n', "autolink: false\n"),
         "content/off.md": article("Off", "A GPU, unlinked.\n", "autolink: false\n"),
         "content/heading.md": "---\ndate: 2024-01-01\n---\n# A heading title\n\nNothing here.\n",
     })  # fmt: skip
@@ -242,7 +243,7 @@ def test_orphan_articles_link_no_term(tmp_path, capsys):
     assert "content/about.md:2: 'About' links no term" in lines
     assert "content/off.md:2: 'Off' links no term (autolink: false, and no [[reference]])" in lines
     assert "content/heading.md:4: 'A heading title' links no term" in lines
-    assert not any(line.startswith(("content/ref.md", "content/post.md")) for line in lines)
+    assert not any(line.startswith(("content/ref.md", "content/shortcode.md", "content/post.md")) for line in lines)
 
 
 def test_a_clean_glossary_reports_nothing_and_content_errors_exit_1(tmp_path, capsys):

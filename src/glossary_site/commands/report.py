@@ -12,7 +12,7 @@ code, or any rule the linker adds). From that record and the term files:
 - long-summary: summaries longer than twice the median summary of the glossary (counted in
   characters, so that it means the same in every script; only with 5 terms or more);
 - no-related: terms whose front matter lists no `related` terms;
-- orphan: articles that link no term (automatic links and `[[references]]` alike).
+- orphan: articles that link no term (automatic links, `[[references]]` and `{{< term >}}` alike).
 
 Every finding names a file and a line (`terms/x.md:3: ...`). A multilingual site is reported
 language by language, each with its own glossary; a term standing in for an untranslated one
@@ -157,7 +157,8 @@ def language_report(config: SiteConfig, diags: Diagnostics) -> LanguageReport | 
         return None
     env = make_environment(config.root)
     install_globals(env, config, diags)
-    context = link_context(graph, config, recognise_disabled=True, corpus=corpus, articles=corpus.articles)
+    context = link_context(graph, config, recognise_disabled=True, corpus=corpus, articles=corpus.articles,
+                           glossary=True)  # fmt: skip
     linking = dataclasses.replace(context, matcher=_AcceptedOnly(context.matcher))
     md = make_markdown(linking, config.unsafe_html, shortcodes=ShortcodeTemplates(env))
     uses = _Uses()
