@@ -201,6 +201,8 @@ def _link_document(state: StateCore, ctx: LinkContext) -> None:
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and ctx.policy == "first-per-section":
             doc.linked.clear()
+        if token.type == "shortcode":  # a block-level call, alone on its lines
+            _claim_shortcode(token, ctx, doc)
         if i in plans:
             first = len(doc.mentions)
             token.children = _apply(plans[i], ctx, doc, found)
@@ -283,8 +285,22 @@ def _apply(steps: list[tuple], ctx: LinkContext, doc: LinkState, found) -> list[
                 _explain_only(step[1].content, step[2], "inside code", ctx, doc)
             out.append(step[1])
         else:
+            _claim_shortcode(step[1], ctx, doc)
             out.append(step[1])
     return out
+
+
+def _claim_shortcode(token: Token, ctx: LinkContext, doc: LinkState) -> None:
+    """A `term` or `definition` shortcode links its term as `[[...]]` does, but is rendered later
+    (glossary_shortcodes.py): the term counts as linked from here on, so the text after it does
+    not link it again under the first-mention policy."""
+    tag = token.meta.get("tag") if token.type == "shortcode" and token.meta else None
+    if tag is None or tag.closing or tag.name not in ("term", "definition"):
+        return
+    name = (dict(tag.params).get("name") or (tag.args[0] if tag.args else "")).strip()
+    slug = ctx.resolve(name) or ctx.moved.get(name.lower()) if name else None
+    if slug is not None:
+        doc.linked.add(slug)
 
 
 def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState, plain: bool) -> list[Token]:
