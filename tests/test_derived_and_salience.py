@@ -279,3 +279,13 @@ def test_an_edit_that_keeps_the_terms_an_article_mentions_takes_the_fast_path(tm
     assert apply_edits(cache.live, cache, ["content/a.md"]) is not None
     apply(site, ("edit-body", "a", "Now a token too."))  # another term: the common set may move
     assert apply_edits(cache.live, cache, ["content/a.md"]) is None
+
+
+def test_a_bare_name_and_english_singulars_do_not_link_common_words(tmp_path, capsys):
+    """From a review on real names: the qualifier of 'Go (programming language)' is there because
+    'go' is a common word; 'Windows' is no plural of 'window'; 'Cookies' is 'cookie', not 'cooky'."""
+    files = dict([term("go", "Go (programming language)"), term("windows", "Windows"), term("cookies", "Cookies"),
+                  term("data-sets", "Data Sets"),
+                  article("a", "Let us go. Go compiles fast. A window opened. One cookie. A data set.")])  # fmt: skip
+    links, _ = build_links(tmp_path, capsys, files)
+    assert links["a"] == [("go", "Go"), ("cookies", "cookie"), ("data-sets", "data set")]

@@ -82,7 +82,12 @@ def term_forms(graph: TermGraph, rules, recognise_disabled: bool = False) -> lis
     for term in terms:
         for name, how in graph.derived.get(term.slug, ()):
             for form, rule in rules.surface_forms(name):
-                forms.append(make_form(form, term.slug, term.case_sensitive, sys.intern(f"{how}, {rule}") if rule else how))
+                # A name stripped of its qualifier ('Go' of 'Go (programming language)', 'Pod' of
+                # 'Pod (Kubernetes)') is a common word otherwise: it links only as written, unless
+                # the term says which pages mean it (disambiguate).
+                bare = "without qualifier" in how and term.case_sensitive is None and not term.disambiguate
+                case = True if bare else term.case_sensitive
+                forms.append(make_form(form, term.slug, case, sys.intern(f"{how}, {rule}") if rule else how))
     return forms
 
 

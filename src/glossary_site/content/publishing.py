@@ -10,7 +10,7 @@ from .diagnostics import Diagnostics, SourcePos
 from .documents import Article
 
 HUGO_UNSUPPORTED = ("layout", "type", "outputs", "cascade", "build", "headless", "resources", "markup", "menu",
-                    "menus", "sitemap", "categories", "series", "linkTitle")  # fmt: skip
+                    "menus", "sitemap", "series", "linkTitle")  # fmt: skip
 """Hugo front matter keys this tool recognises but does not act on: one warning per key per build
 (unsupported_keys). Every other unknown key is kept in `params` silently, as Hugo keeps them."""
 

@@ -89,7 +89,7 @@ def english_forms(name: str) -> list[tuple[str, str]]:
     return list(zip(inflections(name), _ENGLISH_RULES))
 
 
-_NOT_PLURAL = ("ss", "us", "is", "ics", "news", "series", "species", "os", "as")
+_NOT_PLURAL = ("ss", "us", "is", "ics", "news", "series", "species", "os", "as", "windows")
 """Endings of English words that end in s without being plurals: glass, status, analysis,
 physics, news, series, species, kudos, gas."""
 
@@ -102,15 +102,20 @@ def english_singular(name: str) -> list[tuple[str, str]]:
     head, _, last = name.rpartition(" ")
     prefix = f"{head} " if head else ""
     lower = last.lower()
-    if len(last) <= 4 or not last.isalpha() or is_acronym_word(last) or not lower.endswith("s") or lower.endswith(_NOT_PLURAL):
+    # A one-word name of four letters or fewer (Bus, Gas) is left alone; the last word of a longer
+    # name is plural more surely (Data Sets, Cron Jobs, API Keys).
+    if (len(last) <= 4 and not head) or len(last) < 4 or not last.isalpha() or is_acronym_word(last) \
+            or not lower.endswith("s") or lower.endswith(_NOT_PLURAL):  # fmt: skip
         return []
-    if lower.endswith("ies") and len(last) > 4:
-        singular = last[:-3] + ("Y" if last[-3:].isupper() else "y")
+    if lower.endswith("ies"):  # queries -> query; cookies, movies -> cookie, movie: both, a wrong one is never written
+        singulars = [last[:-3] + ("Y" if last[-3:].isupper() else "y"), last[:-1]]
     elif lower.endswith(("sses", "shes", "xes", "zzes")) or (lower.endswith("ches") and not lower.endswith("aches")):
-        singular = last[:-2]  # classes, hashes, boxes, quizzes, batches (but caches, headaches)
+        singulars = [last[:-2]]  # classes, hashes, boxes, quizzes, batches (but caches, headaches)
+    elif lower.endswith("ses"):
+        singulars = [last[:-1], last[:-2]]  # aliases -> alias, databases -> database
     else:
-        singular = last[:-1]
-    return [(prefix + singular, "en: singular")]
+        singulars = [last[:-1]]
+    return [(prefix + singular, "en: singular") for singular in singulars]
 
 
 _KOREAN_PARTICLES = ("이", "가", "을", "를", "은", "는", "의", "에", "에서", "로", "으로", "와", "과", "도", "만", "부터", "까지")
