@@ -16,7 +16,8 @@ from glossary_site.build.fast_paths import apply_edits
 from glossary_site.build.pipeline import build_site
 from glossary_site.content.config import load_config
 from glossary_site.content.diagnostics import Diagnostics
-from glossary_site.linking.excerpts import ELLIPSIS, MAX_CHARS, excerpt
+from glossary_site.linking.excerpts import CUT, MARK, MAX_CHARS, UNMARK, excerpt
+from glossary_site.pages.render import context_html
 
 THEME = REPO / "src/glossary_site/theme/templates"
 
@@ -35,6 +36,13 @@ def backlinks(html: str) -> dict[str, str]:
 def plain(context_html: str) -> str:
     text = re.sub(r"</?mark>", "", context_html)
     return text.replace("&#34;", '"').replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def pieces(context: str) -> tuple[str, str, str, bool, bool]:
+    """An excerpt as (before, mention, after, cut before, cut after)."""
+    before, rest = context.strip(CUT).split(MARK)
+    mention, after = rest.split(UNMARK)
+    return before, mention, after, context.startswith(CUT), context.endswith(CUT)
 
 
 def copy_site(source: Path, target: Path, extra_yaml: str = "") -> Path:
@@ -81,7 +89,7 @@ def test_every_context_on_the_example_site_is_short_and_marks_one_mention(exampl
     for context in contexts:
         assert context.count("<mark>") == 1 and context.count("</mark>") == 1, context
         assert len(plain(context)) <= MAX_CHARS + 2, context  # and an ellipsis at either end
-    assert any(plain(c).startswith(ELLIPSIS) for c in contexts) or any(plain(c).endswith(ELLIPSIS) for c in contexts)
+    assert any(plain(c).startswith("…") for c in contexts) or any(plain(c).endswith("…") for c in contexts)
 
 
 def test_terms_that_mention_a_term_show_their_sentence_too(example):
@@ -106,16 +114,19 @@ def test_a_long_sentence_is_cut_at_word_boundaries_and_spaceless_text_between_ch
     words = " ".join(f"word{i}" for i in range(60))
     text = f"{words} the KV cache {words}."
     start = text.index("KV cache")
-    cut, at, end = excerpt(text, start, start + len("KV cache"))
-    assert cut[at:end] == "KV cache" and cut.startswith(ELLIPSIS + "word") and cut.endswith(ELLIPSIS)
-    assert len(cut) <= MAX_CHARS + 2
-    assert all(piece.startswith("word") or piece in ("the", "KV", "cache") for piece in cut.strip(ELLIPSIS).split())
+    context = excerpt(text, start, start + len("KV cache"))
+    before, mention, after, *cuts = pieces(context)
+    assert mention == "KV cache" and before.startswith("word") and cuts == [True, True]
+    assert len(before + mention + after) <= MAX_CHARS and context.isascii()  # '…' would double its size
+    assert all(word.startswith("word") or word in ("the", "KV", "cache") for word in (before + mention + after).split())
+    html = context_html(context)
+    assert html.startswith("…word") and html.endswith("…") and "<mark>KV cache</mark>" in html
     japanese = "あいうえおかきくけこ" * 20
     text = f"前の文。{japanese}KVキャッシュ{japanese}。次の文。"
     start = text.index("KVキャッシュ")
-    cut, at, end = excerpt(text, start, start + len("KVキャッシュ"))
-    assert cut[at:end] == "KVキャッシュ" and cut.startswith(ELLIPSIS + "こ") and cut.endswith(ELLIPSIS)
-    assert "前の文" not in cut and len(cut) <= MAX_CHARS + 2
+    before, mention, after, *cuts = pieces(excerpt(text, start, start + len("KVキャッシュ")))
+    assert mention == "KVキャッシュ" and before.startswith("こ") and cuts == [True, True]
+    assert "前の文" not in before and len(before + mention + after) <= MAX_CHARS
 
 
 @pytest.mark.parametrize("text, mention, sentence", [
@@ -127,24 +138,25 @@ def test_a_long_sentence_is_cut_at_word_boundaries_and_spaceless_text_between_ch
 ])  # fmt: skip
 def test_sentence_ends(text, mention, sentence):
     start = text.index(mention)
-    cut, at, end = excerpt(text, start, start + len(mention))
-    assert cut == sentence and cut[at:end] == mention
+    before, marked, after, *cuts = pieces(excerpt(text, start, start + len(mention)))
+    assert before + marked + after == sentence and marked == mention and cuts == [False, False]
 
 
 def test_author_text_in_a_sentence_is_escaped_never_markup(tmp_path):
-    body = 'A <script>alert("x")</script> & <b>bold</b> job runs on the GPU.'
+    body = 'A <script>alert("x")</script> & <b>bold</b> job\x02 runs on\x03 the GPU.'
     files = {"site.yaml": "search: false\n", "terms/gpu.md": term_text("GPU", "A processor."),
              "content/a.md": article_text("Alpha", "2026-01-01", body)}  # fmt: skip
     site = make_site(tmp_path / "site", files)
     assert build(site, tmp_path / "out", BuildCache())
     shown = backlinks((tmp_path / "out/terms/gpu/index.html").read_text())
-    assert shown["Alpha"] == ("A &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt; job runs on "
+    # (the control characters that mark a mention in an excerpt are spaces when an author writes them)
+    assert shown["Alpha"] == ("A &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt; job  runs on  "
                               "the <mark>GPU</mark>.")  # fmt: skip
     # With raw HTML passed through, the tags are markup of the article, not words of the sentence.
     (site / "site.yaml").write_text("search: false\nunsafe_html: true\n")
     assert build(site, tmp_path / "raw", BuildCache())
     shown = backlinks((tmp_path / "raw/terms/gpu/index.html").read_text())
-    assert shown["Alpha"] == "A alert(&#34;x&#34;) &amp; bold job runs on the <mark>GPU</mark>."
+    assert shown["Alpha"] == "A alert(&#34;x&#34;) &amp; bold job  runs on  the <mark>GPU</mark>."
 
 
 def test_a_site_whose_macros_have_no_backlink_entry_shows_summaries(tmp_path):

@@ -175,7 +175,8 @@ def test_the_fast_path_re_indexes_only_the_touched_shard(tmp_path):
     cache = BuildCache()
     config = load_config(site, Diagnostics(), output=tmp_path / "out")
     assert build_site(config, Diagnostics(), cache=cache, keep_bodies=True).ok
-    apply(site, ("edit-body", "x3", "Zebras again, and the GPU once more."))  # the same terms: one page changes
+    # the same terms, each in the same sentence (what the GPU's page shows of it): one page changes
+    apply(site, ("edit-body", "x3", "Zebra number 3 and the GPU. Zebras again, once more."))
     result = apply_edits(cache.live, cache, ["content/x3.md"])
     assert result is not None and result.ok
     assert indexed(result.rendered) == ["articles/x3/index.html"]

@@ -100,7 +100,8 @@ def test_a_term_page_linking_an_edited_term_is_left_alone(tmp_path, capsys):
     assert cli_build(capsys, site)[0] == 0
     page = tmp_path / "out/terms/gpu/index.html"
     before = page.read_bytes()
-    (site / "terms/kv-cache.md").write_text(term_text("KV cache", "What the GPU keeps between steps."))
+    # (its sentence that mentions the GPU stays: the GPU's page shows it under "Terms that mention it")
+    (site / "terms/kv-cache.md").write_text(term_text("KV cache", "Keys and values kept between steps on the GPU. They grow."))
     age(site, [site / "terms/kv-cache.md"])
     code, output = cli_build(capsys, site)
     assert code == 0 and "1 edited file applied" in output, output

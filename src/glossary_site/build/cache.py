@@ -22,7 +22,7 @@ from .kept_bodies import BodyStore
 from .up_to_date import engine_key
 
 CACHE_DIR = ".glossary-cache"
-FORMAT = 17
+FORMAT = 18
 
 
 def with_body(doc, body: str):
@@ -40,7 +40,7 @@ class BuildCache:
     """Source path -> (text digest, parsed document without body or None, its diagnostics)."""
     docs: dict[str, tuple] = field(default_factory=dict)
     """Source path -> (link key, linked result) for terms; (source digest, the terms it links,
-    the sentence of each first mention) for articles."""
+    the sentence of each first mention) for articles (article_contexts)."""
     pages: dict[str, str] = field(default_factory=dict)
     """Output path -> digest of every input of that page at the last successful build."""
     entries: dict[str, Any] = field(default_factory=dict)
@@ -141,6 +141,14 @@ class BuildCache:
         """Shallow copies of what the store now holds: the next save writes the difference."""
         self._loaded = {name: dict(getattr(self, name)) for name in SECTIONS}
         self._loaded["bodies"] = dict(self.bodies.index)
+
+
+def article_contexts(row) -> tuple:
+    """The sentences of an article's row in BuildCache.docs, one per term it links (None where
+    there is none). The same objects as the build's Backlinks holds: a copy of a million
+    sentences (the large bench corpus) would cost 170 MB."""
+    terms = row[1] if len(row) > 1 else ()
+    return row[2] if len(row) > 2 and len(row[2]) == len(terms) else (None,) * len(terms)
 
 
 SECTIONS = ("parsed", "docs", "pages", "entries")

@@ -130,6 +130,24 @@ class Rows(MutableMapping):
             self._values.update(found)
             self._absent.update(k for k in chunk if k not in found)
 
+    def peek(self, keys, pick) -> dict[str, Any]:
+        """pick(key, value) of each of these rows that exists, read in a few queries and not
+        kept (a row set or read already comes from memory): for what only needs a little of
+        many big rows."""
+        found, todo = {}, []
+        for key in keys:
+            value = self._values.get(key, _MISSING)
+            if value is not _MISSING:
+                found[key] = pick(key, value)
+            elif not self._complete and key not in self._absent:
+                todo.append(key)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            rows = self.store.db.execute(f"SELECT key, value FROM kv WHERE section=? AND key IN ({','.join('?' * len(chunk))})",
+                                         (self.section, *chunk))  # fmt: skip
+            found.update((key, pick(key, self.decode(pickle.loads(value)))) for key, value in rows)
+        return found
+
     def load(self) -> dict[str, Any]:
         """Every row, in one query: cheaper than a thousand lookups one by one."""
         if not self._complete:

@@ -33,7 +33,7 @@ def build_from_edits(config, changed: list[str], jobs: int) -> BuildResult | Non
     store = cache.store
     if store is None or diags.items or cache.output != str(config.output):
         return None
-    live = StoredLastBuild.open(store, cache.entries)
+    live = StoredLastBuild.open(store, cache.entries, cache.docs)
     if live is None or live.config != config:
         return None
     differing = store.get(PUBLISHED, BLOB)

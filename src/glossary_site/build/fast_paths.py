@@ -34,7 +34,7 @@ from ..pages.indexes import Backlinks, first_mentions, term_backlinks
 from ..pages.render import OutputFile, graph_json, previews_json, render_page
 from ..pages.shortcode_templates import ShortcodeTemplates
 from .article_pages import ArticleRenderer, ArticleResult
-from .cache import BuildCache
+from .cache import BuildCache, article_contexts
 from .cache_store import Rows
 from .kept_bodies import unpack
 from .last_build import LastBuild
@@ -132,7 +132,7 @@ def _reworded(cache: BuildCache, article: Article, result: ArticleResult) -> set
     last = cache.docs.get(article.source)
     if last is None or len(last) < 3:
         return set(result.terms)
-    before = dict(zip(last[1], last[2]))
+    before = dict(zip(last[1], article_contexts(last)))
     return {term for term, context in zip(result.terms, result.contexts) if before.get(term, _ABSENT) != context}
 
 
@@ -195,10 +195,10 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
 
 def _fetch_rows(backlinks: Backlinks, terms: set[str]) -> None:
     """Read, in a few queries, the "used by" lists and sentences of these terms (`build`'s edit
-    path; a view's own maps first)."""
+    path; a view's own maps first; the sentences once the lists are known)."""
     for mapping in (backlinks.articles, backlinks.contexts):
         for rows in getattr(mapping, "maps", [mapping]):
-            if isinstance(rows, Rows):
+            if hasattr(rows, "fetch"):
                 rows.fetch(terms)
 
 

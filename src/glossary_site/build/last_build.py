@@ -6,6 +6,7 @@ finds changed are edits of existing articles or terms, applies them to it (edit_
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..content.refs import ArticleRef
 from ..pages.indexes import Backlinks
 from ..pages.render import TermDoc
 from .article_pages import ArticleRenderer, UnitInputs
+from .cache import article_contexts
 from .cache_store import BLOB, NameRows, Rows, Store
 
 
@@ -65,9 +67,7 @@ _BLOBS = {
     "live.lists": ("article_refs", "tags"),
 }  # fmt: skip
 _ROWS = {"articles": "live.articles", "entry_keys": "live.entry_keys"}
-_BACKLINK_ROWS = {"articles": "live.used_by", "article_terms": "live.article_terms", "contexts": "live.contexts"}
-_ROW_KINDS = {"contexts": Rows}
-"""How each of those is stored (NameRows unless named here): the sentences are pickled."""
+_BACKLINK_ROWS = {"articles": "live.used_by", "article_terms": "live.article_terms"}
 _COUNTS = "live.counts"
 """Term slug -> how many articles use it (graph.json), apart from the lists themselves."""
 _WHERE = {name: section for section, names in _BLOBS.items() for name in names}
@@ -82,11 +82,12 @@ class StoredLastBuild(LastBuild):
         return all(store.has(section, BLOB) for section in (*_BLOBS, _COUNTS))
 
     @classmethod
-    def open(cls, store: Store, entries) -> "StoredLastBuild | None":
+    def open(cls, store: Store, entries, docs) -> "StoredLastBuild | None":
+        """`entries`, `docs`: the cache's sections of those names (BuildCache.entries, .docs)."""
         if not cls.saved(store):
             return None
         live = cls.__new__(cls)
-        live.__dict__.update(_store=store, _loaded={}, entries=entries, env=None, renderer=None,
+        live.__dict__.update(_store=store, _loaded={}, _docs=docs, entries=entries, env=None, renderer=None,
                              articles=Rows(store, _ROWS["articles"]), entry_keys=Rows(store, _ROWS["entry_keys"]))  # fmt: skip
         return live
 
@@ -95,10 +96,11 @@ class StoredLastBuild(LastBuild):
             raise AttributeError(name)
         if name == "backlinks":
             head = self._blob("live.head")
-            self.__dict__["backlinks"] = Backlinks(NameRows(self._store, _BACKLINK_ROWS["articles"]), head["term_backlinks"],
+            used_by = NameRows(self._store, _BACKLINK_ROWS["articles"])
+            self.__dict__["backlinks"] = Backlinks(used_by, head["term_backlinks"],
                                                    NameRows(self._store, _BACKLINK_ROWS["article_terms"]),
                                                    self._store.get(_COUNTS, BLOB),
-                                                   Rows(self._store, _BACKLINK_ROWS["contexts"]))  # fmt: skip
+                                                   StoredContexts(used_by, self.article_sources, self._docs))  # fmt: skip
         elif name in _WHERE:
             self.__dict__.update({k: v for k, v in self._blob(_WHERE[name]).items() if k in _BLOBS[_WHERE[name]]})
         else:
@@ -109,6 +111,56 @@ class StoredLastBuild(LastBuild):
         if section not in self._loaded:
             self._loaded[section] = self._store.get(section, BLOB)
         return self._loaded[section]
+
+
+class StoredContexts(Mapping):
+    """Backlinks.contexts of a saved state: each term's sentences, read from the rows of the
+    articles in its "used by" list (BuildCache.docs: each article's terms and the sentence of
+    each), which hold them anyway. Kept per term as well, they doubled the cache (160 MB more
+    on the large bench corpus, and as much written by every full build) for the edit path's
+    sake, which renders a few term pages. An edit's new sentences go into those rows
+    (BuildCache.remember_article), so setting a term's here only leaves it to them."""
+
+    def __init__(self, used_by, sources: dict[str, str], docs):
+        self.used_by, self.sources, self.docs = used_by, sources, docs
+        self._found: dict[str, tuple] = {}
+
+    def __getitem__(self, term: str) -> tuple:
+        if term not in self._found:
+            self.fetch([term])
+        return self._found[term]
+
+    def fetch(self, terms) -> None:
+        """Read these terms' sentences in a few queries, keeping only them: a popular term's
+        page needs a sentence from each of a thousand rows of a hundred."""
+        terms = [term for term in terms if term not in self._found]
+        lists = {term: self.used_by.get(term, ()) for term in terms}
+        wanted = {self.sources[slug] for users in lists.values() for slug in users if slug in self.sources}
+
+        def pick(source: str, row) -> dict[str, str]:
+            return {term: context for term, context in zip(row[1], article_contexts(row)) if term in lists}
+
+        rows = self.docs.peek(sorted(wanted), pick) if hasattr(self.docs, "peek") else \
+            {source: pick(source, self.docs[source]) for source in wanted if source in self.docs}  # fmt: skip
+        for term, users in lists.items():
+            if users:
+                self._found[term] = tuple(rows.get(self.sources.get(slug, ""), {}).get(term) for slug in users)
+
+    def __contains__(self, term) -> bool:
+        return bool(self.used_by.get(term))
+
+    def __iter__(self):
+        return iter(self.used_by)
+
+    def __len__(self) -> int:
+        return len(self.used_by)
+
+    def __setitem__(self, term: str, sentences: tuple) -> None:
+        self._found.pop(term, None)
+
+    def pop(self, term: str, default=None):
+        self._found.pop(term, None)
+        return default
 
 
 def last_build_changes(live: LastBuild, store: Store, base: StoredLastBuild | None = None) -> dict:
@@ -133,7 +185,7 @@ def last_build_changes(live: LastBuild, store: Store, base: StoredLastBuild | No
     elif (used_by.changed or used_by.deleted) and live.backlinks.counts is not None:  # kept up to date by the edit
         changes[_COUNTS] = ({BLOB: dict(live.backlinks.counts)}, ())
     mappings = {_ROWS[k]: (getattr(live, k), Rows) for k in _ROWS}
-    mappings.update({section: (getattr(live.backlinks, k), _ROW_KINDS.get(k, NameRows)) for k, section in _BACKLINK_ROWS.items()})
+    mappings.update({section: (getattr(live.backlinks, k), NameRows) for k, section in _BACKLINK_ROWS.items()})
     for section, (mapping, kind) in mappings.items():
         if isinstance(mapping, Rows):
             changes[section] = mapping.changes()

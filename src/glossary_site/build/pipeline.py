@@ -43,7 +43,7 @@ from ..pages.sections import render_intros, section_specs
 from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import make_environment, template_digests
 from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, article_page_info, page_key
-from .cache import CACHE_DIR, COMPILED, BuildCache
+from .cache import CACHE_DIR, COMPILED, BuildCache, article_contexts
 from .last_build import LastBuild
 from .link_stage import link_context, link_term, link_terms, names_key, report_problems, uses_glossary, uses_refs
 from .publish import OutputWriter, check_output_dir, write_new
@@ -115,7 +115,8 @@ def run_articles(articles: list[Article], inputs: UnitInputs, digests, names: st
             else:
                 key = page_key(inputs, source_digest, hit[1])
             if cache.pages.get(rel) == key and os.path.isfile(f"{inputs.config.output}/{rel}"):
-                results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False, contexts=hit[2])
+                results[article.source] = ArticleResult(article.source, rel, hit[1], (), key, False,
+                                                        contexts=article_contexts(hit))  # fmt: skip
                 continue
         body_key = body_keys[article.source] = digest(names, source_digest)
         todo.append((article, source_digest, cache.bodies.get(article.source, body_key), body_key))

@@ -24,7 +24,7 @@ from markdown_it.token import Token
 
 from ..content.diagnostics import did_you_mean
 from ..content.urls import href
-from .excerpts import Excerpt, excerpt, sentence_ends
+from .excerpts import Excerpt, excerpts
 from .matcher import TermMatcher
 
 POLICIES = ("first-per-article", "first-per-section", "every")
@@ -477,13 +477,14 @@ def _record_contexts(children: list[Token], doc: LinkState, first: int) -> None:
             continue
         parts.append(piece)
         pos += len(piece)
-    text = "".join(parts)
-    ends = None
+    firsts = []
     for start, end, slug in spans:
         if slug in wanted:
             wanted.discard(slug)
-            ends = sentence_ends(text) if ends is None else ends
-            doc.contexts[slug] = excerpt(text, start, end, ends)
+            firsts.append((start, end, slug))
+    found = excerpts("".join(parts), [(start, end) for start, end, _ in firsts])
+    for (_, _, slug), context in zip(firsts, found):
+        doc.contexts[slug] = context
 
 
 def _run_token(text: str, links: list[tuple[int, int, str]]) -> Token:

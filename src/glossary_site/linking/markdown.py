@@ -45,9 +45,9 @@ class Rendered:
     language and code, so that the next rendering of an edited body reuses them (prime())."""
     warnings: tuple[tuple[int, str, str], ...] = ()
     """(file line, message, hint) of what rendered but deserves a word (shortcodes.Call.warn)."""
-    contexts: dict[str, tuple[str, int, int]] = field(default_factory=dict, hash=False)
-    """Term slug -> the sentence of its first mention, with the mention's offsets in it
-    (excerpts.Excerpt): what a term page's backlinks show."""
+    contexts: dict[str, str] = field(default_factory=dict, hash=False)
+    """Term slug -> the sentence of its first mention, the mention marked (excerpts.Excerpt):
+    what a term page's backlinks show."""
 
 
 # Pygments compiles a lexer's regular expressions when a process first uses it: a quarter of a

@@ -21,6 +21,7 @@ from ..content.documents import Article, Term, slugify
 from ..content.graph import TermGraph
 from ..content.refs import ArticleRef, TermLabel, TermRef
 from ..content.urls import article_rel, href, page_file
+from ..linking.excerpts import CUT, MARK, UNMARK
 from ..linking.markdown import Rendered
 from .graph_drawing import glossary_svg, neighbourhood_svg
 from .indexes import Backlinks, by_category, by_depth, by_letter, by_tag, terms_by_depth
@@ -234,11 +235,14 @@ def _entry(macro, plain, article: ArticleRef) -> Entry:
     return (before if slot else None), after, str(macro(article, None))
 
 
-def context_html(context) -> str:
-    """An excerpt (linking/excerpts.py: text, start, end) as HTML: all of it escaped, the
-    mention in <mark>."""
-    text, start, end = context
-    return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
+def context_html(context: str) -> str:
+    """An excerpt (linking/excerpts.py) as HTML: all of it escaped, then the mention in <mark>
+    and an ellipsis where it was cut. Most sentences hold nothing to escape (a term page at
+    10,000 articles shows a thousand of them): those are not run through the escaper."""
+    if "<" in context or ">" in context or "&" in context or '"' in context or "'" in context:
+        context = str(escape(context))
+    html = context.replace(MARK, "<mark>", 1).replace(UNMARK, "</mark>", 1)
+    return html.replace(CUT, "…") if CUT in html else html
 
 
 def backlinks_html(entries: list[Entry], contexts) -> str:
@@ -247,7 +251,7 @@ def backlinks_html(entries: list[Entry], contexts) -> str:
     each (as Markup, to no effect) and cost more than the rest of the page."""
     parts = []
     for (before, after, whole), context in zip(entries, contexts):
-        parts.append(whole if context is None or before is None else before + context_html(context) + after)
+        parts.append(before + context_html(context) + after if context and before is not None else whole)
     return "".join(parts)
 
 
@@ -285,13 +289,8 @@ def term_spec(term: Term, doc: TermDoc, graph: TermGraph, backlinks: Backlinks, 
     # A popular term lists thousands of articles: its key hashes their keys, and the sentences
     # that mention it, as one string each.
     key_parts = {**context, "used_by": text_digest("used_by", "\0".join(used_by)),
-                 "contexts": text_digest("contexts", "\0".join(_flat(contexts)))}  # fmt: skip
+                 "contexts": text_digest("contexts", "\n".join(c or "" for c in contexts))}  # fmt: skip
     return PageSpec(term_rel(term.slug) + "index.html", "term.html", term.source, context, key_parts, complete)
-
-
-def _flat(contexts) -> list[str]:
-    """Each sentence and its mention's offsets as strings, for a page key."""
-    return [f"{c[1]},{c[2]},{c[0]}" if c is not None else "-" for c in contexts]
 
 
 LISTING_TEMPLATES = ("home.html", "articles.html", "section.html", "glossary.html", "a-z.html", "categories.html", "depths.html",
