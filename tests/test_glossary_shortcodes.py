@@ -62,3 +62,32 @@ def test_a_shortcode_naming_no_term_is_an_error_at_its_line(tmp_path, capsys):
     code, _, err = run_cli(capsys, "build", site, "--output", tmp_path / "out")
     assert code == 1
     assert "content/bad.md:5: error: shortcode 'term' names no term: 'kv-cash'. Did you mean 'kv-cache'?" in err
+
+
+def test_the_term_shortcode_is_a_reference_in_headings_links_and_term_pages(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        **SITE,
+        "terms/kv-cache.md": "---\ntitle: KV cache\nsummary: Keys and values.\ncategory: Memory\ndepth: deeper\n"
+                             "aliases: [/terms/old-kv/]\n---\nIt lives in {{< term \"vram\" >}}; {{< definition \"swap\" >}}\n",
+        "content/heading.md": "---\ntitle: Heading\n---\n## About {{< term \"vram\" >}} cards\n\n"
+                              "[the {{< term \"swap\" >}} page](https://example.org/) and {{< term \"old-kv\" >}}.\n",
+    })  # fmt: skip
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "build", site, "--output", out)
+    assert code == 0, err
+    html = page(out, "articles/heading")
+    assert '<h2 id="about-vram-cards">About VRAM cards</h2>' in html  # plain text, in the anchor too
+    assert '<a href="https://example.org/">the Swap page</a>' in html  # no link inside a link
+    assert 'content/heading.md:6: warning: {{< term "old-kv" >}} names the old slug of \'kv-cache\'' in err
+    term_page = page(out, "terms/vram")  # a term's body mentioning another through a shortcode
+    assert 'href="/terms/kv-cache/"' in term_page
+
+
+def test_an_edit_adding_a_definition_to_a_term_body_takes_the_full_build(tmp_path, capsys):
+    plain = {k: v for k, v in SITE.items() if k != "content/post.md"}  # no shortcode anywhere yet
+    site = make_site(tmp_path / "site", {**plain, "content/post.md": "---\ntitle: Post\n---\nSwap and VRAM.\n"})
+    out = tmp_path / "out"
+    assert run_cli(capsys, "build", site, "--output", out)[0] == 0
+    (site / "terms/swap.md").write_text(term("Swap", "Disk standing in for memory.") + '\n{{< definition "vram" >}}\n')
+    assert run_cli(capsys, "build", site, "--output", out)[0] == 0
+    assert "Memory on the graphics card." in page(out, "terms/swap")

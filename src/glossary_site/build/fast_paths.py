@@ -154,6 +154,8 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
         if parsed is None or not isinstance(parsed[0], Term):
             return None
         new, old = parsed[0], graph.terms[live.term_sources[rel]]
+        if uses_glossary_shortcodes(new.body):
+            return None  # a definition or glossary shortcode shows summaries: the full build
         if _shape(new) != _shape(old):
             return None  # names, links or the graph change: the full rebuild handles that
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:

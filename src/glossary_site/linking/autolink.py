@@ -246,7 +246,7 @@ def _steps(children: list[Token], line: int, in_heading: bool) -> list[tuple]:
                 link_depth += 1
             elif re.match(r"</a\s*>", child.content, re.I):
                 link_depth = max(0, link_depth - 1)
-        elif child.type == "term_ref":
+        elif child.type == "term_ref" or (child.type == "shortcode" and (child := _as_reference(child)).type == "term_ref"):
             steps.append(("ref", child, line, in_heading or link_depth > 0))
             continue
         elif child.type == "code_inline":
@@ -290,6 +290,20 @@ def _apply(steps: list[tuple], ctx: LinkContext, doc: LinkState, found) -> list[
     return out
 
 
+def _as_reference(token: Token) -> Token:
+    """An inline `{{< term "kv-cache" "the cache" >}}` is `[[kv-cache|the cache]]` by another
+    name: the same token, so it is plain text in a heading or a link, records its sentence and
+    warns about an old slug as the reference does. Any other shortcode is returned as it is."""
+    tag = token.meta.get("tag") if token.meta else None
+    if tag is None or tag.name != "term" or tag.closing or tag.escaped or tag.error:
+        return token
+    params = dict(tag.params)
+    ref = Token("term_ref", "", 0)
+    ref.meta = {"ref": (params.get("name") or (tag.args[0] if tag.args else "")).strip(),
+                "text": (params.get("text") or (tag.args[1] if len(tag.args) > 1 else "")).strip(), "call": "term"}
+    return ref
+
+
 def _claim_shortcode(token: Token, ctx: LinkContext, doc: LinkState) -> None:
     """A `term` or `definition` shortcode links its term as `[[...]]` does, but is rendered later
     (glossary_shortcodes.py): the term counts as linked from here on, so the text after it does
@@ -307,11 +321,15 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState, pla
     """`plain`: in a heading or inside a link, where no link may go (a heading's text is its
     anchor's, and links do not nest): the reference still names the term, as its label."""
     ref, text = token.meta["ref"], token.meta["text"]
-    slug = ctx.resolve(ref)
+    call = token.meta.get("call")  # a `term` shortcode (_as_reference), named so in messages
+    written = f'{{{{< term "{ref}" >}}}}' if call else f"[[{ref}]]"
+    slug = ctx.resolve(ref) if ref else None
     if slug is None and (slug := ctx.moved.get(ref.strip().lower())) is not None:
-        doc.warnings.append((line, f"[[{ref}]] names the old slug of '{slug}'", f"Write [[{slug}]]"))
+        doc.warnings.append((line, f"{written} names the old slug of '{slug}'",
+                             f'Write {{{{< term "{slug}" >}}}}' if call else f"Write [[{slug}]]"))  # fmt: skip
     if slug is None:
-        doc.errors.append((line, f"reference [[{ref}]] names no term", ctx.suggest(ref), ref))
+        message = f"shortcode 'term' names no term: '{ref}'" if call else f"reference [[{ref}]] names no term"
+        doc.errors.append((line, message, ctx.suggest(ref) if ref else 'Write {{< term "kv-cache" >}}', ref))
         return [_text(token.content)]
     label = text or ctx.title_for(slug)
     doc.mentions.append((slug, line))
