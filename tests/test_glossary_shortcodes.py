@@ -91,3 +91,17 @@ def test_an_edit_adding_a_definition_to_a_term_body_takes_the_full_build(tmp_pat
     (site / "terms/swap.md").write_text(term("Swap", "Disk standing in for memory.") + '\n{{< definition "vram" >}}\n')
     assert run_cli(capsys, "build", site, "--output", out)[0] == 0
     assert "Memory on the graphics card." in page(out, "terms/swap")
+
+
+def test_definition_of_an_old_slug_resolves_with_a_warning(tmp_path, capsys):
+    site = make_site(tmp_path / "site", {
+        **SITE,
+        "terms/vram.md": "---\ntitle: VRAM\nsummary: Memory on the graphics card.\ncategory: Hardware\ndepth: basics\n"
+                         "aliases: [/terms/video-memory/]\n---\nText.\n",
+        "content/old.md": '---\ntitle: Old\n---\n{{< definition "video-memory" >}}\n',
+    })  # fmt: skip
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "build", site, "--output", out)
+    assert code == 0, err
+    assert "content/old.md:4: warning: shortcode 'definition' names the old slug of 'vram'" in err
+    assert "Memory on the graphics card." in page(out, "articles/old")

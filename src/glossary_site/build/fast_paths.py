@@ -38,9 +38,9 @@ from .cache import BuildCache, article_contexts
 from .cache_store import Rows
 from .kept_bodies import unpack
 from .last_build import LastBuild
-from .link_stage import MENTIONS, article_mentions, forms_key
 from .pipeline import BuildResult, link_term
 from .publish import overwrite_in_place
+from .salience import MENTIONS, article_mentions, forms_key
 from .search_update import article_pages, touches_search, update_search
 from .site_pages import feed_specs, key_of, listing_page_specs, term_page_specs
 

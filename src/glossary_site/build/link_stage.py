@@ -9,7 +9,7 @@ import sys
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
-from ..content.digests import digest, text_digest
+from ..content.digests import digest
 from ..content.documents import Article, Corpus, Term, page_info, slugify
 from ..content.graph import TermGraph
 from ..content.urls import article_rel
@@ -22,6 +22,7 @@ from ..linking.matcher import Form, TermMatcher, make_form
 from ..pages.render import TermDoc
 from ..pages.sections import section_folder_rel
 from ..pages.shortcode_templates import ShortcodeTemplates
+from .salience import common_terms, forms_key
 
 
 def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False,
@@ -100,47 +101,6 @@ def ambiguous_forms(graph: TermGraph, rules) -> dict[str, tuple[tuple[str, froze
         for name in sorted(names):
             for form, _ in rules.surface_forms(name):
                 found[form.lower()] = claimants
-    return found
-
-
-def forms_key(graph: TermGraph, config: SiteConfig) -> str:
-    """What decides the surface forms (term_forms): the names, and the rules that derive and inflect them."""
-    names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive, t.derive, t.disambiguate)
-                   for t in graph.terms.values())  # fmt: skip
-    return digest(names, rules_for(config.language).key)
-
-
-MENTIONS = "mentions:"
-"""Rows of BuildCache.docs: 'mentions:<source>' -> (key, the terms an article's text mentions)."""
-
-
-def common_terms(matcher: TermMatcher, matcher_key: str, articles: tuple[Article, ...], share: float,
-                 digests: dict[str, str] | None = None, cache=None) -> dict[str, float]:  # fmt: skip
-    """Slug -> share of the articles that mention it, for every term mentioned on more than
-    `share` of them. Each article's title and Markdown are scanned once by the matcher (all of
-    it: code too) and the terms found kept in the cache by its text's digest, so a warm build
-    scans only the articles that changed."""
-    counts: dict[str, int] = {}
-    for article in articles:
-        for slug in article_mentions(matcher, matcher_key, article, digests, cache):
-            counts[slug] = counts.get(slug, 0) + 1
-    total = len(articles)
-    return {slug: n / total for slug, n in sorted(counts.items()) if n / total > share}
-
-
-def article_mentions(matcher: TermMatcher, matcher_key: str, article: Article, digests=None, cache=None) -> tuple[str, ...]:
-    """The terms an article's title and text mention (what common_terms counts), sorted."""
-    text = f"{article.title}\n{article.body}"
-    source_digest = digests.get(article.source) if digests else None
-    key = digest(matcher_key, source_digest) if source_digest else text_digest(matcher_key, text)
-    if cache is not None:
-        hit = cache.docs.get(MENTIONS + article.source)
-        if hit and hit[0] == key:
-            return hit[1]
-    found = tuple(sorted({m.slug for m in matcher.scan(text)[0]}))
-    if cache is not None:
-        cache.docs[MENTIONS + article.source] = (key, found)
-        cache.dirty = True
     return found
 
 

@@ -77,18 +77,27 @@ def _report(args) -> int:
     """Exit 0 with findings (a report is not a failure); 1 when the content has errors."""
     from .report import as_json, as_text, site_report
 
-    root = Path(args.site)
-    if not root.is_dir():
-        print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
+    loaded = _load_site(args)
+    if loaded is None:
         return 2
-    diags = Diagnostics()
-    config = load_config(root, diags, drafts=args.drafts, future=args.future, expired=args.expired)
+    config, diags = loaded
     reports = None if diags.has_errors else site_report(config, diags)
     print_diagnostics(diags)
     if reports is None:
         return 1
     print(as_json(reports) if args.format == "json" else as_text(reports))
     return 0
+
+
+def _load_site(args):
+    """(config, diags) of the site the command line names, with its publishing flags; None
+    (reported) when the folder does not exist."""
+    root = Path(args.site)
+    if not root.is_dir():
+        print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
+        return None
+    diags = Diagnostics()
+    return load_config(root, diags, drafts=args.drafts, future=args.future, expired=args.expired), diags
 
 
 def _on_site(root: Path, act) -> int:
@@ -106,12 +115,10 @@ def _on_site(root: Path, act) -> int:
 def _serve(args) -> int:
     from .dev_server import DevServer, describe_bind
 
-    root = Path(args.site)
-    if not root.is_dir():
-        print(f"glossary-site: error: site directory '{root}' does not exist", file=sys.stderr)
+    loaded = _load_site(args)
+    if loaded is None:
         return 2
-    diags = Diagnostics()
-    config = load_config(root, diags, drafts=args.drafts, future=args.future, expired=args.expired)
+    config, diags = loaded
     print_diagnostics(diags)
     warning = describe_bind(args.bind)
     if warning:
@@ -122,7 +129,7 @@ def _serve(args) -> int:
         print(f"glossary-site: error: cannot listen on {args.bind}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 2
     server.start()
-    print(f"serving {root} at {server.url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    print(f"serving {config.root} at {server.url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
     try:
         while True:
             time.sleep(3600)

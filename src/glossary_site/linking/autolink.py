@@ -97,6 +97,14 @@ class LinkContext:
     def resolve(self, name: str) -> str | None:
         return self.names.get(name.strip().lower())
 
+    def find(self, name: str) -> tuple[str | None, bool]:
+        """(slug, named by an old slug) of the term a reference or shortcode names: a renamed
+        term's old slug still finds it, and the caller warns."""
+        slug = self.resolve(name) if name.strip() else None
+        if slug is None and (slug := self.moved.get(name.strip().lower())) is not None:
+            return slug, True
+        return slug, False
+
     def suggest(self, name: str) -> str:
         return did_you_mean(name, self.titles)
 
@@ -312,7 +320,7 @@ def _claim_shortcode(token: Token, ctx: LinkContext, doc: LinkState) -> None:
     if tag is None or tag.closing or tag.name not in ("term", "definition"):
         return
     name = (dict(tag.params).get("name") or (tag.args[0] if tag.args else "")).strip()
-    slug = ctx.resolve(name) or ctx.moved.get(name.lower()) if name else None
+    slug = ctx.find(name)[0]
     if slug is not None:
         doc.linked.add(slug)
 
@@ -323,8 +331,8 @@ def _explicit_ref(token: Token, line: int, ctx: LinkContext, doc: LinkState, pla
     ref, text = token.meta["ref"], token.meta["text"]
     call = token.meta.get("call")  # a `term` shortcode (_as_reference), named so in messages
     written = f'{{{{< term "{ref}" >}}}}' if call else f"[[{ref}]]"
-    slug = ctx.resolve(ref) if ref else None
-    if slug is None and (slug := ctx.moved.get(ref.strip().lower())) is not None:
+    slug, old = ctx.find(ref)
+    if old:
         doc.warnings.append((line, f"{written} names the old slug of '{slug}'",
                              f'Write {{{{< term "{slug}" >}}}}' if call else f"Write [[{slug}]]"))  # fmt: skip
     if slug is None:

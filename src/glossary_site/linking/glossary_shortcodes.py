@@ -28,7 +28,9 @@ def _slug(call: Call, context: LinkContext) -> str | None:
     if not name:
         call.error(f"shortcode '{call.name}' needs the term it names", f'Write {{{{< {call.name} "kv-cache" >}}}}')
         return None
-    slug = context.resolve(name) or context.moved.get(name.lower())
+    slug, old = context.find(name)
+    if old:
+        call.warn(f"shortcode '{call.name}' names the old slug of '{slug}'", f'Write {{{{< {call.name} "{slug}" >}}}}')
     if slug is None:
         call.error(f"shortcode '{call.name}' names no term: '{name}'", context.suggest(name))
     return slug
