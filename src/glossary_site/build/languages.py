@@ -25,7 +25,7 @@ from typing import Callable
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
 from ..content.languages import language_of, language_prefix, undeclared
-from ..content.sources import load_sources
+from ..content.sources import markdown_paths
 from ..content.urls import article_rel, href
 from ..pages.render import OutputFile, term_rel
 from .cache import CACHE_DIR, BuildCache
@@ -52,12 +52,14 @@ def check_language_folders(config: SiteConfig, diags: Diagnostics) -> None:
     its pages would silently join the default language."""
     codes = tuple(lang.code for lang in config.languages)
     reported: set[str] = set()
-    for source in load_sources(config.root, Diagnostics(), None, config.terms_dir):
-        code = undeclared(source.rel, codes, lambda rel: (config.root / rel).is_file())
-        where = source.rel.split("/")[0] + "/" + code if code and source.rel.split("/")[1] == code else code
+    paths = markdown_paths(config.root)
+    present = set(paths)
+    for rel in paths:
+        code = undeclared(rel, codes, present.__contains__)
+        where = rel.split("/")[0] + "/" + code if code and rel.split("/")[1] == code else code
         if code and where not in reported:
             reported.add(where)
-            diags.error(SourcePos(source.rel, 1), f"'{code}' looks like a language, but the site does not declare it",
+            diags.error(SourcePos(rel, 1), f"'{code}' looks like a language, but the site does not declare it",
                         f"Add {code} to 'languages' in site.yaml (declared: {', '.join(codes)}), or rename the "
                         f"{'folder' if '/' in where else 'file'}.")  # fmt: skip
 

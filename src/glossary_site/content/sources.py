@@ -85,6 +85,13 @@ def load_sources(root: Path, diags: Diagnostics, resources: list[tuple[str, str]
     return sorted(found, key=lambda s: s.rel)
 
 
+def markdown_paths(root: Path) -> list[str]:
+    """The site-relative path of every Markdown file under terms/ and content/, without reading
+    any (a check of names only: multilingual sites' language folders)."""
+    return [rel for dirname in SOURCE_DIRS if (root / dirname).is_dir() for rel, entry in _walk(str(root), dirname)
+            if entry.name.lower().endswith(".md") and not is_ignored_name(entry.name)]  # fmt: skip
+
+
 def kind_of(rel: str, terms_dir: str = "terms") -> Kind | None:
     """What the Markdown file at `rel` is; None: no source (an `_index.md` of the glossary folder)."""
     name = rel.rsplit("/", 1)[-1]
