@@ -100,8 +100,31 @@ def test_a_new_pagefind_version_re_indexes_every_shard(tmp_path, monkeypatch):
     config = load_config(site, Diagnostics(), output=tmp_path / "out")
     assert build_site(config, Diagnostics(), cache=cache).ok
     monkeypatch.setattr(search_index, "_pagefind_version", lambda: "1.99.0")
+    indexed_now, real = [], search_index._index_shard
+    monkeypatch.setattr(search_index, "_index_shard", lambda number, *a: indexed_now.append(number) or real(number, *a))
     rendered = build_site(config, Diagnostics(), cache=cache).rendered
-    assert {rel.split("/")[1] for rel in rendered if rel.startswith("pagefind/") and rel.count("/") > 1} == {str(n) for n in range(6)}
+    assert sorted(indexed_now) == list(range(6))
+    # The same Pagefind in truth: every file came back the same, so none was written again.
+    assert [rel for rel in rendered if rel.startswith("pagefind/")] == []
+
+
+def _chunks(shard) -> int:
+    return len(list(shard.glob("index/*.pf_index")))
+
+
+def test_each_of_many_shards_splits_its_words_into_smaller_chunks(tmp_path):
+    """A query fetches one index chunk per shard and word: with N shards each chunk holds 1/N
+    of Pagefind's own size, so that they add up to about what one index would fetch."""
+    words = " ".join(f"w{n}x" for n in range(3000))  # ~3,000 postings: one chunk at Pagefind's size
+    pages = {"content/big.md": article_text("Big", "2026-01-01", words),
+             **{f"content/s{n}.md": article_text(f"S {n}", "2026-01-01", "Zebras.") for n in range(9)}}
+    one = make_site(tmp_path / "one", {"site.yaml": "search: true\n", **pages})
+    many = make_site(tmp_path / "many", {"site.yaml": "search: true\nsearch_shard_pages: 1\n", **pages})
+    assert build(one, tmp_path / "one-out", BuildCache()) and build(many, tmp_path / "many-out", BuildCache())
+    assert search_index.chunk_size(1) == 20000 and search_index.chunk_size(10) == 2000
+    assert _chunks(tmp_path / "one-out" / "pagefind" / "0") == 1
+    big = shard_of("articles/big/index.html", 10)
+    assert _chunks(tmp_path / "many-out" / "pagefind" / str(big)) >= 2  # ~3,000 postings, 2,000 a chunk
 
 
 @pytest.mark.parametrize("page", [
@@ -158,7 +181,13 @@ def test_an_edit_re_indexes_only_the_shard_of_the_page_it_touches(tmp_path):
     # The article, and the term page whose backlinks gained it: their shards, and no other.
     assert {"articles/c/index.html", "terms/gpu/index.html"} == set(indexed(rendered))
     touched = {str(shard_of(rel, 6)) for rel in indexed(rendered)}
-    assert {rel.split("/")[1] for rel in rendered if rel.startswith("pagefind/") and rel != "pagefind/shards.json"} == touched
+    written = {rel.split("/")[1] for rel in rendered if rel.startswith("pagefind/") and rel != "pagefind/shards.json"}
+    assert str(shard_of("articles/c/index.html", 6)) in written and written <= touched
+    # One fragment written: the term page's backlinks are not indexed, so its text, and every
+    # other page's, came back as the same file, and stayed as published.
+    assert [rel for rel in rendered if "/fragment/" in rel] == [
+        rel for rel in rendered if rel.startswith(f"pagefind/{shard_of('articles/c/index.html', 6)}/fragment/")]
+    assert len([rel for rel in rendered if "/fragment/" in rel]) == 1
     assert len(touched) < 6
     after = _shards(tmp_path / "out")
     for shard, files in before.items():
@@ -182,6 +211,10 @@ def test_the_fast_path_re_indexes_only_the_touched_shard(tmp_path):
     assert indexed(result.rendered) == ["articles/x3/index.html"]
     touched = str(shard_of("articles/x3/index.html", 6))
     assert {rel.split("/")[1] for rel in result.rendered if rel.startswith("pagefind/")} == {touched}
+    # its other page's fragment came back unchanged, under the same name: not written again
+    assert [rel for rel in result.rendered if "/fragment/" in rel] == [
+        rel for rel in result.rendered if rel.startswith(f"pagefind/{touched}/fragment/")] and \
+        len([rel for rel in result.rendered if "/fragment/" in rel]) == 1
     assert build(site, tmp_path / "clean", BuildCache())
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
     assert build_site(config, Diagnostics(), cache=cache).rendered == []  # the cache agrees

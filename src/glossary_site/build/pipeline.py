@@ -305,15 +305,15 @@ def publish_search(config: SiteConfig, cache: BuildCache, writer: OutputWriter, 
                 writer.claim(rel, "search index", written=False)
     written = set(writer.written)
     files = build_shards(todo.build, lambda rel: ((writer.staging if rel in written else config.output) / rel).read_bytes(),
-                         config, diags, jobs)  # fmt: skip
+                         config, diags, jobs, len(todo.keys))  # fmt: skip
     if files is None:
         cache.search = ()
         return
     keys = settled(todo, files)
-    for file in files:
-        pages[file.rel] = digest(file.data)
-        writer.write(file)
-    keep_or_write(manifest(keys), config, cache, writer, pages, output_ok)
+    # A re-indexed shard's unchanged pages come back as the same files (Pagefind names them by
+    # their content): those stay as published.
+    for file in [*files, manifest(keys)]:
+        keep_or_write(file, config, cache, writer, pages, output_ok)
     if cache.search != keys:
         cache.search, cache.dirty = keys, True
 

@@ -20,7 +20,7 @@ from .publish import overwrite_in_place
 @dataclass(frozen=True)
 class SearchUpdate:
     files: list[OutputFile]
-    """New shard bundles and, if it changed, the manifest."""
+    """The shard files that are new or changed (unchanged pages keep theirs) and, if it changed, the manifest."""
     removed: list[str]
     """Published bundle files the new shards replace."""
     keys: tuple[str, ...]
@@ -40,7 +40,7 @@ def update_search(config: SiteConfig, published: dict[str, str], keys: tuple[str
     if stale:
         return SearchUpdate([manifest(keys, stale=True)], [], keys)
     todo = _stale({**published, **changed}, keys, config, articles)
-    built = build_shards(todo.build, read, config, Diagnostics(), jobs)
+    built = build_shards(todo.build, read, config, Diagnostics(), jobs, len(todo.keys))
     return None if built is None else _outcome(todo, built, published)
 
 
@@ -52,7 +52,10 @@ def _outcome(todo: SearchPlan, built: list[OutputFile], published: dict[str, str
     replaced = set(todo.build) | {number for number in bundles if number >= len(keys)}
     removed = sorted(rel for number in replaced if number >= 0 for rel in bundles.get(number, ()) if rel not in fresh)
     listing = manifest(keys, stale)
-    return SearchUpdate(built + ([listing] if published.get(listing.rel) != digest(listing.data) else []), removed, keys)
+    # Pagefind names fragments and chunks by their content: a re-indexed shard brings back
+    # the files of its unchanged pages under the same names, and those need no writing.
+    changed = [file for file in built + [listing] if published.get(file.rel) != digest(file.data)]
+    return SearchUpdate(changed, removed, keys)
 
 
 def catch_up(config: SiteConfig, cache, lock: threading.Lock, diags: Diagnostics, jobs: int = 1) -> bool:
@@ -66,7 +69,7 @@ def catch_up(config: SiteConfig, cache, lock: threading.Lock, diags: Diagnostics
         pages, keys, articles = dict(cache.pages), cache.search, article_pages(cache.live)
         todo = _stale(pages, keys, config, articles)
         read = {rel: (config.output / rel).read_bytes() for group in todo.build.values() for rel in group}
-    built = build_shards(todo.build, read.__getitem__, config, diags, jobs) if todo.build else []
+    built = build_shards(todo.build, read.__getitem__, config, diags, jobs, len(todo.keys)) if todo.build else []
     with lock:
         if built is None or cache.search != keys or any(cache.pages.get(rel) != pages[rel] for rel in read):
             return False  # failed (see diags), or edited meanwhile: the next round starts over

@@ -96,7 +96,7 @@ def plan(pages: dict[str, str], config: SiteConfig, articles, previous: tuple[st
     for rel in rels:
         groups[shard_of(rel, count)].append(rel)
     version = _pagefind_version()  # shards of two versions would not merge
-    keys = tuple(digest("pagefind-3", version, config.base_path, config.language, count,
+    keys = tuple(digest("pagefind-4", version, config.base_path, config.language, count,
                         [(rel, pages[rel]) for rel in group]) if group else "" for group in groups)  # fmt: skip
     build = {number: group for number, (group, key) in enumerate(zip(groups, keys))
              if group and not (number < len(previous) and (previous[number] == EMPTY + key
@@ -140,9 +140,9 @@ def manifest(keys: tuple[str, ...], stale: bool = False) -> OutputFile:
 
 
 def build_shards(build: dict[int, list[str]], read: Callable[[str], bytes], config: SiteConfig,
-                 diags: Diagnostics, jobs: int = 2) -> list[OutputFile] | None:  # fmt: skip
+                 diags: Diagnostics, jobs: int = 2, count: int = 1) -> list[OutputFile] | None:  # fmt: skip
     """Index each shard's pages (`read(rel)` gives a page's HTML), `jobs` Pagefind processes at
-    a time; None (with an error reported) when Pagefind fails."""
+    a time, `count` shards in all; None (with an error reported) when Pagefind fails."""
     if not build:
         return []
     if not (_has_binary("pagefind_bin_extended") or _has_binary("pagefind_bin")):
@@ -150,7 +150,7 @@ def build_shards(build: dict[int, list[str]], read: Callable[[str], bytes], conf
                     "Run pip install 'pagefind[extended]', or set 'search: false' in site.yaml.")  # fmt: skip
         return None
     with ThreadPoolExecutor(max(1, min(jobs, len(build)))) as pool:
-        outcomes = list(pool.map(lambda item: _index_shard(item[0], item[1], read, config), sorted(build.items())))
+        outcomes = list(pool.map(lambda item: _index_shard(item[0], item[1], read, config, count), sorted(build.items())))
     files: list[OutputFile] = []
     empty = 0
     for outcome in outcomes:
@@ -176,7 +176,19 @@ def _scratch() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
-def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], config: SiteConfig):
+_CHUNK = 20000
+"""Pagefind's index chunk size (postings per chunk file, pagefind/src/index/mod.rs)."""
+
+
+def chunk_size(count: int) -> int:
+    """The index chunk size for one of `count` shards. A query fetches, per word, one chunk
+    from every shard; with Pagefind's own size each of those is as big as one index's chunk,
+    so eight shards fetched 2.4 times the index bytes one index did (bench/results-search.md).
+    A chunk 1/count as big makes the shards' chunks add up to about one index's."""
+    return max(1, _CHUNK // max(1, count))
+
+
+def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], config: SiteConfig, count: int = 1):
     """One shard's bundle files; None when Pagefind found no text; an error message on failure.
 
     Pagefind's command-line indexer over a scratch copy of just those pages: its Python
@@ -194,7 +206,10 @@ def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], con
         language = config.language.split("-")[0].lower() or "en"
         command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
                    "--force-language", language, "--silent"]  # fmt: skip
-        run = subprocess.run(command, capture_output=True, text=True, errors="replace")
+        # Pagefind reads the chunk size from its environment (named UNSTABLE; read by 1.5.0 to 1.5.2 at least:
+        # part of _pagefind_version's key, so a Pagefind that drops it re-indexes every shard).
+        env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(chunk_size(count))}
+        run = subprocess.run(command, capture_output=True, text=True, errors="replace", env=env)
         if run.returncode != 0 and "not able to build an index" in run.stderr + run.stdout:
             return None
         if run.returncode != 0:
