@@ -52,9 +52,22 @@ def indexed(rels, articles: frozenset[str] | set[str] = frozenset()) -> list[str
     return sorted(rel for rel in rels if rel in articles or _INDEXED.fullmatch(rel))
 
 
-def shard_count(pages: int, per_shard: int) -> int:
-    """Enough shards for `per_shard` pages each on average (site.yaml's search_shard_pages)."""
-    return max(1, -(-pages // per_shard))
+SHARD_PAGES = 500
+"""Pages per shard by default: an edit re-runs Pagefind over its shard (about 2 ms a page)."""
+MOST_SHARDS = 24
+"""A query fetches an index chunk from every shard, and every shard's metadata: past this
+many shards, they grow instead (to MOST_SHARD_PAGES)."""
+MOST_SHARD_PAGES = 1500
+"""The memory bound: Pagefind holds about 300 KB a page, so about 450 MB for a shard this big."""
+
+
+def shard_count(pages: int, per_shard: int | None = None) -> int:
+    """How many shards `pages` indexed pages go into: `per_shard` pages each on average when
+    the site sets search_shard_pages, else SHARD_PAGES each, up to MOST_SHARDS shards, then
+    as many as keep each under MOST_SHARD_PAGES (12,000 pages: 24 shards; 100,000: 67)."""
+    if per_shard:
+        return max(1, -(-pages // per_shard))
+    return max(1, min(-(-pages // SHARD_PAGES), MOST_SHARDS), -(-pages // MOST_SHARD_PAGES))
 
 
 def shard_of(rel: str, count: int) -> int:
@@ -180,12 +193,17 @@ _CHUNK = 20000
 """Pagefind's index chunk size (postings per chunk file, pagefind/src/index/mod.rs)."""
 
 
+_SMALLEST_CHUNK = 2000
+
+
 def chunk_size(count: int) -> int:
     """The index chunk size for one of `count` shards. A query fetches, per word, one chunk
     from every shard; with Pagefind's own size each of those is as big as one index's chunk,
     so eight shards fetched 2.4 times the index bytes one index did (bench/results-search.md).
-    A chunk 1/count as big makes the shards' chunks add up to about one index's."""
-    return max(1, _CHUNK // max(1, count))
+    A chunk 1/count as big makes the shards' chunks add up to about one index's. Not below
+    _SMALLEST_CHUNK: each shard's metadata lists its chunks, and a query loads every list
+    (at 22 shards, chunks of 909 made that list cost more than the chunks saved)."""
+    return max(min(_CHUNK, _SMALLEST_CHUNK), _CHUNK // max(1, count))
 
 
 def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], config: SiteConfig, count: int = 1):
