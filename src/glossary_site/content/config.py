@@ -55,9 +55,10 @@ class SiteConfig:
     """Term links open a preview (title, depth, category, summary) on hover, focus and tap."""
     search: bool = True
     """Full-text search with Pagefind: an index in pagefind/ and a search page."""
-    search_shard_pages: int = 1500
-    """Pages per search shard, on average. Pagefind holds about 300 KB per page while it
-    indexes, so this bounds its memory (about 450 MB); fewer means more files per query."""
+    search_shard_pages: int | None = None
+    """Pages per search shard, on average; unset: 500, past 24 shards more, up to 1,500
+    (pages/search_index.py shard_count). An edit re-indexes its shard (about 2 ms a page);
+    Pagefind holds about 300 KB a page; more shards mean more files per query."""
     graph: bool = True
     """A neighbourhood graph (SVG) on each term page and a whole-glossary graph page."""
     math: bool = False
@@ -268,7 +269,7 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
             diags.error(pos, f"'{key}' must be a whole number, 0 or more", f"Write {key}: 3")
             continue
         if key == "search_shard_pages" and (isinstance(value, bool) or value < 1):
-            diags.error(pos, "'search_shard_pages' must be a whole number of pages, 1 or more", "Write search_shard_pages: 1500")
+            diags.error(pos, "'search_shard_pages' must be a whole number of pages, 1 or more", "Write search_shard_pages: 500")
             continue
         if key == "disable_kinds":
             value = check_kinds(value, pos, diags)
