@@ -21,6 +21,10 @@ renderer, as `build` does) and reports:
 - precision: the share of the linker's pairs the authors made (the issue's "share of links the
   authors would also have made");
 - links per page.
+
+Each setting with `stemming: true` is also compared with the same setting without it: the
+authors' pairs it adds (recall gained), the pairs it adds that the authors did not make (wrong
+links: a filler word such as "observed" linking Observability), and the pairs it loses.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import random
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from glossary_site.build.article_pages import article_page_info
@@ -155,8 +160,9 @@ def write_corpus(root: Path, articles: int, derive: bool, site_yaml: str, seed: 
     return truth
 
 
-def linked_pairs(root: Path) -> dict[str, set[str]]:
-    """What `build` links in each article: its LinkContext and renderer, run per article."""
+def linked_pairs(root: Path, stem_links: list | None = None) -> dict[str, set[str]]:
+    """What `build` links in each article: its LinkContext and renderer, run per article.
+    `stem_links`: gets (article, word, term) of each link the stem rule made (explain's record)."""
     diags = Diagnostics()
     config = load_config(root, diags, output=root / "public")
     corpus, graph, digests = read_site(config, diags)
@@ -164,8 +170,10 @@ def linked_pairs(root: Path) -> dict[str, set[str]]:
     md = make_markdown(context, config.unsafe_html)
     found = {}
     for a in corpus.articles:
-        state = LinkState(body_line=a.body_line, enabled=a.autolink, page=article_page_info(a))
+        state = LinkState(body_line=a.body_line, enabled=a.autolink, page=article_page_info(a), explain=stem_links is not None)
         found[a.source] = {slug for slug, _ in render_markdown(md, a.body, state).mentions}
+        if stem_links is not None:
+            stem_links += [(a.source, text, slug) for _, text, slug, how in state.decisions if "derived: stem" in how]
     return found
 
 
@@ -176,43 +184,74 @@ def measure(truth: dict[str, set[str]], found: dict[str, set[str]]) -> tuple[flo
     return len(both) / len(authors), len(both) / max(1, len(linker)), len(linker) / len(found), len(authors), len(linker)
 
 
+SALIENCE = "link_common_terms: false\ncommon_share: 0.15\n"
 SETTINGS = [
     ("names as written (derive: false on every term)", False, ""),
     ("derived names (the default)", True, ""),
-    ("derived names, link_common_terms: false", True, "link_common_terms: false\ncommon_share: 0.15\n"),
+    ("derived names, link_common_terms: false", True, SALIENCE),
     ("derived names, link_common_terms: false, max_links_per_paragraph: 2", True,
-     "link_common_terms: false\ncommon_share: 0.15\nmax_links_per_paragraph: 2\n"),
+     SALIENCE + "max_links_per_paragraph: 2\n"),
+    ("derived names, stemming: true", True, "stemming: true\n"),
+    ("derived names, stemming: true, link_common_terms: false", True, "stemming: true\n" + SALIENCE),
 ]
 
 
 def corpus_table(articles: int) -> list[str]:
     rows = ["| setting | recall | precision (authors' share) | links per page | linker's pairs |", "|---|---|---|---|---|"]
+    found_by: dict[str, dict[str, set[str]]] = {}
     for label, derive, site_yaml in SETTINGS:
         root = Path(tempfile.mkdtemp(prefix="link-quality-"))
         try:
             truth = write_corpus(root / "site", articles, derive, site_yaml)
-            recall, precision, per_page, authors, linker = measure(truth, linked_pairs(root / "site"))
+            found_by[site_yaml] = linked_pairs(root / "site")
+            recall, precision, per_page, authors, linker = measure(truth, found_by[site_yaml])
         finally:
             shutil.rmtree(root, ignore_errors=True)
         rows.append(f"| {label} | {recall:.1%} | {precision:.1%} | {per_page:.2f} | {linker} (authors: {authors}) |")
+    return rows + [""] + stemming_table(truth, found_by)
+
+
+def stemming_table(truth: dict[str, set[str]], found_by: dict[str, dict[str, set[str]]]) -> list[str]:
+    """What `stemming: true` changes against the same setting without it, in (article, term) pairs."""
+    rows = ["| stemming: true, against the same setting without it | authors' pairs gained | wrong pairs added "
+            "(the authors did not link them) | pairs lost | links per page | terms of the wrong pairs |",
+            "|---|---|---|---|---|---|"]
+    authors = {(a, t) for a, ts in truth.items() for t in ts}
+    for label, derive, site_yaml in SETTINGS:
+        if not site_yaml.startswith("stemming: true\n"):
+            continue
+        pairs = lambda found: {(a, t) for a, ts in found.items() for t in ts}  # noqa: E731
+        on, off = pairs(found_by[site_yaml]), pairs(found_by[site_yaml.removeprefix("stemming: true\n")])
+        added, lost = on - off, off - on
+        per_page = (len(off) / len(truth), len(on) / len(truth))
+        wrong = Counter(t for _, t in added - authors)
+        rows.append(f"| {label.removeprefix('derived names, ')} | {len(added & authors)} "
+                    f"(recall +{len(added & authors) / len(authors):.1%}) | {len(added - authors)} | {len(lost)} "
+                    f"({len(lost & authors)} of the authors') | {per_page[0]:.2f} -> {per_page[1]:.2f} | "
+                    f"{', '.join(f'{t} {n}' for t, n in sorted(wrong.items(), key=lambda tn: (-tn[1], tn[0])))} |")  # fmt: skip
     return rows
 
 
 def example_table(repo: Path) -> list[str]:
     rows = ["| example site | links per page | pairs |", "|---|---|---|"]
+    stem_links: list = []
     for label, site_yaml in [("as it is", ""), ("link_common_terms: false", "link_common_terms: false\n"),
-                             ("link_common_terms: false, common_share: 0.5", "link_common_terms: false\ncommon_share: 0.5\n")]:
+                             ("link_common_terms: false, common_share: 0.5", "link_common_terms: false\ncommon_share: 0.5\n"),
+                             ("stemming: true", "stemming: true\n")]:
         root = Path(tempfile.mkdtemp(prefix="link-quality-example-"))
         try:
             site = root / "site"
             shutil.copytree(repo, site, ignore=shutil.ignore_patterns(".git", "public", ".glossary-cache", "src", "tests",
                                                                       "bench", "node_modules"))  # fmt: skip
             (site / "site.yaml").write_text((site / "site.yaml").read_text() + "\n" + site_yaml)
-            found = linked_pairs(site)
+            found = linked_pairs(site, stem_links if "stemming" in site_yaml else None)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         pairs = sum(map(len, found.values()))
         rows.append(f"| {label} | {pairs / len(found):.2f} | {pairs} |")
+    words = Counter((text.lower(), slug) for _, text, slug in stem_links)
+    rows += ["", f"Links the stem rule makes on the example site ({len(stem_links)}): "
+             + ", ".join(f"'{text}' -> {slug}" + (f" ({n}x)" if n > 1 else "") for (text, slug), n in sorted(words.items()))]
     return rows
 
 

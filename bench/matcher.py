@@ -5,7 +5,11 @@
 Prints median seconds for: the term matcher's scan alone, and the whole article pipeline
 (parse + link + render) on the same Markdown, each against 100 and 10,000 terms, with the
 ratio; then the raw automaton pass of pyahocorasick (what the matcher uses) against
-ahocorasick-rs (`pip install ahocorasick-rs`) on the same lower-cased text.
+ahocorasick-rs (`pip install ahocorasick-rs`) on the same lower-cased text; then the scan with
+`stemming: true` against without it, in ms per MB: on that text; on the example site's articles
+and term pages (real English prose) with its glossary; and on English text written the way
+bench/link_quality.py writes it, with its glossary, whose filler is heavy with words that share a
+term's stem (what the stemmer is: snowballstemmer's pure Python, or PyStemmer's C when installed).
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ def main() -> None:
     print(f"| matcher scan, the first 10,000 generated terms ({found} more mentions found) | {scan[len(small)]:.3f} "
           f"| {more:.3f} | {more / scan[len(small)]:.2f}x |")  # fmt: skip
     automata(large, text.lower(), args.runs)
+    stemming({len(small): small, len(large): large}, text, args.runs)
 
 
 def automata(names, lowered: str, runs: int) -> None:
@@ -104,6 +109,56 @@ def automata(names, lowered: str, runs: int) -> None:
     rs = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
     rs_time = median_time(runs, lambda: rs.find_matches_as_indexes(lowered, overlapping=True))
     print(f"| ahocorasick-rs (every overlapping match) | {rs_time:.3f} |")
+
+
+def stemming(glossaries, text: str, runs: int) -> None:
+    """The scan with and without stems (stems.py), in ms per MB: the generated glossaries over the
+    generated text, the example site's glossary over its own texts (repeated to a MB), and
+    bench/link_quality.py's English glossary over its kind of article."""
+    import link_quality
+
+    from glossary_site.build.link_stage import term_forms, term_stems
+    from glossary_site.build.read_stage import read_site
+    from glossary_site.content.config import SiteConfig, load_config
+    from glossary_site.content.diagnostics import Diagnostics
+    from glossary_site.content.documents import Term
+    from glossary_site.content.graph import build_graph
+    from glossary_site.linking.derived import deriver, stem_claims
+    from glossary_site.linking.languages import rules_for
+    from glossary_site.linking.stems import stemmer_key
+
+    def graph_of(titles):
+        terms = tuple(Term(slug(t), t, "S.", "General", "basics", (), (), True, None, "", 1, f"terms/{slug(t)}.md")
+                      for t in titles)  # fmt: skip
+        return build_graph(terms, SiteConfig(root=Path("."), output=Path("out")), Diagnostics(), deriver("en"))
+
+    rng = random.Random(20)
+    english_terms = link_quality.glossary()
+    english = []
+    while sum(map(len, english)) < len(text):
+        english.append(link_quality.article(rng, english_terms, len(english))[0].split("---\n", 2)[2])
+    cases = [(f"generated text, {n} generated terms", [t for t, _ in names], text) for n, names in glossaries.items()]
+    diags = Diagnostics()
+    corpus, example, _ = read_site(load_config(HERE.parent, diags), diags)
+    prose = "\n\n".join(doc.body for doc in (*corpus.articles, *corpus.terms))
+    cases.append((f"the example site's articles and terms, its {len(example.terms)} terms", example,
+                  prose * max(1, round(len(text) / len(prose)))))  # fmt: skip
+    cases.append((f"English text (bench/link_quality.py), its {len(english_terms)} terms", [t.title for t in english_terms],
+                  "\n\n".join(english)))  # fmt: skip
+    print(f"\n| matcher scan, stemming ({stemmer_key()}) | MB | off (ms/MB) | on (ms/MB) | ratio | stems | matches off / on |"
+          "\n|---|---:|---:|---:|---:|---:|---:|")  # fmt: skip
+    rules = rules_for("en")
+    for label, titles, body in cases:
+        graph = titles if not isinstance(titles, list) else graph_of(titles)
+        started = time.perf_counter()
+        stems = term_stems(graph, stem_claims(graph))
+        made = time.perf_counter() - started
+        off, on = TermMatcher(term_forms(graph, rules)), TermMatcher(term_forms(graph, rules), stems)
+        first = median_time(1, lambda: on.scan(body))  # a fresh matcher: every word stemmed for the first time
+        times = [median_time(runs, lambda m=m: m.scan(body)) for m in (off, on)]
+        mb = len(body) / 1e6
+        print(f"| {label} | {mb:.2f} | {times[0] / mb * 1000:.1f} | {times[1] / mb * 1000:.1f} (first scan {first / mb * 1000:.1f})"
+              f" | {times[1] / times[0]:.2f}x | {len(stems)} ({made * 1000:.0f} ms) | {len(off.scan(body)[0])} / {len(on.scan(body)[0])} |")
 
 
 if __name__ == "__main__":

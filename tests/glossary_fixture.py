@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from glossary_site.build.link_stage import ambiguous_forms, term_forms
+from glossary_site.build.link_stage import ambiguous_forms, ambiguous_stems, term_forms, term_stems
 from glossary_site.content.config import SiteConfig
 from glossary_site.content.diagnostics import Diagnostics
 from glossary_site.content.documents import Term
 from glossary_site.content.graph import build_graph
 from glossary_site.linking.autolink import LinkContext
-from glossary_site.linking.derived import deriver
+from glossary_site.linking.derived import deriver, stem_claims
 from glossary_site.linking.languages import rules_for
 from glossary_site.linking.matcher import TermMatcher, inflections, make_form
 
@@ -53,6 +53,11 @@ TERMS = {
     "pod": ("Pod (Kubernetes)", [], None, True, {"disambiguate": ("k8s", "orchestration")}),
     "podcast-pod": ("Pod (Podcast)", [], None, True, {"disambiguate": ("audio",)}),
     "function": ("function", [], None, True),
+    # Stems (`stemming: true`; linking/stems.py): 'scalable' and 'observed' share these titles' stems.
+    "scalability": ("Scalability", [], None, True),
+    "observability": ("Observability", [], None, True),
+    "observer": ("observer", [], None, True, {"derive": False}),  # its name links; it claims no stem
+    "virtualization": ("Virtualization", [], None, True, {"derive": False}),
 }
 
 
@@ -76,21 +81,24 @@ def graph():
 GRAPH = graph()
 
 
-def context(policy: str = "first-per-article", common=(), salient_mentions: int = 3, max_per_paragraph: int = 0) -> LinkContext:
+def context(policy: str = "first-per-article", common=(), salient_mentions: int = 3, max_per_paragraph: int = 0,
+            stemming: bool = False) -> LinkContext:  # fmt: skip
     """The linker's context for the glossary above, as a build makes it for an English site;
-    `common`: the terms salience treats as common (a build counts them over its articles)."""
+    `common`: the terms salience treats as common (a build counts them over its articles);
+    `stemming`: the site option (words link by their stems too)."""
     names = {slug: slug for slug in TERMS}
     for slug, (title, aliases, *_) in TERMS.items():
         for name in (title, *aliases):
             names[name.lower()] = slug
     rules = rules_for("en")
+    claims = stem_claims(GRAPH) if stemming else {}
     return LinkContext(
-        matcher=TermMatcher(term_forms(GRAPH, rules)),
+        matcher=TermMatcher(term_forms(GRAPH, rules), term_stems(GRAPH, claims)),
         base_path="/",
         titles={slug: t[0] for slug, t in TERMS.items()},
         names=names,
         policy=policy,
-        ambiguous=ambiguous_forms(GRAPH, rules),
+        ambiguous={**ambiguous_forms(GRAPH, rules), **ambiguous_stems(GRAPH, claims)},
         common={slug: 0.5 for slug in common},
         salient_mentions=salient_mentions,
         max_per_paragraph=max_per_paragraph,

@@ -25,11 +25,12 @@ _OPTIONS = re.compile(r"\s*(\{.*\})\s*$")
 def render_case(title: str, source: str) -> str:
     """A fixture case: a title ending in `{...}` (YAML) gives the page and the site options it
     needs: `tags` and `title` of the page, the `common` terms, `salient_mentions`,
-    `max_links_per_paragraph`."""
+    `max_links_per_paragraph`, `stemming`."""
     match = _OPTIONS.search(title)
     options = yaml.safe_load(match.group(1)) if match else {}
     md = make_markdown(context(common=options.get("common", ()), salient_mentions=options.get("salient_mentions", 3),
-                               max_per_paragraph=options.get("max_links_per_paragraph", 0)))  # fmt: skip
+                               max_per_paragraph=options.get("max_links_per_paragraph", 0),
+                               stemming=options.get("stemming", False)))  # fmt: skip
     page = {"title": options.get("title", ""), "params": {"tags": options.get("tags", [])}}
     return render_markdown(md, source, LinkState(page=page)).html
 

@@ -20,14 +20,14 @@ from mdit_py_plugins.footnote import footnote_plugin
 from test_commonmark import context
 
 from glossary_site.build.cache import BuildCache
-from glossary_site.build.link_stage import ambiguous_forms, term_forms
+from glossary_site.build.link_stage import ambiguous_forms, ambiguous_stems, term_forms, term_stems
 from glossary_site.build.pipeline import build_site
 from glossary_site.content.config import SiteConfig, load_config
 from glossary_site.content.diagnostics import Diagnostics
 from glossary_site.content.documents import Term
 from glossary_site.content.graph import build_graph
 from glossary_site.linking.autolink import LinkContext, LinkState
-from glossary_site.linking.derived import deriver
+from glossary_site.linking.derived import deriver, stem_claims
 from glossary_site.linking.languages import rules_for
 from glossary_site.linking.markdown import _anchor_slug, _highlight, make_markdown, render_markdown
 from glossary_site.linking.matcher import Match, TermMatcher, make_form
@@ -82,16 +82,19 @@ def test_rendering_never_raises_and_term_links_never_nest(text, names):
 
 
 # Titles whose derived names (linking/derived.py) link too: abbreviations, singulars, joinings,
-# apostrophes; two terms deriving 'Pod' (ambiguous, chosen by tags) and one deriving 'GPU' (dropped).
+# apostrophes; two terms deriving 'Pod' (ambiguous, chosen by tags) and one deriving 'GPU' (dropped);
+# with stemming, words of their stems ('contains', 'scalable'; 'tokenized' of token and Tokenizers).
 DERIVED_NAMES = ["Application Programming Interface (API)", "Containers", "Bare Metal", "Pod (Kubernetes)",
-                 "Pod (Podcast)", "Moore's law", "Graphics Processing Unit (GPU)"]
+                 "Pod (Podcast)", "Moore's law", "Graphics Processing Unit (GPU)", "Scalability", "Tokenizers"]
 DERIVED_PIECES = ["API", "api", "application programming interface", "container", "containers", "bare-metal",
-                  "baremetal", "bare metal", "pod", "Pod", "Moore’s law", "Moore's law", "GPU", "graphics"]
+                  "baremetal", "bare metal", "pod", "Pod", "Moore’s law", "Moore's law", "GPU", "graphics",
+                  "contains", "scalable", "Scalability", "tokenized", "metals", "graphics processing units"]
 derived_markdown = st.lists(st.sampled_from(PIECES + DERIVED_PIECES), max_size=40).map("".join)
 
 
-def _derived_context(names: list[str], common, salient_mentions: int, cap: int):
-    """A build's link context for these titles (and GPU, KV cache, token), derived names and all."""
+def _derived_context(names: list[str], common, salient_mentions: int, cap: int, stemming: bool = False):
+    """A build's link context for these titles (and GPU, KV cache, token), derived names and all
+    (and `stemming`: stems)."""
     titles = ["GPU", "KV cache", "token", *names]
     extra = {"Pod (Kubernetes)": {"disambiguate": ("k8s",)}, "Pod (Podcast)": {"disambiguate": ("audio",)}}
     terms = tuple(Term(f"t{i}", title, "S.", "General", "basics", (), (), True, None, "", 1, f"terms/t{i}.md",
@@ -99,19 +102,22 @@ def _derived_context(names: list[str], common, salient_mentions: int, cap: int):
     graph = build_graph(terms, SiteConfig(root=Path("."), output=Path("out")), Diagnostics(), deriver("en"))
     rules = rules_for("en")
     slugs = sorted(graph.terms)
-    return LinkContext(matcher=TermMatcher(term_forms(graph, rules)), base_path="/",
+    claims = stem_claims(graph) if stemming else {}
+    return LinkContext(matcher=TermMatcher(term_forms(graph, rules), term_stems(graph, claims)), base_path="/",
                        titles={s: t.title for s, t in graph.terms.items()}, names=graph.names,
-                       ambiguous=ambiguous_forms(graph, rules), common={slugs[i % len(slugs)]: 0.5 for i in common},
+                       ambiguous={**ambiguous_forms(graph, rules), **ambiguous_stems(graph, claims)},
+                       common={slugs[i % len(slugs)]: 0.5 for i in common},
                        salient_mentions=salient_mentions, max_per_paragraph=cap)  # fmt: skip
 
 
 @SETTINGS
 @given(derived_markdown, st.lists(st.sampled_from(DERIVED_NAMES), max_size=5, unique=True),
        st.sets(st.integers(0, 9), max_size=4), st.integers(0, 3), st.integers(0, 3),
-       st.sampled_from([[], ["k8s"], ["audio"], ["k8s", "audio"]]), st.sampled_from(["", "Containers", "API", "GPU"]))
+       st.sampled_from([[], ["k8s"], ["audio"], ["k8s", "audio"]]), st.sampled_from(["", "Containers", "API", "GPU"]),
+       st.booleans())
 def test_with_derived_names_and_salience_term_links_never_nest_nor_enter_code_or_headings(
-        text, names, common, salient_mentions, cap, tags, title):  # fmt: skip
-    md = make_markdown(_derived_context(names, common, salient_mentions, cap))
+        text, names, common, salient_mentions, cap, tags, title, stemming):  # fmt: skip
+    md = make_markdown(_derived_context(names, common, salient_mentions, cap, stemming))
     state = LinkState(page={"title": title, "params": {"tags": tags}})
     html = render_markdown(md, text, state).html
     checker = _Structure()
@@ -154,7 +160,8 @@ def _term(title: str, summary: str, aliases: list[str]) -> str:
 
 
 SALIENCE = st.sampled_from(["", "", "link_common_terms: false\ncommon_share: 0.2\nsalient_mentions: 2\n",
-                            "max_links_per_paragraph: 1\n"])
+                            "max_links_per_paragraph: 1\n", "stemming: true\n",
+                            "stemming: true\nlink_common_terms: false\ncommon_share: 0.2\n"])
 
 
 @settings(max_examples=EXAMPLES if in_ci() else 20, deadline=None, suppress_health_check=list(HealthCheck))

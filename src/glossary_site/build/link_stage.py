@@ -15,10 +15,12 @@ from ..content.graph import TermGraph
 from ..content.urls import article_rel
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.builtin_shortcodes import ref_table
+from ..linking.derived import stem_claims, stems_apply
 from ..linking.glossary_shortcodes import uses_glossary_shortcodes
 from ..linking.languages import rules_for
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.matcher import Form, TermMatcher, make_form
+from ..linking.stems import FORM_MARK, StemName
 from ..pages.render import TermDoc
 from ..pages.sections import section_folder_rel
 from ..pages.shortcode_templates import ShortcodeTemplates
@@ -33,12 +35,14 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
     the site language's (`config.language`: English plurals and possessives for `en`), and so
     are those of the names derived from it (graph.derived). `articles` (with their text
     `digests` and the build `cache`): what decides the common terms when `link_common_terms`
-    is false (see common_terms)."""
+    is false (see common_terms). With `stemming` on an English site, words link by their stem too
+    (term_stems)."""
     rules = rules_for(config.language)
-    matcher = TermMatcher(term_forms(graph, rules, recognise_disabled))
+    claims = stem_claims(graph) if stems_apply(config) else {}
+    matcher = TermMatcher(term_forms(graph, rules, recognise_disabled), term_stems(graph, claims, recognise_disabled))
     common: dict[str, float] = {}
     if not config.link_common_terms and articles:
-        counting = TermMatcher(term_forms(graph, rules)) if recognise_disabled else matcher
+        counting = TermMatcher(term_forms(graph, rules), term_stems(graph, claims)) if recognise_disabled else matcher
         common = common_terms(counting, forms_key(graph, config), articles, config.common_share, digests, cache)
     return LinkContext(
         matcher=matcher,
@@ -50,7 +54,7 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         disabled=frozenset(s for s, t in graph.terms.items() if not t.autolink) if recognise_disabled else frozenset(),
         ref_targets=ref_targets_of(corpus) if corpus is not None else {},
         math=config.math,
-        ambiguous=ambiguous_forms(graph, rules),
+        ambiguous={**ambiguous_forms(graph, rules), **ambiguous_stems(graph, claims)},
         common=common,
         salient_mentions=config.salient_mentions,
         max_per_paragraph=config.max_links_per_paragraph,
@@ -90,6 +94,28 @@ def term_forms(graph: TermGraph, rules, recognise_disabled: bool = False) -> lis
                 case = True if bare else term.case_sensitive
                 forms.append(make_form(form, term.slug, case, sys.intern(f"{how}, {rule}") if rule else how))
     return forms
+
+
+def term_stems(graph: TermGraph, claims: dict, recognise_disabled: bool = False) -> list[StemName]:
+    """One StemName for each stem a linkable term claims (stem_claims), with the rule of the first
+    name that gave it; a stem several terms claim carries the first linkable one, and the linker
+    chooses between them (ambiguous_stems)."""
+    out = []
+    for (head, stem), claimants in claims.items():
+        linkable = [(slug, rule) for slug, rule in claimants if graph.terms[slug].autolink or recognise_disabled]
+        if linkable:
+            out.append(StemName(head, stem, *linkable[0]))
+    return out
+
+
+def ambiguous_stems(graph: TermGraph, claims: dict) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """The form of each stem several terms claim -> (slug, `disambiguate` labels) of each, as ambiguous_forms."""
+    found = {}
+    for (head, stem), claimants in claims.items():
+        slugs = sorted({slug for slug, _ in claimants})
+        if len(slugs) > 1:
+            found[FORM_MARK + head + stem] = tuple((slug, frozenset(graph.terms[slug].disambiguate)) for slug in slugs)
+    return found
 
 
 def ambiguous_forms(graph: TermGraph, rules) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:

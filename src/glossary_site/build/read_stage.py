@@ -15,7 +15,7 @@ from ..content.graph import build_graph
 from ..content.languages import language_of
 from ..content.publishing import next_change, published, unsupported_keys
 from ..content.sources import SourceFile, kind_of, load_sources
-from ..linking.derived import deriver
+from ..linking.derived import deriver, stems_apply, warn_shared_stems
 from .cache import BuildCache, with_body
 from .workers import fork_map
 
@@ -84,6 +84,8 @@ def read_site(config: SiteConfig, diags: Diagnostics, cache: BuildCache | None =
         corpus, articles=tuple(a for a in corpus.articles if published(a, now, config.future, config.expired)),
         next_change=next_change(corpus.articles, now), resources=tuple(resources))
     graph = build_graph(corpus.terms, config, diags, deriver(config.language))
+    if stems_apply(config):
+        warn_shared_stems(graph, diags)
     _check_article_slugs(corpus.articles, diags)
     return corpus, graph, digests
 

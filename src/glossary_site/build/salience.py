@@ -7,15 +7,18 @@ from ..content.config import SiteConfig
 from ..content.digests import digest, text_digest
 from ..content.documents import Article
 from ..content.graph import TermGraph
+from ..linking.derived import stems_apply
 from ..linking.languages import rules_for
 from ..linking.matcher import TermMatcher
+from ..linking.stems import stemmer_key
 
 
 def forms_key(graph: TermGraph, config: SiteConfig) -> str:
-    """What decides the surface forms (term_forms): the names, and the rules that derive and inflect them."""
+    """What decides the surface forms (term_forms): the names, and the rules that derive and inflect
+    them; with `stemming` on, the stemmer and its version (off, the key is what it was before the option)."""
     names = sorted((t.slug, t.title, t.aliases, t.autolink, t.case_sensitive, t.derive, t.disambiguate)
                    for t in graph.terms.values())  # fmt: skip
-    return digest(names, rules_for(config.language).key)
+    return digest(names, rules_for(config.language).key, *((stemmer_key(),) if stems_apply(config) else ()))
 
 
 MENTIONS = "mentions:"

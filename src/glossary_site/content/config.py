@@ -40,6 +40,9 @@ class SiteConfig:
     salient_mentions: int = 3
     max_links_per_paragraph: int = 0
     """At most this many automatic term links in one paragraph (0: no cap)."""
+    stemming: bool = False
+    """English sites: a word whose Snowball stem is the stem of a term name's last word links to
+    the term too ('scalable' -> Scalability; linking/stems.py). Off: names and their derived forms only."""
     unsafe_html: bool = False
     """Pass raw HTML in Markdown through (off by default, as in Hugo)."""
     drafts: bool = False
@@ -145,6 +148,7 @@ _KEYS = {
     "common_share": (int, float),
     "salient_mentions": int,
     "max_links_per_paragraph": int,
+    "stemming": bool,
     "unsafe_html": bool,
     "show_toc": bool,
     "show_reading_time": bool,

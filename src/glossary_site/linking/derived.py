@@ -18,6 +18,10 @@ alias of a term (unless it says `derive: false`) come, each with the rule `expla
 Every derived name then takes the language's surface forms (plurals, possessives ...) like a
 title does. Which derived names a term keeps (none that another term is explicitly called,
 none that two terms both derive) is decided with the glossary (content/graph.py).
+
+With `stemming: true` on an English site, each name (written or derived) also gives the stem of
+its last word (derived: stem, stems.py): `stem_claims` says which terms claim each stem; a stem
+two terms claim is ambiguous, as a name two terms derive is.
 """
 
 from __future__ import annotations
@@ -25,12 +29,19 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+import weakref
 from functools import partial
 from itertools import product
+from typing import Iterable
 
+from ..content.config import SiteConfig
+from ..content.diagnostics import Diagnostics
 from ..content.documents import Term
-from .languages import LanguageRules, rules_for
+from ..content.graph import TermGraph
+from .languages import LanguageRules, primary_subtag, rules_for
 from .matcher import is_acronym_word
+from .stems import RULE as STEM_RULE
+from .stems import split_name
 
 _PARENTHESES = re.compile(r"^(?P<outer>[^()]*?\S)\s*\((?P<inner>[^()]+)\)$")
 _SEPARATORS = re.compile(r"[ -]")
@@ -124,3 +135,69 @@ def derived_names(term: Term, rules: LanguageRules) -> list[tuple[str, str]]:
 def deriver(language: str):
     """The derived names of a site in `language` (what content/graph.py's build_graph takes)."""
     return partial(derived_names, rules=rules_for(language))
+
+
+def stems_apply(config: SiteConfig) -> bool:
+    """`stemming: true` on a site (or a language of one) in English: the Snowball stemmer is English."""
+    return config.stemming and primary_subtag(config.language) == "en"
+
+
+def stem_names(term: Term, derived: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(head, stem, rule) of each of the term's names, written ones first, then its `derived`
+    names: none for `derive: false` or a case-sensitive term, none of a name with an acronym-style
+    word ('KV cache': its casing is the point), nor of a name stripped of its qualifier (a common
+    word, as term_forms says) unless the term disambiguates."""
+    if not term.derive or term.case_sensitive:
+        return []
+    out, seen = [], set()
+    for name, how in [*((n, "") for n in (term.title, *term.aliases)), *derived]:
+        if ("without qualifier" in how and not term.disambiguate) or (term.case_sensitive is None and _acronym_style(name)):
+            continue
+        split = split_name(name)
+        if split is not None and split not in seen:
+            seen.add(split)
+            out.append((*split, sys.intern(f"{how}, {STEM_RULE}" if how else STEM_RULE)))
+    return out
+
+
+def _acronym_style(name: str) -> bool:
+    """Whether a word of the name must match in its own casing (as make_form decides it); the
+    common case, no capital after a word's first letter, without looking at each word."""
+    words = name.split(" ")
+    rest = "".join(word[1:] for word in words)
+    return not (rest.islower() or rest.isdigit() or not rest) and any(map(is_acronym_word, words))
+
+
+def stem_claims(graph: TermGraph) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """(head, stem) -> (slug, rule) of each term whose names give it, in slug order (every term,
+    `autolink: false` ones too: a stem they share with another is ambiguous, as a derived name is).
+    Kept for the last graph asked about: the build reads them twice (its warnings, its matcher),
+    and at 10,000 terms they take a tenth of a second or two."""
+    global _last_claims
+    if _last_claims is not None and _last_claims[0]() is graph:
+        return _last_claims[1]
+    claims: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for slug, term in graph.terms.items():
+        for head, stem, rule in stem_names(term, graph.derived.get(slug, ())):
+            claims.setdefault((head, stem), []).append((slug, rule))
+    found = {key: tuple(found) for key, found in sorted(claims.items())}
+    _last_claims = (weakref.ref(graph), found)
+    return found
+
+
+_last_claims: tuple[weakref.ref, dict] | None = None
+
+
+def warn_shared_stems(graph: TermGraph, diags: Diagnostics) -> None:
+    """A stem two terms claim links only where an article's tags choose one of them (as a name two
+    terms derive): a warning at the last one's title names the others' files, unless every one of
+    them says how articles choose (`disambiguate`)."""
+    for (head, stem), claimants in stem_claims(graph).items():
+        slugs = sorted({slug for slug, _ in claimants})
+        if len(slugs) < 2 or all(graph.terms[slug].disambiguate for slug in slugs):
+            continue
+        term, others = graph.terms[slugs[-1]], [graph.terms[slug] for slug in slugs[:-1]]
+        names = ", ".join(f"term '{o.slug}' ({o.source})" for o in others)
+        diags.warning(term.pos("title"), f"words of the stem '{head}{stem}' (stemming) link to this term and to {names}:"
+                      " they link only where an article's tags choose one", "Add 'disambiguate: {category: ..., tags:"
+                      " [...]}' to each, or set 'derive: false' on the one that should not link by stem.")  # fmt: skip
