@@ -173,7 +173,7 @@ def linked_pairs(root: Path, stem_links: list | None = None) -> dict[str, set[st
         state = LinkState(body_line=a.body_line, enabled=a.autolink, page=article_page_info(a), explain=stem_links is not None)
         found[a.source] = {slug for slug, _ in render_markdown(md, a.body, state).mentions}
         if stem_links is not None:
-            stem_links += [(a.source, text, slug) for _, text, slug, how in state.decisions if "derived: stem" in how]
+            stem_links += [(a.source, text, slug) for _, text, slug, how, _ in state.decisions if "derived: stem" in how]
     return found
 
 

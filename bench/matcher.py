@@ -9,7 +9,8 @@ ahocorasick-rs (`pip install ahocorasick-rs`) on the same lower-cased text; then
 `stemming: true` against without it, in ms per MB: on that text; on the example site's articles
 and term pages (real English prose) with its glossary; and on English text written the way
 bench/link_quality.py writes it, with its glossary, whose filler is heavy with words that share a
-term's stem (what the stemmer is: snowballstemmer's pure Python, or PyStemmer's C when installed).
+term's stem (stemmed by snowballstemmer's pure Python, as linking/stems.py always stems: PyStemmer's C
+is not used even when installed).
 """
 
 from __future__ import annotations

@@ -176,6 +176,24 @@ def test_salience_and_ambiguity_are_reasons_too(tmp_path, capsys):
     assert gpu["message"].startswith("'GPU' is mentioned 6x but never linked: common term (mentioned on 100% of articles)")
 
 
+def test_a_stem_two_terms_share_is_a_mention_of_both(tmp_path, capsys):
+    """With stemming, 'observed' has the stem of Observer and of Observability: linked to neither,
+    and a mention of each (not of the one term the matcher's candidate happens to carry)."""
+    site = make_site(tmp_path / "site", {
+        **SITE,
+        "site.yaml": "stemming: true\n",
+        "terms/observer.md": term("Observer", related=["gpu"]),
+        "terms/observability.md": term("Observability", related=["gpu"]),
+        "content/seen.md": article("Seen", "It was observed.\n"),
+    })  # fmt: skip
+    [language] = report(capsys, site)
+    assert not by_kind(language, "unmentioned")
+    unlinked = by_kind(language, "unlinked")
+    for slug in ("observer", "observability"):
+        assert "mentioned 1x but never linked: ambiguous: observability, observer" in unlinked[slug]["message"]
+        assert unlinked[slug]["places"] == [{"path": "content/seen.md", "line": 4}]
+
+
 def test_a_term_linked_only_from_another_term_is_linked(tmp_path, capsys):
     site = make_site(tmp_path / "site", {
         **SITE,

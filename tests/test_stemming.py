@@ -5,6 +5,7 @@ build route equal to a clean build when the option is turned on and off."""
 import pickle
 import random
 import shutil
+import sys
 
 import pytest
 from conftest import in_ci, make_site, run_cli
@@ -21,8 +22,11 @@ from glossary_site.build.read_stage import read_site
 from glossary_site.build.salience import forms_key
 from glossary_site.content.config import load_config
 from glossary_site.content.diagnostics import Diagnostics
+from glossary_site.content.documents import Term
+from glossary_site.linking import stems
+from glossary_site.linking.derived import stem_names
 from glossary_site.linking.languages import rules_for
-from glossary_site.linking.matcher import Match, TermMatcher, is_acronym_word, make_form
+from glossary_site.linking.matcher import Match, TermMatcher, make_form
 from glossary_site.linking.stems import MIN_STEM, StemName, split_name, stem, word_prefix
 
 # --- the prefix rule: every word of a stem begins with word_prefix(stem) ---------------------------
@@ -76,6 +80,7 @@ def test_a_name_gives_the_stem_of_its_last_word_and_short_stems_none():
     assert split_name("Scalability") == ("", "scalabl")
     assert split_name("Horizontal Scaling") == ("horizontal ", "scale")
     assert split_name("bare-metal machine") == ("bare-metal ", "machin")
+    assert split_name("Node.js runtime") == ("node.js ", "runtim") and split_name("C++ compiler") == ("c++ ", "compil")
     assert split_name("Bus") is None and split_name("Pod") is None  # under MIN_STEM letters
     assert split_name("llama.cpp") is None and split_name("Go (language)") is None  # not a word of letters
 
@@ -83,23 +88,26 @@ def test_a_name_gives_the_stem_of_its_last_word_and_short_stems_none():
 # --- the matcher -----------------------------------------------------------------------------
 
 STEM_NAMES = ["Scalability", "Observability", "Containers", "token", "Tokenizers", "key-value cache", "Bare Metal Machine",
-              "bare-metal machine", "GPU", "KV cache", "observer", "Replicas", "Replication"]  # fmt: skip
+              "bare-metal machine", "GPU", "KV cache", "observer", "Replicas", "Replication", "Node.js runtime",
+              "Node.js deployment", "C++ compiler"]  # fmt: skip
 STEM_PIECES = ["scalable", "Scalable", "scaling", "observed", "observer", "Observers", "contains", "container", "tokenized",
                "token", "tokens", "key", "-", "value", "caching", "cache", "bare", "metal", "machines", "machining",
                "replicas", "replicated", " ", " ", ",", "'s", "’s", "GPU", "gpus", "kv", "x", "é", "1", "_", "\u00a0",
-               "\n", "Σ", "scalablé"]  # fmt: skip
+               "\n", "Σ", "scalablé", "node", "Node.js", ".", "js", "runtimes", "deployed", "c++", "C", "+", "compiling",
+               "compiled"]  # fmt: skip
 
 
 def _matcher(names: list[str]) -> TermMatcher:
-    """Forms and stems as a build makes them (one StemName per stem: the first term claiming it)."""
+    """Forms and stems as a build makes them (derived.stem_names; one StemName per stem: the first
+    term claiming it)."""
     rules = rules_for("en")
     forms = [make_form(f, name.lower(), None, rule) for name in names for f, rule in rules.surface_forms(name)]
-    stems: dict[tuple[str, str], StemName] = {}
+    found: dict[tuple[str, str], StemName] = {}
     for name in names:
-        split = split_name(name)
-        if split is not None and not any(is_acronym_word(w) for w in name.replace("-", " ").split()):
-            stems.setdefault(split, StemName(*split, name.lower()))
-    return TermMatcher(forms, stems.values())
+        term = Term(name.lower(), name, "", "General", "basics", (), (), True, None, "", 1, f"terms/{name}.md")
+        for head, stem_, rule in stem_names(term, ()):
+            found.setdefault((head, stem_), StemName(head, stem_, name.lower(), rule))
+    return TermMatcher(forms, found.values())
 
 
 def _reference(text: str, matcher: TermMatcher) -> list[Match]:
@@ -132,6 +140,7 @@ def _reference(text: str, matcher: TermMatcher) -> list[Match]:
        st.lists(st.sampled_from(STEM_NAMES), unique=True))
 @example(["the observer observed, contains containers"], ["observer", "Observability", "Containers"])
 @example(["a key-value caching, bare metal machining"], ["key-value cache", "Bare Metal Machine"])
+@example(["the Node.js deployed c++ compiling, node js deployed"], ["Node.js deployment", "C++ compiler"])
 def test_words_of_a_stem_are_found_as_stemming_every_word_finds_them(texts, names):
     """The prefix automaton finds what stemming every word of the text finds; scanning many
     texts at once, one, or explained, all agree."""
@@ -140,6 +149,16 @@ def test_words_of_a_stem_are_found_as_stemming_every_word_finds_them(texts, name
     assert [matcher.scan(text)[0] for text in texts] == expected
     assert matcher.scan_many(texts) == expected
     assert [matcher.scan(text, explain=True)[0] for text in texts] == expected
+
+
+def test_the_words_before_the_last_match_as_written_punctuation_included():
+    """A head with punctuation ('node.js ', 'c++ ') is framed as the matcher frames a name."""
+    matcher = _matcher(["Node.js deployment", "C++ compiler", "KV cache"])
+    text = "The Node.js deployed, c++ compiling; node js deployed, c+ compiling, xc++ compiling, KV caching."
+    found = matcher.scan(text)[0]
+    assert [text[m.start : m.end] for m in found] == ["Node.js deployed", "c++ compiling"]
+    assert [matcher.how(text, m) for m in found] == ["derived: stem"] * 2
+    assert not _matcher(["Node.js deployment"]).scan("node.js-deployed")[0]  # the head's space as written
 
 
 def test_a_matcher_with_stems_survives_pickling():
@@ -180,9 +199,35 @@ def test_derive_false_turns_a_terms_stems_off(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("language", ["de", "fr-FR"])
-def test_pages_not_in_english_are_not_stemmed(tmp_path, capsys, language):
-    links, _ = build_links(tmp_path, capsys, {**TERMS, **dict([POST])}, f"stemming: true\nlanguage: {language}\n")
+def test_pages_not_in_english_are_not_stemmed_and_the_option_is_a_warning(tmp_path, capsys, language):
+    links, messages = build_links(tmp_path, capsys, {**TERMS, **dict([POST])}, f"stemming: true\nlanguage: {language}\n")
     assert links["post"] == [("api", "API"), ("containers", "containers")]
+    assert (f"site.yaml:2: warning: 'stemming' links English words only, and this site's language is {language}: it "
+            "does nothing. Remove 'stemming: true'") in messages  # fmt: skip
+
+
+@pytest.mark.parametrize("yaml,warned", [
+    ("languages:\n  de: Deutsch\n  fr: Français\nstemming: true\n", "site.yaml:4: warning: 'stemming' links English words"
+     " only, and this site's languages are de, fr: it does nothing"),
+    ("languages:\n  en: English\n  de: Deutsch\nstemming: true\n", ""),  # its English pages are stemmed
+    ("stemming: true\nlanguage: en-GB\n", ""),
+    ("stemming: false\nlanguage: de\n", ""),
+])  # fmt: skip
+def test_stemming_on_a_site_with_no_english_language_is_a_warning(tmp_path, yaml, warned):
+    site = make_site(tmp_path / "site", {"site.yaml": yaml})
+    diags = Diagnostics()
+    load_config(site, diags)
+    assert [f"{d.pos}: {d.level}: {d.message}" for d in diags.items if "stemming" in d.message] == ([warned] if warned else [])
+
+
+def test_without_snowballstemmer_stemming_is_an_error_at_its_line_not_a_traceback(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "snowballstemmer", None)  # `import snowballstemmer...` raises ImportError
+    monkeypatch.setitem(sys.modules, "snowballstemmer.english_stemmer", None)
+    site = make_site(tmp_path / "site", {**TERMS, **dict([POST]), "site.yaml": "search: false\nstemming: true\n"})
+    for command in (["build", site, "--output", tmp_path / "out"], ["report", site], ["check", site]):
+        code, _, err = run_cli(capsys, *command)
+        assert code == 1 and "site.yaml:2: error: stemming is on, but snowballstemmer cannot be imported" in err, command
+        assert "pip install snowballstemmer, or set 'stemming: false'" in err
 
 
 def test_english_by_subtag_is_stemmed(tmp_path, capsys):
@@ -301,11 +346,16 @@ def test_turning_stemming_on_and_off_relinks_the_pages_of_a_warm_cache(tmp_path)
         assert ('term-tip-caches">cached</a>' in page.read_text()) == stemming
 
 
-def test_random_words_are_stemmed_as_snowball_stems_them():
-    """The cache gives what the stemmer gives (a word seen twice, and after the cache is cleared)."""
+def test_random_words_are_stemmed_as_snowball_stems_them(monkeypatch):
+    """The cache gives what the stemmer gives (a word seen twice, and after the cache is cleared:
+    here at 50 words, so 200 words clear it)."""
     rng = random.Random(20)
     words = ["".join(rng.choice("abcdefghilmnorstuy") for _ in range(rng.randint(3, 12))) for _ in range(200)]
     from snowballstemmer.english_stemmer import EnglishStemmer
 
     direct = EnglishStemmer()
-    assert [stem(w) for w in words] == [stem(w) for w in words] == [direct.stemWord(w) for w in words]
+    monkeypatch.setattr(stems, "CACHED_WORDS", 50)
+    monkeypatch.setattr(stems, "_cache", {})
+    first = [stem(w) for w in words]
+    assert len(stems._cache) <= 51 and words[0] not in stems._cache  # cleared on the way
+    assert first == [stem(w) for w in words] == [direct.stemWord(w) for w in words]

@@ -15,12 +15,12 @@ from ..content.graph import TermGraph
 from ..content.urls import article_rel
 from ..linking.autolink import LinkContext, LinkState
 from ..linking.builtin_shortcodes import ref_table
-from ..linking.derived import stem_claims, stems_apply
+from ..linking.derived import shared_stems, stem_claims, stems_apply
 from ..linking.glossary_shortcodes import uses_glossary_shortcodes
 from ..linking.languages import rules_for
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.matcher import Form, TermMatcher, make_form
-from ..linking.stems import FORM_MARK, StemName
+from ..linking.stems import StemName
 from ..pages.render import TermDoc
 from ..pages.sections import section_folder_rel
 from ..pages.shortcode_templates import ShortcodeTemplates
@@ -110,12 +110,8 @@ def term_stems(graph: TermGraph, claims: dict, recognise_disabled: bool = False)
 
 def ambiguous_stems(graph: TermGraph, claims: dict) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
     """The form of each stem several terms claim -> (slug, `disambiguate` labels) of each, as ambiguous_forms."""
-    found = {}
-    for (head, stem), claimants in claims.items():
-        slugs = sorted({slug for slug, _ in claimants})
-        if len(slugs) > 1:
-            found[FORM_MARK + head + stem] = tuple((slug, frozenset(graph.terms[slug].disambiguate)) for slug in slugs)
-    return found
+    return {StemName(head, stem, "").form: tuple((slug, frozenset(graph.terms[slug].disambiguate)) for slug in slugs)
+            for (head, stem), slugs in shared_stems(claims).items()}  # fmt: skip
 
 
 def ambiguous_forms(graph: TermGraph, rules) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:

@@ -41,7 +41,7 @@ def explain_article(config: SiteConfig, path: Path, diags: Diagnostics) -> list[
     state = LinkState(body_line=article.body_line, enabled=article.autolink, explain=True, page=article_page_info(article))
     render_markdown(make_markdown(context, config.unsafe_html), article.body, state)
     lines = [f"{rel}: {len(state.mentions)} links to {len(set(s for s, _ in state.mentions))} terms"]
-    for line, text, slug, outcome in sorted(state.decisions, key=lambda d: d[0]):
+    for line, text, slug, outcome, _ in sorted(state.decisions, key=lambda d: d[0]):
         if outcome == "inside a word" and (text.islower() or _covered(state.decisions, line, text)):
             continue  # 'wer' inside 'answer', 'GPU' inside a matched 'GPUs': noise
         verdict = outcome if outcome.startswith("linked") else f"skipped: {outcome}"

@@ -109,11 +109,12 @@ class _Uses:
     """Article source -> how many links it makes."""
 
     def record(self, source: str, state: LinkState, ambiguous: dict, self_slug: str = "") -> None:
-        """`ambiguous`: LinkContext.ambiguous, so that a name two terms claim is a mention of both."""
-        for line, text, slug, outcome in state.decisions:
+        """`ambiguous`: LinkContext.ambiguous, so that a name or stem two terms claim is a mention
+        of both (looked up by the match's form, as the linker chose: a stem's is not its text)."""
+        for line, _, slug, outcome, form in state.decisions:
             if outcome in _NOT_A_MENTION or outcome.startswith("linked"):
                 continue
-            claimants = [s for s, _ in ambiguous.get(text.lower(), ())] if outcome.startswith("ambiguous") else ()
+            claimants = [s for s, _ in ambiguous.get(form.lower(), ())] if outcome.startswith("ambiguous") else ()
             for claimant in claimants or [slug]:
                 if claimant != self_slug:
                     self.skipped[claimant].append((source, line, outcome))

@@ -12,7 +12,7 @@ import yaml
 from .diagnostics import Diagnostics, SourcePos, did_you_mean
 from .frontmatter import UniqueKeyLoader
 from .hugo_config import HUGO_NAMES, find_hugo_config, read_hugo_config, read_mapping
-from .languages import Language, language_prefix, read_languages
+from .languages import Language, language_prefix, primary_subtag, read_languages
 from .urls import TOKENS, href, unknown_tokens
 
 LINK_POLICIES = ("first-per-article", "first-per-section", "every")
@@ -180,16 +180,39 @@ def load_config(
 ) -> SiteConfig:
     """Read site.yaml (optional) and apply flags; problems go to `diags`."""
     config = SiteConfig(root=root, output=output or root / "public", drafts=drafts, future=future, expired=expired)
+    where: dict[str, SourcePos] = {}  # each key applied -> where it was set
     hugo = find_hugo_config(root)
     if hugo is not None:  # a Hugo site: what maps from its configuration; site.yaml, if any, wins
         data, lines = read_hugo_config(root, hugo, diags)
-        config = _apply(config, data, lines, hugo, diags, HUGO_NAMES)
+        config = _apply(config, data, lines, hugo, diags, HUGO_NAMES, where)
     path = root / "site.yaml"
     if path.exists():
-        config = _apply_file(config, path, diags)
+        config = _apply_file(config, path, diags, where)
     if base_url is not None:
         config = replace(config, base_url=base_url)
-    return _default_language(config, diags, "site.yaml" if path.exists() else hugo or "site.yaml")
+    config = _default_language(config, diags, "site.yaml" if path.exists() else hugo or "site.yaml")
+    return _check_stemming(config, where.get("stemming"), diags)
+
+
+def _check_stemming(config: SiteConfig, pos: SourcePos | None, diags: Diagnostics) -> SiteConfig:
+    """`stemming: true` (set at `pos`) where it cannot work: no language of the site is English
+    (the stemmer is English: a warning), or snowballstemmer cannot be imported (an error, and the
+    option off, so that nothing goes on to import it)."""
+    if not config.stemming or pos is None:
+        return config
+    codes = [lang.code for lang in config.languages] or [config.language]
+    if not any(primary_subtag(code) == "en" for code in codes):
+        said = f"languages are {', '.join(codes)}" if len(codes) > 1 else f"language is {codes[0]}"
+        diags.warning(pos, f"'stemming' links English words only, and this site's {said}: it does nothing",
+                      "Remove 'stemming: true': names and their derived forms link without it.")  # fmt: skip
+        return config
+    try:
+        import snowballstemmer.english_stemmer  # noqa: F401  (what linking/stems.py stems with)
+    except ImportError as exc:
+        diags.error(pos, f"stemming is on, but snowballstemmer cannot be imported ({exc})",
+                    "Run pip install snowballstemmer, or set 'stemming: false'.")  # fmt: skip
+        return replace(config, stemming=False)
+    return config
 
 
 def _default_language(config: SiteConfig, diags: Diagnostics, rel: str) -> SiteConfig:
@@ -205,7 +228,7 @@ def _default_language(config: SiteConfig, diags: Diagnostics, rel: str) -> SiteC
     return replace(config, default_language=config.language)
 
 
-def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfig:
+def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics, where: dict[str, SourcePos]) -> SiteConfig:
     rel = "site.yaml"
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -223,7 +246,7 @@ def _apply_file(config: SiteConfig, path: Path, diags: Diagnostics) -> SiteConfi
                 lines[f"{key_node.value}.{sub.value}"] = sub.start_mark.line + 1
                 if isinstance(sub_value, yaml.MappingNode) and str(key_node.value) == "permalinks":
                     lines.update({f"permalinks.{k.value}": k.start_mark.line + 1 for k, _ in sub_value.value})
-    return _apply(config, data, lines, rel, diags)
+    return _apply(config, data, lines, rel, diags, where=where)
 
 
 _TYPES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping", int: "a number", float: "a number",
@@ -231,9 +254,9 @@ _TYPES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping",
 
 
 def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diags: Diagnostics,
-           names: dict[str, str] | None = None) -> SiteConfig:  # fmt: skip
+           names: dict[str, str] | None = None, where: dict[str, SourcePos] | None = None) -> SiteConfig:  # fmt: skip
     """Apply checked `data` (site.yaml's keys) from the file `rel`; `names`: what the file calls
-    them (Hugo's `baseURL` for `base_url`), for messages."""
+    them (Hugo's `baseURL` for `base_url`), for messages; `where` gets the position of each key applied."""
     names = names or {}
     values: dict[str, Any] = {}
     for key, value in data.items():
@@ -282,6 +305,8 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
         if key == "languages":
             value = read_languages(value, rel, lines, diags)
         values[key] = value
+        if where is not None:
+            where[key] = pos
     return replace(config, **values)
 
 

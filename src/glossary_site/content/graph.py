@@ -125,15 +125,23 @@ def _claim_derived(by_slug: dict[str, Term], derive: Derive, diags: Diagnostics)
         if len(slugs) < 2:
             continue
         ambiguous[key] = slugs
-        undeclared = [s for s in slugs if not by_slug[s].disambiguate]
-        if undeclared:
-            term, others = by_slug[slugs[-1]], [by_slug[s] for s in slugs[:-1]]
-            names = ", ".join(f"term '{o.slug}' ({o.source})" for o in others)
-            diags.warning(term.pos("title"), f"'{claimants[0][1]}' is derived from the names of this term and of {names}:"
-                          " it links only where an article's tags choose one", "Add 'disambiguate: {category: ..., tags: [...]}' to each,"
-                          " make it an alias of the one it means, or set 'derive: false' on the other.")  # fmt: skip
+        name = claimants[0][1]
+        warn_shared(diags, [by_slug[s] for s in slugs],
+                    lambda others: f"'{name}' is derived from the names of this term and of {others}:"
+                    " it links only where an article's tags choose one", "Add 'disambiguate: {category: ..., tags: [...]}' to each,"
+                    " make it an alias of the one it means, or set 'derive: false' on the other.")  # fmt: skip
     return ({slug: tuple(names) for slug, names in sorted(derived.items())},
             {slug: tuple(names) for slug, names in sorted(dropped.items())}, ambiguous)  # fmt: skip
+
+
+def warn_shared(diags: Diagnostics, terms: list[Term], message: Callable[[str], str], hint: str) -> None:
+    """What the `terms` (two or more, in slug order) all claim, a derived name or a stem, links only
+    where an article's tags choose one of them: a warning at the last one's title, `message(others)`
+    with the others' slugs and files, unless every one of them says how articles choose (`disambiguate`)."""
+    if all(term.disambiguate for term in terms):
+        return
+    *others, term = terms
+    diags.warning(term.pos("title"), message(", ".join(f"term '{o.slug}' ({o.source})" for o in others)), hint)
 
 
 def _related_edges(by_slug: dict[str, Term], names: dict[str, str], diags: Diagnostics):

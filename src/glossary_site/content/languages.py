@@ -40,6 +40,11 @@ def language_prefix(code: str, default: str) -> str:
     return "" if code == default else f"{code.lower()}/"
 
 
+def primary_subtag(code: str) -> str:
+    """'en-GB' -> 'en', 'zh_Hant' -> 'zh', '' -> 'en' (the site's default)."""
+    return code.replace("_", "-").split("-")[0].strip().lower() or "en"
+
+
 def is_language_code(text: str) -> bool:
     return bool(_CODE.match(text))
 

@@ -128,10 +128,11 @@ class LinkState:
     linked: set[str] = field(default_factory=set)
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
     """(line, message, hint, reference) of unknown explicit references."""
-    decisions: list[tuple[int, str, str, str]] = field(default_factory=list)
-    """(line, text, slug, outcome) for explain: 'linked', with the rule that matched in
+    decisions: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    """(line, text, slug, outcome, form) for explain: 'linked', with the rule that matched in
     parentheses when it is not the name as a whole word ('linked (en: plural)'), or the reason
-    it was not."""
+    it was not; `form`: the matcher's form of the match (a stem's is FORM_MARK + head + stem), what
+    LinkContext.ambiguous is keyed by (lower-cased), so the report can credit every claimant."""
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
     """(line, message, hint) of what renders but deserves a word (a shortcode that cannot run here)."""
     page: dict = field(default_factory=dict)
@@ -361,7 +362,7 @@ def _link_run(run: list[Token], line: int, skip: str, joined: str, text: str, br
     if matches is None:
         matches, rejected = ctx.matcher.scan(joined, explain=doc.explain)
     for r in rejected:
-        doc.decisions.append((_line_at(line, breaks, r.start), joined[r.start : r.end], r.slug, r.reason))
+        doc.decisions.append((_line_at(line, breaks, r.start), joined[r.start : r.end], r.slug, r.reason, r.form))
     links: list[tuple[int, int, str]] = []
     for m in matches:
         at = _line_at(line, breaks, m.start) if breaks else line
@@ -369,7 +370,8 @@ def _link_run(run: list[Token], line: int, skip: str, joined: str, text: str, br
         reason = _why_not(slug, ctx, doc) if not chosen.startswith("ambiguous") else chosen
         if doc.explain:
             how = "" if reason else "; ".join(filter(None, (ctx.matcher.how(joined, m), chosen)))
-            doc.decisions.append((at, joined[m.start : m.end], slug, reason or (f"linked ({how})" if how else "linked")))
+            doc.decisions.append((at, joined[m.start : m.end], slug, reason or (f"linked ({how})" if how else "linked"),
+                                  m.form))  # fmt: skip
         if reason:
             continue
         doc.mentions.append((slug, at))
@@ -445,7 +447,7 @@ def _salient(runs: list[tuple], scanned: list, ctx: LinkContext) -> frozenset[st
 def _explain_only(text: str, line: int, reason: str, ctx: LinkContext, doc: LinkState, breaks=()) -> None:
     matches, _ = ctx.matcher.scan(text)
     for m in matches:
-        doc.decisions.append((_line_at(line, breaks, m.start), text[m.start : m.end], m.slug, reason))
+        doc.decisions.append((_line_at(line, breaks, m.start), text[m.start : m.end], m.slug, reason, m.form))
 
 
 def _break_offsets(run: list[Token]) -> list[int]:

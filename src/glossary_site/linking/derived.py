@@ -37,7 +37,7 @@ from typing import Iterable
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics
 from ..content.documents import Term
-from ..content.graph import TermGraph
+from ..content.graph import TermGraph, warn_shared
 from .languages import LanguageRules, primary_subtag, rules_for
 from .matcher import is_acronym_word
 from .stems import RULE as STEM_RULE
@@ -151,7 +151,8 @@ def stem_names(term: Term, derived: Iterable[tuple[str, str]]) -> list[tuple[str
         return []
     out, seen = [], set()
     for name, how in [*((n, "") for n in (term.title, *term.aliases)), *derived]:
-        if ("without qualifier" in how and not term.disambiguate) or (term.case_sensitive is None and _acronym_style(name)):
+        bare = "without qualifier" in how and not term.disambiguate
+        if bare or (term.case_sensitive is None and any(map(is_acronym_word, name.split(" ")))):  # as make_form splits
             continue
         split = split_name(name)
         if split is not None and split not in seen:
@@ -160,19 +161,11 @@ def stem_names(term: Term, derived: Iterable[tuple[str, str]]) -> list[tuple[str
     return out
 
 
-def _acronym_style(name: str) -> bool:
-    """Whether a word of the name must match in its own casing (as make_form decides it); the
-    common case, no capital after a word's first letter, without looking at each word."""
-    words = name.split(" ")
-    rest = "".join(word[1:] for word in words)
-    return not (rest.islower() or rest.isdigit() or not rest) and any(map(is_acronym_word, words))
-
-
 def stem_claims(graph: TermGraph) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
-    """(head, stem) -> (slug, rule) of each term whose names give it, in slug order (every term,
-    `autolink: false` ones too: a stem they share with another is ambiguous, as a derived name is).
-    Kept for the last graph asked about: the build reads them twice (its warnings, its matcher),
-    and at 10,000 terms they take a tenth of a second or two."""
+    """(head, stem) -> (slug, rule) of each term whose names give it, once a term, in slug order
+    (every term, `autolink: false` ones too: a stem they share with another is ambiguous, as a
+    derived name is: shared_stems). Kept for the last graph asked about: the build reads them
+    twice (its warnings, its matcher), and at 10,000 terms they take a tenth of a second or two."""
     global _last_claims
     if _last_claims is not None and _last_claims[0]() is graph:
         return _last_claims[1]
@@ -188,16 +181,17 @@ def stem_claims(graph: TermGraph) -> dict[tuple[str, str], tuple[tuple[str, str]
 _last_claims: tuple[weakref.ref, dict] | None = None
 
 
+def shared_stems(claims: dict) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(head, stem) -> the slugs of the terms claiming it (stem_claims), for each stem two or more
+    terms claim: it links only where an article's tags choose one of them."""
+    return {key: slugs for key, claimants in claims.items() if len(slugs := tuple(slug for slug, _ in claimants)) > 1}
+
+
 def warn_shared_stems(graph: TermGraph, diags: Diagnostics) -> None:
-    """A stem two terms claim links only where an article's tags choose one of them (as a name two
-    terms derive): a warning at the last one's title names the others' files, unless every one of
-    them says how articles choose (`disambiguate`)."""
-    for (head, stem), claimants in stem_claims(graph).items():
-        slugs = sorted({slug for slug, _ in claimants})
-        if len(slugs) < 2 or all(graph.terms[slug].disambiguate for slug in slugs):
-            continue
-        term, others = graph.terms[slugs[-1]], [graph.terms[slug] for slug in slugs[:-1]]
-        names = ", ".join(f"term '{o.slug}' ({o.source})" for o in others)
-        diags.warning(term.pos("title"), f"words of the stem '{head}{stem}' (stemming) link to this term and to {names}:"
-                      " they link only where an article's tags choose one", "Add 'disambiguate: {category: ..., tags:"
-                      " [...]}' to each, or set 'derive: false' on the one that should not link by stem.")  # fmt: skip
+    """A stem two terms claim is ambiguous as a name two terms derive is, and warned of the same way
+    (content/graph.py warn_shared)."""
+    for (head, stem), slugs in shared_stems(stem_claims(graph)).items():
+        warn_shared(diags, [graph.terms[slug] for slug in slugs],
+                    lambda others: f"words of the stem '{head}{stem}' (stemming) link to this term and to {others}:"
+                    " they link only where an article's tags choose one", "Add 'disambiguate: {category: ..., tags:"
+                    " [...]}' to each, or set 'derive: false' on the one that should not link by stem.")  # fmt: skip

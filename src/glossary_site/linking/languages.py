@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Callable, Iterable
 
+from ..content.languages import primary_subtag
 from .matcher import inflections, is_acronym_word
 
 ENTRY_POINT_GROUP = "glossary_site.language_rules"
@@ -137,11 +138,6 @@ _registered: dict[str, LanguageRules] = {}
 _from_entry_points: dict[str, LanguageRules] | None = None
 _problems: list[str] = []
 _failed: set[str] = set()
-
-
-def primary_subtag(code: str) -> str:
-    """'en-GB' -> 'en', 'zh_Hant' -> 'zh', '' -> 'en' (the site's default)."""
-    return code.replace("_", "-").split("-")[0].strip().lower() or "en"
 
 
 def rules_for(code: str) -> LanguageRules:

@@ -239,8 +239,8 @@ class TermMatcher:
     def _stem_index(self) -> StemIndex | None:
         if not self._stem_names:
             return None
-        return StemIndex(self._stem_names, len(self._forms), {_lower_same_length(f.text) for f in self._forms
-                                                               if not f.any_exact})  # fmt: skip
+        return StemIndex(self._stem_names, len(self._forms), _frame,
+                         {_lower_same_length(f.text) for f in self._forms if not f.any_exact})  # fmt: skip
 
     def _plain(self):
         """Every form without frames: every occurrence, inside words too (explain reports them)."""

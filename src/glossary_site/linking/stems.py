@@ -11,18 +11,20 @@ the word it came from, but for its last one or two letters (`word_prefix`: the s
 "ation", "y" or "ility"): no exception in 1.4 million words, and `tests/test_stemming.py` holds
 it to random words built of every suffix the algorithm knows. So one more automaton pass finds
 the words that begin with such a prefix (in the matcher's framed copy of the text: "\\0" + the
-head + the prefix), and only those are stemmed, each distinct word once.
+head, framed as the matcher frames a name, + the prefix), and only those are stemmed, each
+distinct word once.
 
 The stemmer is `snowballstemmer`'s English one in pure Python, always: not PyStemmer's C build of
 the same algorithm, which `snowballstemmer.stemmer()` would pick where it happens to be installed.
-Each distinct word is stemmed once, so C measured no faster at linking (bench/matcher.py), and one
-implementation gives every machine the same links (Snowball 2 and 3 stem 88 of 1.4 million words
-differently). Its version is part of `stemmer_key()`, so a site's cached bodies follow an upgrade.
+Each distinct word is stemmed once, so C measured no faster at linking (once, by hand: bench/matcher.py's
+stemming rows with `_load` switched to PyStemmer; the committed script measures the pure one only),
+and one implementation gives every machine the same links (Snowball 2 and 3 stem 88 of 1.4 million
+words differently). Its version is part of `stemmer_key()`, so a site's cached bodies follow an upgrade.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 import ahocorasick
 
@@ -33,6 +35,8 @@ FORM_MARK = "\0"
 """Begins the `form` of a stem match (FORM_MARK + head + stem): no name holds a NUL, so it is
 never a surface form, and `LinkContext.ambiguous` keys the stems two terms share by it."""
 RULE = "derived: stem"
+CACHED_WORDS = 200_000
+"""The stem cache is cleared past this many words (a long-running server reading ever new words)."""
 
 _stem_word = None
 _key = ""
@@ -61,7 +65,7 @@ def stem(word: str) -> str:
     """The Snowball English stem of a lower-cased word, from a cache (a text's words repeat)."""
     found = _cache.get(word)
     if found is None:
-        if len(_cache) > 200_000:  # a long-running server reading ever new words
+        if len(_cache) > CACHED_WORDS:
             _cache.clear()
         found = _cache[word] = (_stem_word or _load())(word)
     return found
@@ -106,22 +110,26 @@ def split_name(name: str) -> tuple[str, str] | None:
 
 
 class StemIndex:
-    """The StemNames of a glossary as one automaton of framed prefixes: "\\0" + the head (its
-    separators as NUL, as the framed text has them) + `word_prefix(stem)`, framed at the start
-    only. A hit is a word beginning with the prefix; it is a match when the head is written as in
-    the name and the word's stem is one of the pattern's.
+    """The StemNames of a glossary as one automaton of framed prefixes: "\\0" + `frame(head)` (the
+    matcher's framing: every character that is not a word character as NUL, as the framed text
+    has it: 'node.js ' -> 'node\\0js\\0') + `word_prefix(stem)`, framed at the start only. A hit is
+    a word beginning with the prefix; it is a match when the head is written as in the name and
+    the word's stem is one of the pattern's.
 
     Each pattern remembers what it decided for each text it hit (most hits are the same few
     hundred words), and decides nothing for a text that is a form the matcher finds in any
     casing (`known`): there that form is found at the same place and wins, so a stem candidate
     would only be sorted and dropped."""
 
-    def __init__(self, names: Iterable[StemName], first_rank: int, known: Iterable[str] = ()):
+    def __init__(self, names: Iterable[StemName], first_rank: int, frame: Callable[[str], str],
+                 known: Iterable[str] = ()):  # fmt: skip
+        """`frame`: the matcher's framing of a text (same length), which made the framed copy
+        `collect` is given; `known`: the forms the matcher finds, lower-cased."""
         self.names = list(names)
         self._known = frozenset(known)
         patterns: dict[str, dict[str, dict[str, tuple[int, str, str]]]] = {}
         for i, name in enumerate(self.names):
-            framed = "\0" + "".join("\0" if c in " -" else c for c in name.head) + word_prefix(name.stem)
+            framed = "\0" + frame(name.head) + word_prefix(name.stem)  # heads that frame alike share it
             by_head = patterns.setdefault(framed, {}).setdefault(name.head, {})
             by_head.setdefault(name.stem, (first_rank + i, name.slug, name.form))
         self._automaton = _compiled(patterns)
