@@ -86,7 +86,7 @@ def build_one(site: Path, out: Path, tree: Path) -> dict:
     rels = indexed_pages(out)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    files = build_shards({0: rels}, lambda rel: (out / rel).read_bytes(), config, diags, jobs=1)
+    files = build_shards({0: rels}, lambda rel: (out / rel).read_bytes(), config, diags, jobs=1, count=1)
     wall = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, the largest child so far
     if files is None:

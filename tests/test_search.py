@@ -108,6 +108,34 @@ def test_a_new_pagefind_version_re_indexes_every_shard(tmp_path, monkeypatch):
     assert [rel for rel in rendered if rel.startswith("pagefind/")] == []
 
 
+def test_a_build_crossing_a_shard_count_boundary_gives_a_clean_build(tmp_path):
+    """One page more makes one shard more: every shard is indexed again (its key holds the
+    count), kept files are still right, and the tree is the one a clean build makes."""
+    site = make_site(tmp_path / "site", SHARDED)
+    cache = BuildCache()
+    assert build(site, tmp_path / "out", cache)
+    assert len(json.loads((tmp_path / "out" / "pagefind" / "shards.json").read_text())["shards"]) == 6
+    (site / "content" / "x9.md").write_text(article_text("Extra 9", "2026-02-01", "Zebra number 9."))
+    assert build(site, tmp_path / "out", cache)
+    assert build(site, tmp_path / "clean", BuildCache())
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert len(json.loads((tmp_path / "out" / "pagefind" / "shards.json").read_text())["shards"]) == 7
+
+
+def test_pagefind_settings_of_the_environment_do_not_reach_the_index(tmp_path, monkeypatch):
+    """Only the shard key's inputs shape the index: not the caller's PAGEFIND_* variables,
+    nor a pagefind.yml where the build was started."""
+    site = make_site(tmp_path / "site", SEARCH_ON)
+    assert build(site, tmp_path / "plain", BuildCache())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "pagefind.yml").write_text("exclude_selectors:\n  - p\n")
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("PAGEFIND_EXCLUDE_SELECTORS", "h1, p, li")
+    assert build(site, tmp_path / "configured", BuildCache())
+    assert _bundle(tmp_path / "configured") == _bundle(tmp_path / "plain")
+
+
 def _chunks(shard) -> int:
     return len(list(shard.glob("index/*.pf_index")))
 
@@ -123,7 +151,7 @@ def test_each_of_many_shards_splits_its_words_into_smaller_chunks(tmp_path):
     assert build(one, tmp_path / "one-out", BuildCache()) and build(many, tmp_path / "many-out", BuildCache())
     assert search_index.chunk_size(1) == 20000 and search_index.chunk_size(10) == 2000
     assert _chunks(tmp_path / "one-out" / "pagefind" / "0") == 1
-    big = shard_of("articles/big/index.html", 10)
+    big = shard_of("articles/big/index.html", shard_count(10, 1))  # ten pages, one a shard
     assert _chunks(tmp_path / "many-out" / "pagefind" / str(big)) >= 2  # ~3,000 postings, 2,000 a chunk
 
 

@@ -109,7 +109,7 @@ def plan(pages: dict[str, str], config: SiteConfig, articles, previous: tuple[st
     for rel in rels:
         groups[shard_of(rel, count)].append(rel)
     version = _pagefind_version()  # shards of two versions would not merge
-    keys = tuple(digest("pagefind-4", version, config.base_path, config.language, count,
+    keys = tuple(digest("pagefind-4", version, config.base_path, config.language, count, chunk_size(count),
                         [(rel, pages[rel]) for rel in group]) if group else "" for group in groups)  # fmt: skip
     build = {number: group for number, (group, key) in enumerate(zip(groups, keys))
              if group and not (number < len(previous) and (previous[number] == EMPTY + key
@@ -153,7 +153,7 @@ def manifest(keys: tuple[str, ...], stale: bool = False) -> OutputFile:
 
 
 def build_shards(build: dict[int, list[str]], read: Callable[[str], bytes], config: SiteConfig,
-                 diags: Diagnostics, jobs: int = 2, count: int = 1) -> list[OutputFile] | None:  # fmt: skip
+                 diags: Diagnostics, jobs: int, count: int) -> list[OutputFile] | None:  # fmt: skip
     """Index each shard's pages (`read(rel)` gives a page's HTML), `jobs` Pagefind processes at
     a time, `count` shards in all; None (with an error reported) when Pagefind fails."""
     if not build:
@@ -194,6 +194,7 @@ _CHUNK = 20000
 
 
 _SMALLEST_CHUNK = 2000
+"""Each shard's metadata lists its chunks, and a query loads every shard's list."""
 
 
 def chunk_size(count: int) -> int:
@@ -203,10 +204,10 @@ def chunk_size(count: int) -> int:
     A chunk 1/count as big makes the shards' chunks add up to about one index's. Not below
     _SMALLEST_CHUNK: each shard's metadata lists its chunks, and a query loads every list
     (at 22 shards, chunks of 909 made that list cost more than the chunks saved)."""
-    return max(min(_CHUNK, _SMALLEST_CHUNK), _CHUNK // max(1, count))
+    return _CHUNK if count <= 1 else max(_SMALLEST_CHUNK, _CHUNK // count)
 
 
-def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], config: SiteConfig, count: int = 1):
+def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], config: SiteConfig, count: int):
     """One shard's bundle files; None when Pagefind found no text; an error message on failure.
 
     Pagefind's command-line indexer over a scratch copy of just those pages: its Python
@@ -226,8 +227,11 @@ def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], con
                    "--force-language", language, "--silent"]  # fmt: skip
         # Pagefind reads the chunk size from its environment (named UNSTABLE; read by 1.5.0 to 1.5.2 at least:
         # part of _pagefind_version's key, so a Pagefind that drops it re-indexes every shard).
-        env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(chunk_size(count))}
-        run = subprocess.run(command, capture_output=True, text=True, errors="replace", env=env)
+        # Nothing else configures it: not the caller's PAGEFIND_* variables, nor a pagefind.yml
+        # in the working directory (a Hugo site may have one), which no shard key would cover.
+        env = {name: value for name, value in os.environ.items() if not name.upper().startswith("PAGEFIND_")}
+        env["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"] = str(chunk_size(count))
+        run = subprocess.run(command, capture_output=True, text=True, errors="replace", env=env, cwd=tmp)
         if run.returncode != 0 and "not able to build an index" in run.stderr + run.stdout:
             return None
         if run.returncode != 0:
