@@ -1,9 +1,11 @@
 """Search on: the Pagefind bundle is built, kept while no indexed page changes, rebuilt by
 both the build and the dev server's fast paths exactly as a clean build would make it."""
 
+import itertools
 import json
 import os
 import shutil
+import string
 import threading
 import time
 
@@ -108,6 +110,42 @@ def test_a_new_pagefind_version_re_indexes_every_shard(tmp_path, monkeypatch):
     assert [rel for rel in rendered if rel.startswith("pagefind/")] == []
 
 
+def test_no_word_start_of_three_letters_is_split_over_two_chunks(tmp_path):
+    """Pagefind looks for a query's last word and the words it starts in one chunk: chunks
+    are joined where a boundary falls inside a group sharing three letters ('cgz' | 'cgzs')."""
+    triples = ["".join(t) for t in itertools.product("abcdefgh", repeat=3)]
+    words = " ".join(f"{t} {t}s {t}ing" for t in triples)  # 1,536 words in 512 groups
+    pages = {"content/big.md": article_text("Big", "2026-01-01", words),
+             **{f"content/s{n}.md": article_text(f"S {n}", "2026-01-01", "Zebras.") for n in range(9)}}
+    site = make_site(tmp_path / "site", {"site.yaml": "search: true\nsearch_shard_pages: 1\n", **pages})
+    assert build(site, tmp_path / "out", BuildCache())
+    shard = tmp_path / "out" / "pagefind" / str(shard_of("articles/big/index.html", shard_count(10, 1)))
+    [meta] = [search_index._decoded(p.read_bytes()) for p in shard.glob("pagefind.*.pf_meta")]
+    chunks = meta[2]  # [first word, last word, name], boundary words shortened as Pagefind does
+    assert len(chunks) >= 2  # still split, only not inside a group
+    assert all(search_index._common_start(a[1], b[0]) < 3 for a, b in zip(chunks, chunks[1:]))
+    indexed_words = [word for *_, name in chunks
+                     for word, *_ in search_index._decoded((shard / "index" / f"{name}.pf_index").read_bytes())[0]]
+    assert indexed_words == sorted(indexed_words) and len(indexed_words) == len(set(indexed_words))
+
+
+def test_chunks_split_inside_a_word_start_are_joined_word_for_word():
+    def chunk(words):
+        return search_index._encoded([[[word, [[0, [1], []]]] for word in words]], "en_0")[0]
+
+    files = {"index/en_1.pf_index": chunk(["a", "cgz"]), "index/en_2.pf_index": chunk(["cgzs", "cgzx"]),
+             "index/en_3.pf_index": chunk(["d", "e"])}  # fmt: skip
+    chunks = search_index._joined_chunks([["a", "cgz", "en_1"], ["cgzs", "cgzx", "en_2"], ["d", "e", "en_3"]], files)
+    assert [c[:2] for c in chunks] == [["a", "cgzx"], ["d", "e"]] and chunks[1][2] == "en_3"
+    assert sorted(files) == sorted([f"index/{chunks[0][2]}.pf_index", "index/en_3.pf_index"])
+    joined = search_index._decoded(files[f"index/{chunks[0][2]}.pf_index"])
+    assert joined == [[[word, [[0, [1], []]]] for word in ("a", "cgz", "cgzs", "cgzx")]]
+    # 30 words: a CBOR count past 23 takes a second byte
+    many = {f"index/en_{n}.pf_index": chunk([f"cgz{n:02}{m}" for m in "abc"]) for n in range(10)}
+    joined = search_index._joined_chunks([[f"cgz{n:02}a", f"cgz{n:02}c", f"en_{n}"] for n in range(10)], many)
+    assert len(joined) == 1 and len(search_index._decoded(many[f"index/{joined[0][2]}.pf_index"])[0]) == 30
+
+
 def test_a_build_crossing_a_shard_count_boundary_gives_a_clean_build(tmp_path):
     """One page more makes one shard more: every shard is indexed again (its key holds the
     count), kept files are still right, and the tree is the one a clean build makes."""
@@ -143,7 +181,8 @@ def _chunks(shard) -> int:
 def test_each_of_many_shards_splits_its_words_into_smaller_chunks(tmp_path):
     """A query fetches one index chunk per shard and word: with N shards each chunk holds 1/N
     of Pagefind's own size, so that they add up to about what one index would fetch."""
-    words = " ".join(f"w{n}x" for n in range(3000))  # ~3,000 postings: one chunk at Pagefind's size
+    # ~3,000 postings (one chunk at Pagefind's size), no two words starting alike (else joined)
+    words = " ".join("".join(t) + "o" for t in list(itertools.product(string.ascii_lowercase, repeat=3))[::5][:3000])
     pages = {"content/big.md": article_text("Big", "2026-01-01", words),
              **{f"content/s{n}.md": article_text(f"S {n}", "2026-01-01", "Zebras.") for n in range(9)}}
     one = make_site(tmp_path / "one", {"site.yaml": "search: true\n", **pages})
