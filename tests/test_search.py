@@ -228,9 +228,9 @@ def _shards(root) -> dict[str, dict[str, bytes]]:
 
 def test_pages_go_to_shards_by_a_stable_hash_of_their_path():
     assert [shard_count(n, 1500) for n in (0, 1, 1500, 1501, 11000)] == [1, 1, 1, 2, 8]
-    # unset: 500 pages a shard, up to 24 shards, then more pages each, up to 1,500
-    sizes = (0, 500, 501, 11000, 12000, 12001, 36000, 36001, 101000)
-    assert [shard_count(n) for n in sizes] == [1, 1, 2, 22, 24, 24, 24, 25, 68]
+    # unset: 400 pages a shard, up to 32 shards, then more pages each, up to 1,500
+    sizes = (0, 400, 401, 11000, 12800, 12801, 48000, 48001, 101000)
+    assert [shard_count(n) for n in sizes] == [1, 1, 2, 28, 32, 32, 32, 33, 68]
     assert all(n / shard_count(n) <= 1500 for n in sizes)
     rels = [f"articles/a{n}/index.html" for n in range(3000)]
     placed = [shard_of(rel, 8) for rel in rels]

@@ -52,9 +52,9 @@ def indexed(rels, articles: frozenset[str] | set[str] = frozenset()) -> list[str
     return sorted(rel for rel in rels if rel in articles or _INDEXED.fullmatch(rel))
 
 
-SHARD_PAGES = 500
-"""Pages per shard by default: an edit re-runs Pagefind over its shard (about 2 ms a page)."""
-MOST_SHARDS = 24
+SHARD_PAGES = 400
+"""Pages per shard by default: an edit re-runs Pagefind over its shard (about 1.6 ms a page)."""
+MOST_SHARDS = 32
 """A query fetches an index chunk from every shard, and every shard's metadata: past this
 many shards, they grow instead (to MOST_SHARD_PAGES)."""
 MOST_SHARD_PAGES = 1500
@@ -64,7 +64,7 @@ MOST_SHARD_PAGES = 1500
 def shard_count(pages: int, per_shard: int | None = None) -> int:
     """How many shards `pages` indexed pages go into: `per_shard` pages each on average when
     the site sets search_shard_pages, else SHARD_PAGES each, up to MOST_SHARDS shards, then
-    as many as keep each under MOST_SHARD_PAGES (12,000 pages: 24 shards; 100,000: 67)."""
+    as many as keep each under MOST_SHARD_PAGES (12,800 pages: 32 shards; 100,000: 67)."""
     if per_shard:
         return max(1, -(-pages // per_shard))
     return max(1, min(-(-pages // SHARD_PAGES), MOST_SHARDS), -(-pages // MOST_SHARD_PAGES))
