@@ -409,7 +409,7 @@ def main() -> None:
         "pages": one["pages"],
         "shards": len(shard_pages),
         "shard_pages": shard_pages,
-        "per_shard": per_shard.group(1) if per_shard else "unset (the default: 500 a shard, up to 24 shards)",
+        "per_shard": per_shard.group(1) if per_shard else "unset (the default: 400 a shard, up to 32 shards)",
         "sharded_mb": sum(p.stat().st_size for p in (out / BUNDLE).rglob("*") if p.is_file()) / 1e6,
         "one_pages": sum(bundle_pages(work / "one")),
         "one_mb": one["bytes"] / 1e6,

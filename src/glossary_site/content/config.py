@@ -59,7 +59,7 @@ class SiteConfig:
     search: bool = True
     """Full-text search with Pagefind: an index in pagefind/ and a search page."""
     search_shard_pages: int | None = None
-    """Pages per search shard, on average; unset: 500, past 24 shards more, up to 1,500
+    """Pages per search shard, on average; unset: 400, past 32 shards more, up to 1,500
     (pages/search_index.py shard_count). An edit re-indexes its shard (about 2 ms a page);
     Pagefind holds about 300 KB a page; more shards mean more files per query."""
     graph: bool = True
@@ -296,7 +296,7 @@ def _apply(config: SiteConfig, data: dict, lines: dict[str, int], rel: str, diag
             diags.error(pos, f"'{key}' must be a whole number, 0 or more", f"Write {key}: 3")
             continue
         if key == "search_shard_pages" and (isinstance(value, bool) or value < 1):
-            diags.error(pos, "'search_shard_pages' must be a whole number of pages, 1 or more", "Write search_shard_pages: 500")
+            diags.error(pos, "'search_shard_pages' must be a whole number of pages, 1 or more", "Write search_shard_pages: 400")
             continue
         if key == "disable_kinds":
             value = check_kinds(value, pos, diags)
