@@ -3,20 +3,16 @@
 build route (incremental, dev server, `build`'s edit path) equal to a clean build with them on."""
 
 import re
-import shutil
 
 import pytest
 from conftest import in_ci, make_site, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_edit_path import age, assert_equals_clean, cli_build
-from test_incremental import BASE, apply, build, operation, tree
+from test_incremental import BASE, apply, assert_routes_equal_clean, build, operation
 
 from glossary_site.build.cache import BuildCache
 from glossary_site.build.fast_paths import apply_edits
-from glossary_site.build.pipeline import build_site
-from glossary_site.content.config import load_config
-from glossary_site.content.diagnostics import Diagnostics
 from glossary_site.content.documents import Term
 from glossary_site.linking.derived import derived_names, looks_like_abbreviation
 from glossary_site.linking.languages import rules_for
@@ -241,21 +237,7 @@ def apply_keeping_salience(site, op) -> list[str]:
 @given(st.lists(operation, min_size=1, max_size=6))
 def test_incremental_and_dev_server_builds_with_salience_equal_clean_builds(tmp_path_factory, ops):
     root = tmp_path_factory.mktemp("salient")
-    site = make_site(root / "site", SALIENT_BASE)
-    inc, live = BuildCache(), BuildCache()
-    assert build(site, root / "inc", inc)
-    assert build(site, root / "live", live, keep_bodies=True)
-    for step, op in enumerate(ops):
-        changed = apply_keeping_salience(site, op)
-        ok = build(site, root / "inc", inc)
-        diags = Diagnostics()
-        config = load_config(site, diags, output=root / "live")
-        result = apply_edits(live.live, live, changed) or build_site(config, diags, cache=live, keep_bodies=True)
-        clean = root / f"clean{step}"
-        assert build(site, clean, BuildCache()) == ok == result.ok
-        if ok:
-            assert tree(root / "inc") == tree(clean) == tree(root / "live"), f"after {ops[: step + 1]}"
-        shutil.rmtree(clean, ignore_errors=True)
+    assert_routes_equal_clean(root, make_site(root / "site", SALIENT_BASE), ops, apply_keeping_salience)
 
 
 @settings(max_examples=15 if in_ci() else 8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -138,6 +138,26 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def assert_routes_equal_clean(root: Path, site: Path, ops, apply_op) -> None:
+    """After each of `ops` (applied by `apply_op(site, op)`, which returns the touched paths), the
+    incremental build and the dev server's route (edits applied to the live build, else a full
+    build) give the tree of a clean build, and succeed or fail with it."""
+    inc, live = BuildCache(), BuildCache()
+    assert build(site, root / "inc", inc)
+    assert build(site, root / "live", live, keep_bodies=True)
+    for step, op in enumerate(ops):
+        changed = apply_op(site, op)
+        ok = build(site, root / "inc", inc)
+        diags = Diagnostics()
+        config = load_config(site, diags, output=root / "live")
+        result = apply_edits(live.live, live, changed) or build_site(config, diags, cache=live, keep_bodies=True)
+        clean = root / f"clean{step}"
+        assert build(site, clean, BuildCache()) == ok == result.ok
+        if ok:
+            assert tree(root / "inc") == tree(clean) == tree(root / "live"), f"after {ops[: step + 1]}"
+        shutil.rmtree(clean, ignore_errors=True)
+
+
 @settings(max_examples=60 if in_ci() else 25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(operation, min_size=1, max_size=6))
 def test_incremental_build_equals_clean_build_after_any_edits(tmp_path_factory, ops):

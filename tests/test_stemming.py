@@ -13,11 +13,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_derived_and_salience import article, build_links, explain, term
 from test_edit_path import age, assert_equals_clean, cli_build
-from test_incremental import BASE, apply, build, operation, tree
+from test_incremental import BASE, apply, assert_routes_equal_clean, build, operation
 
 from glossary_site.build.cache import BuildCache
-from glossary_site.build.fast_paths import apply_edits
-from glossary_site.build.pipeline import build_site
 from glossary_site.build.read_stage import read_site
 from glossary_site.build.salience import forms_key
 from glossary_site.content.config import load_config
@@ -306,21 +304,7 @@ def apply_stemming(site, op) -> list[str]:
 @given(st.lists(stem_operation, min_size=1, max_size=6))
 def test_incremental_and_dev_server_builds_with_stemming_equal_clean_builds(tmp_path_factory, ops):
     root = tmp_path_factory.mktemp("stems")
-    site = make_site(root / "site", STEM_BASE)
-    inc, live = BuildCache(), BuildCache()
-    assert build(site, root / "inc", inc)
-    assert build(site, root / "live", live, keep_bodies=True)
-    for step, op in enumerate(ops):
-        changed = apply_stemming(site, op)
-        ok = build(site, root / "inc", inc)
-        diags = Diagnostics()
-        config = load_config(site, diags, output=root / "live")
-        result = apply_edits(live.live, live, changed) or build_site(config, diags, cache=live, keep_bodies=True)
-        clean = root / f"clean{step}"
-        assert build(site, clean, BuildCache()) == ok == result.ok
-        if ok:
-            assert tree(root / "inc") == tree(clean) == tree(root / "live"), f"after {ops[: step + 1]}"
-        shutil.rmtree(clean, ignore_errors=True)
+    assert_routes_equal_clean(root, make_site(root / "site", STEM_BASE), ops, apply_stemming)
 
 
 @settings(max_examples=12 if in_ci() else 6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -361,7 +361,7 @@ def _joined_chunks(chunks: list, files: dict[str, bytes]) -> list:
     of many shards)."""
     groups: list[list] = []
     for chunk in chunks:
-        if groups and _common_start(groups[-1][-1][1], chunk[0]) >= PREFIX_KEPT:
+        if groups and len(os.path.commonprefix([groups[-1][-1][1], chunk[0]])) >= PREFIX_KEPT:
             groups[-1].append(chunk)
         else:
             groups.append([chunk])
@@ -403,13 +403,6 @@ def _array_head(count: int) -> bytes:
         if count < 1 << (8 * size):
             return bytes([info]) + count.to_bytes(size, "big")
     raise ValueError("too many words")
-
-
-def _common_start(a: str, b: str) -> int:
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
-        n += 1
-    return n
 
 
 def _decoded(data: bytes):
