@@ -349,3 +349,20 @@ def test_damaged_or_stale_kept_bodies_are_rendered_again(tmp_path):
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
     after = {p.name for p in bodies.iterdir() if not p.name.startswith(".")}
     assert after == set(cache.bodies.index.values()) and len(after - before) == 1  # the old body of a.md was swept
+
+
+def test_a_template_cache_removed_under_a_build_costs_a_compile_not_the_build(tmp_path):
+    """Jinja's bytecode cache folder deleted while a build runs (a second build cleaning the
+    cache, `rm -rf .glossary-cache`): the templates compile again and the build goes on."""
+    from glossary_site.build.cache import CACHE_DIR, COMPILED
+    from glossary_site.pages.templates import make_environment
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "plain.html").write_text("<p>{{ word }}</p>")
+    compiled = tmp_path / CACHE_DIR / COMPILED
+    env = make_environment(tmp_path, compiled)
+    shutil.rmtree(tmp_path / CACHE_DIR)
+    assert env.get_template("plain.html").render(word="kept") == "<p>kept</p>"  # its cache write failed
+    assert not compiled.exists()
+    env = make_environment(tmp_path, compiled)
+    assert env.get_template("plain.html").render(word="again") == "<p>again</p>" and list(compiled.iterdir())

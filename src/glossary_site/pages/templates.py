@@ -48,7 +48,20 @@ def _bytecode_cache(folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a site that cannot be written compiles its templates every time
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return _QuietBytecodeCache(str(folder))
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's bytecode cache, whose writes may fail: the folder removed under a running build
+    (`rm -rf .glossary-cache`, a second build cleaning it) or made read-only. A template that
+    cannot be cached is compiled again next time; it never fails a build (Jinja's own class
+    raises from its temporary file when the folder is gone)."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def template_path(filename: str | None, root: Path) -> str:
