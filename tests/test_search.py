@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import string
+import subprocess
+import sys
 import threading
 import time
 
@@ -402,3 +404,38 @@ def test_serve_clears_the_stale_notice_when_an_edit_is_undone_before_indexing(tm
     assert _stale(out) is True
     release.set()
     _caught_up(out, site, tmp_path / "clean")
+
+
+def test_scratch_folders_of_killed_builds_are_swept_and_running_ones_kept(tmp_path):
+    """A build killed while indexing leaves its Pagefind scratch folder (in /dev/shm: memory
+    until a restart); the next build removes it, and never one of a build still running."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        left = tmp_path / f"glossary-pagefind-{gone.pid}-abc"
+        running = tmp_path / f"glossary-pagefind-{alive.pid}-def"
+        mine = tmp_path / f"glossary-pagefind-{os.getpid()}-ghi"
+        other = tmp_path / "glossary-pagefind-notapid"
+        for folder in (left, running, mine, other):
+            (folder / "site").mkdir(parents=True)
+        search_index._sweep_scratch(str(tmp_path))
+        assert not left.exists()
+        assert running.exists() and mine.exists() and other.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+    assert search_index._scratch_prefix() == f"glossary-pagefind-{os.getpid()}-"
+
+
+def test_pagefind_runs_as_its_binary_or_else_through_its_module(monkeypatch):
+    search_index._pagefind_command.cache_clear()
+    try:
+        binary = search_index._pagefind_command()
+        assert len(binary) == 1 and os.access(binary[0], os.X_OK)
+        assert subprocess.run([*binary, "--version"], capture_output=True, text=True).stdout.startswith("pagefind")
+        search_index._pagefind_command.cache_clear()
+        monkeypatch.setattr(search_index.importlib, "import_module", lambda name: (_ for _ in ()).throw(ImportError(name)))
+        assert search_index._pagefind_command() == (sys.executable, "-m", "pagefind")
+    finally:
+        search_index._pagefind_command.cache_clear()
