@@ -352,8 +352,8 @@ def test_damaged_or_stale_kept_bodies_are_rendered_again(tmp_path):
 
 
 def test_a_template_cache_removed_under_a_build_costs_a_compile_not_the_build(tmp_path):
-    """Jinja's bytecode cache folder deleted while a build runs (a second build cleaning the
-    cache, `rm -rf .glossary-cache`): the templates compile again and the build goes on."""
+    """Jinja's bytecode cache folder deleted while a build runs (`rm -rf .glossary-cache`,
+    `git clean -fdX`, a CI cache step): the templates compile again and the build goes on."""
     from glossary_site.build.cache import CACHE_DIR, COMPILED
     from glossary_site.pages.templates import make_environment
 
