@@ -1,6 +1,7 @@
 """Search on: the Pagefind bundle is built, kept while no indexed page changes, rebuilt by
 both the build and the dev server's fast paths exactly as a clean build would make it."""
 
+import importlib.metadata
 import itertools
 import json
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import REPO, make_site
@@ -406,36 +408,85 @@ def test_serve_clears_the_stale_notice_when_an_edit_is_undone_before_indexing(tm
     _caught_up(out, site, tmp_path / "clean")
 
 
-def test_scratch_folders_of_killed_builds_are_swept_and_running_ones_kept(tmp_path):
+def _folder(root, name: str, age: float, lock: bool = True):
+    folder = root / name
+    (folder / "site").mkdir(parents=True)
+    if lock:
+        (folder / search_index._IN_USE).write_bytes(b"")
+    then = time.time() - age
+    os.utime(folder, (then, then))
+    return folder
+
+
+def test_scratch_folders_of_killed_builds_are_swept_and_those_in_use_kept(tmp_path):
     """A build killed while indexing leaves its Pagefind scratch folder (in /dev/shm: memory
-    until a restart); the next build removes it, and never one of a build still running."""
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        left = tmp_path / f"glossary-pagefind-{gone.pid}-abc"
-        running = tmp_path / f"glossary-pagefind-{alive.pid}-def"
-        mine = tmp_path / f"glossary-pagefind-{os.getpid()}-ghi"
-        other = tmp_path / "glossary-pagefind-notapid"
-        for folder in (left, running, mine, other):
-            (folder / "site").mkdir(parents=True)
+    until a restart); the next build removes it, never one another build holds the lock of
+    (a lock, unlike a process id, holds across containers that share the folder)."""
+    import fcntl
+
+    left = _folder(tmp_path, "glossary-pagefind-left", age=120)
+    in_use = _folder(tmp_path, "glossary-pagefind-inuse", age=7200)
+    just_made = _folder(tmp_path, "glossary-pagefind-new", age=0)
+    old_version = _folder(tmp_path, "glossary-pagefind-old", age=7200, lock=False)
+    recent_old_version = _folder(tmp_path, "glossary-pagefind-recent", age=600, lock=False)
+    unrelated = _folder(tmp_path, "unrelated", age=7200)
+    (tmp_path / "glossary-pagefind-file").write_text("not a folder")
+    with open(in_use / search_index._IN_USE, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
         search_index._sweep_scratch(str(tmp_path))
-        assert not left.exists()
-        assert running.exists() and mine.exists() and other.exists()
-    finally:
-        alive.kill()
-        alive.wait()
-    assert search_index._scratch_prefix() == f"glossary-pagefind-{os.getpid()}-"
+    assert not left.exists() and not old_version.exists()
+    assert in_use.exists() and just_made.exists() and recent_old_version.exists() and unrelated.exists()
+    assert (tmp_path / "glossary-pagefind-file").exists()
 
 
-def test_pagefind_runs_as_its_binary_or_else_through_its_module(monkeypatch):
-    search_index._pagefind_command.cache_clear()
+def test_a_build_indexes_in_locked_scratch_folders_with_the_binary_and_sweeps_left_ones(tmp_path, monkeypatch):
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    left = _folder(shm, "glossary-pagefind-killed", age=120)
+    monkeypatch.setattr(search_index, "_scratch", lambda: str(shm))
+    runs = []
+    real_run = search_index.subprocess.run
+
+    def run(command, **kwargs):
+        lock = Path(kwargs["cwd"]) / search_index._IN_USE
+        runs.append((command[0], Path(kwargs["cwd"]).parent, _is_locked(lock)))
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(search_index.subprocess, "run", run)
+    site = make_site(tmp_path / "site", SEARCH_ON)
+    assert build(site, tmp_path / "out", BuildCache())
+    assert runs and all(ran == (search_index._pagefind()[1][0], shm, True) for ran in runs)
+    assert not left.exists() and list(shm.iterdir()) == []  # its own folders removed as they finished
+
+
+def _is_locked(path: Path) -> bool:
+    import fcntl
+
+    with open(path, "rb") as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return False
+
+
+def test_pagefind_runs_as_the_binary_its_version_names(monkeypatch):
+    search_index._pagefind.cache_clear()
     try:
-        binary = search_index._pagefind_command()
-        assert len(binary) == 1 and os.access(binary[0], os.X_OK)
-        assert subprocess.run([*binary, "--version"], capture_output=True, text=True).stdout.startswith("pagefind")
-        search_index._pagefind_command.cache_clear()
-        monkeypatch.setattr(search_index.importlib, "import_module", lambda name: (_ for _ in ()).throw(ImportError(name)))
-        assert search_index._pagefind_command() == (sys.executable, "-m", "pagefind")
+        version, command = search_index._pagefind()
+        assert len(command) == 1 and os.path.isabs(command[0]) and os.access(command[0], os.X_OK)
+        assert version == "%s+extended" % importlib.metadata.version("pagefind_bin_extended")
+        ran = subprocess.run([*command, "--version"], capture_output=True, text=True).stdout
+        assert ran.split() == ["pagefind", version.split("+")[0]]
+        search_index._pagefind.cache_clear()
+        import pagefind_bin_extended
+
+        def missing():
+            raise FileNotFoundError("no binary in the package")
+
+        monkeypatch.setattr(pagefind_bin_extended, "get_executable", missing)  # installed, but broken
+        version, command = search_index._pagefind()
+        assert command == (sys.executable, "-m", "pagefind") and version.endswith("+extended")  # not the plain build
     finally:
-        search_index._pagefind_command.cache_clear()
+        search_index._pagefind.cache_clear()

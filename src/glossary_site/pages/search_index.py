@@ -26,12 +26,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import cbor2
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: scratch folders are neither locked nor swept
+    fcntl = None
 
 from ..content.config import SiteConfig
 from ..content.diagnostics import Diagnostics, SourcePos
@@ -127,13 +134,9 @@ until a page changes, and left out of the manifest."""
 
 
 def _pagefind_version() -> str:
-    """The version, and which build (the extended one segments Chinese and Japanese): an index
-    made by the other is not this one's."""
-    try:
-        version = importlib.metadata.version("pagefind")
-    except importlib.metadata.PackageNotFoundError:
-        return ""
-    return version + ("+extended" if _has_binary("pagefind_bin_extended") else "")
+    """The version of the Pagefind this process runs, and which build (the extended one segments
+    Chinese and Japanese): an index made by another is not this one's."""
+    return _pagefind()[0]
 
 
 def _has_binary(module: str) -> bool:
@@ -141,18 +144,30 @@ def _has_binary(module: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _pagefind_command() -> tuple[str, ...]:
-    """Pagefind's binary, as `python -m pagefind` finds it (the extended build first): run
-    directly, that saves a Python start per shard, 50 ms each, 1.4 s of CPU over the 28 shards
-    of a 10,000-article site. The module, should its packages stop naming the binary."""
-    for module in ("pagefind_bin_extended", "pagefind_bin"):
-        try:
-            binary = importlib.import_module(module).get_executable()
-        except (ImportError, AttributeError, OSError):
+def _pagefind() -> tuple[str, tuple[str, ...]]:
+    """(version, command) of the Pagefind this process runs, decided once so that the two agree:
+    the extended build when its package is installed, else the plain one, each run as its binary
+    (`python -m pagefind` started a Python per shard first, 50 ms each: 1.4 s of CPU over the 28
+    shards of a 10,000-article site) and keyed by its own package's version. A package that
+    cannot name its binary is not replaced by the other build (an index without CJK words under
+    the extended key): the module runs then, which finds a binary or says why not."""
+    for module, build in (("pagefind_bin_extended", "+extended"), ("pagefind_bin", "")):
+        if not _has_binary(module):
             continue
-        if binary is not None and os.access(binary, os.X_OK):
-            return (str(binary),)
-    return (sys.executable, "-m", "pagefind")
+        try:
+            binary = os.path.abspath(importlib.import_module(module).get_executable())
+            version = importlib.metadata.version(module)
+        except (ImportError, AttributeError, OSError, TypeError, ValueError):
+            break
+        if os.access(binary, os.X_OK):
+            return version + build, (binary,)
+        break
+    try:
+        version = importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        version = ""
+    return version + ("+extended" if version and _has_binary("pagefind_bin_extended") else ""), (
+        sys.executable, "-m", "pagefind")
 
 
 def settled(todo: SearchPlan, files: list[OutputFile]) -> tuple[str, ...]:
@@ -209,32 +224,61 @@ def _scratch() -> str | None:
 
 
 _SCRATCH_PREFIX = "glossary-pagefind-"
+_IN_USE = ".in-use"
+"""A file in each scratch folder, locked (flock) by the build using the folder."""
+_YOUNG = 60
+"""Seconds: a scratch folder this new is never swept (its lock may be about to be taken)."""
+_NO_LOCK_AGE = 3600
+"""Seconds: a folder without the lock file (left by a version before it) is swept this old."""
 
 
-def _scratch_prefix() -> str:
-    """Scratch folders are named after the process that made them, so that a later build can
-    tell the ones a killed build left (SIGKILL skips their removal) from a running build's."""
-    return f"{_SCRATCH_PREFIX}{os.getpid()}-"
+@contextmanager
+def _scratch_folder():
+    """A shard's scratch folder, locked for as long as it is in use (see _sweep_scratch)."""
+    with tempfile.TemporaryDirectory(prefix=_SCRATCH_PREFIX, dir=_scratch()) as tmp:
+        with open(os.path.join(tmp, _IN_USE), "wb") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            yield tmp
 
 
 def _sweep_scratch(where: str | None) -> None:
-    """Remove the scratch folders of builds that are gone: left in /dev/shm they hold memory
-    until the machine restarts (a few hundred MB after a day of killed test builds)."""
-    root = Path(where or tempfile.gettempdir())
+    """Remove the scratch folders that builds killed while indexing left (SIGKILL skips their
+    removal; in /dev/shm they hold memory until the machine restarts: a few hundred MB after a
+    day of killed test builds). A folder is in use while a build holds the lock on its _IN_USE
+    file: unlike a process id, a lock means the same in every container that shares the folder.
+    POSIX only (flock); elsewhere nothing is swept."""
+    if fcntl is None:
+        return
     try:
-        entries = list(root.iterdir())
+        with os.scandir(where or tempfile.gettempdir()) as entries:
+            found = [entry for entry in entries if entry.name.startswith(_SCRATCH_PREFIX)]
     except OSError:
         return
-    for entry in entries:
-        pid = entry.name[len(_SCRATCH_PREFIX):].split("-", 1)[0]
-        if not (entry.name.startswith(_SCRATCH_PREFIX) and pid.isdigit()) or int(pid) == os.getpid():
+    now = time.time()
+    for entry in found:
+        age = 0.0
+        try:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            if age < _YOUNG:
+                continue
+            lock = os.open(os.path.join(entry.path, _IN_USE), os.O_RDONLY)
+        except FileNotFoundError:  # no lock file: from a version before it, or gone already
+            if age >= _NO_LOCK_AGE:
+                shutil.rmtree(entry.path, ignore_errors=True)
+            continue
+        except OSError:
             continue
         try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:  # its build is gone
-            shutil.rmtree(entry, ignore_errors=True)
-        except (OSError, OverflowError):  # alive, or another user's: not ours to judge
-            pass
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # in use
+            continue
+        else:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        finally:
+            os.close(lock)
 
 
 _CHUNK = 20000
@@ -263,7 +307,7 @@ def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], con
     0.4 s for the whole run here. The pages sit under the site's base path inside the
     scratch site, so result URLs come out as the site serves them.
     """
-    with tempfile.TemporaryDirectory(prefix=_scratch_prefix(), dir=_scratch()) as tmp:
+    with _scratch_folder() as tmp:
         site, bundle = Path(tmp, "site"), Path(tmp, "bundle")
         base = site.joinpath(*config.base_path.strip("/").split("/")) if config.base_path != "/" else site
         for rel in rels:
@@ -271,7 +315,7 @@ def _index_shard(number: int, rels: list[str], read: Callable[[str], bytes], con
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(for_indexing(read(rel)))
         language = config.language.split("-")[0].lower() or "en"
-        command = [*_pagefind_command(), "--site", str(site), "--output-path", str(bundle),
+        command = [*_pagefind()[1], "--site", str(site), "--output-path", str(bundle),
                    "--force-language", language, "--silent"]  # fmt: skip
         # Pagefind reads the chunk size from its environment (named UNSTABLE; read by 1.5.0 to 1.5.2 at least:
         # part of _pagefind_version's key, so a Pagefind that drops it re-indexes every shard).

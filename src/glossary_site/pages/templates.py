@@ -53,7 +53,7 @@ def _bytecode_cache(folder: Path):
 
 class _QuietBytecodeCache(FileSystemBytecodeCache):
     """Jinja's bytecode cache, whose writes may fail: the folder removed under a running build
-    (`rm -rf .glossary-cache`, a second build cleaning it) or made read-only. A template that
+    (`rm -rf .glossary-cache`, `git clean -fdX`, a CI cache step) or made read-only. A template that
     cannot be cached is compiled again next time; it never fails a build (Jinja's own class
     raises from its temporary file when the folder is gone)."""
 
