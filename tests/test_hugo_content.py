@@ -339,3 +339,36 @@ def test_papermods_shortcodes_and_third_party_embeds_render(site_factory, capsys
     assert [w.split(": warning: ")[0] for w in warnings] == ["content/post.md:14", "content/post.md:16",
                                                             "content/post.md:18", "content/post.md:20"]  # fmt: skip
     assert "inline shortcode 'now.inline' holds Go template code" in warnings[-1]
+
+
+def test_the_summary_divider_never_reaches_the_page_but_stays_in_code(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "content/alone.md": "---\ntitle: Alone\n---\nShort opening about a GPU.\n\n<!--more-->\n\nMore text.\n",
+        "content/within.md": "---\ntitle: Within\n---\nAn opening line.\n<!--more-->\nThe rest, and <!--more--> again.\n\n"
+                             "`<!--more-->` is how Hugo marks it:\n\n```\n<!--more-->\n```\n",
+    })  # fmt: skip
+    alone, within = read(site, "articles/alone/index.html"), read(site, "articles/within/index.html")
+    assert "more--" not in alone and "<p>More text.</p>" in alone
+    assert "<p>An opening line.</p>\n<p>The rest, and  again.</p>" in within  # the divider's line ends a paragraph
+    assert within.count("&lt;!--more--&gt;") == 2  # in the code span and the code block
+
+
+def test_hugos_unsafe_renderer_setting_passes_raw_html_through(site_factory, capsys):
+    post = "---\ntitle: Raw\ndate: 2024-01-02\n---\nA <b>bold</b> word and <!--more--> no divider.\n"
+    site = built(site_factory, capsys, {"hugo.toml": 'title = "Raw"\n[markup.goldmark.renderer]\n  unsafe = true\n',
+                                        "content/posts/raw.md": post})  # fmt: skip
+    page = read(site, "posts/raw/index.html")
+    assert "A <b>bold</b> word and  no divider." in page
+    plain = built(site_factory, capsys, {"hugo.toml": 'title = "Plain"\n', "content/posts/raw.md": post})
+    assert "A &lt;b&gt;bold&lt;/b&gt; word" in read(plain, "posts/raw/index.html")
+
+
+def test_markdownify_leaves_one_paragraph_bare_as_hugo_does(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "templates/shortcodes/em.html": "{{ inner | markdownify }}",
+        "content/post.md": "---\ntitle: Post\n---\nText {{< em >}}*word*{{< /em >}} more.\n\n"
+                           "{{< em >}}\nOne.\n\nTwo.\n{{< /em >}}\n",
+    })  # fmt: skip
+    page = read(site, "articles/post/index.html")
+    assert "<p>Text <em>word</em> more.</p>" in page
+    assert "<p>One.</p>\n<p>Two.</p>" in page

@@ -3,7 +3,8 @@ into the keys of site.yaml that it maps to.
 
 What maps: `title`, `baseURL` (its path becomes the base path), `languageCode`, `languages`
 and `defaultContentLanguage`,
-`params.description` (or `description`), `permalinks`, and the glossary's own options under
+`params.description` (or `description`), `permalinks`, `markup.goldmark.renderer.unsafe`
+(`unsafe_html`), Goldmark's passthrough extension (`math`), and the glossary's own options under
 `params.glossary` (any key of site.yaml, such as `categories` or `terms_dir`). A site read
 this way publishes its articles where Hugo does (`article_urls: hugo`). Keys of Hugo's that
 change nothing here (menus, theme, outputs, markup ...) are ignored.
@@ -59,6 +60,9 @@ def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str
     passthrough = _dig(data, "markup", "goldmark", "extensions", "passthrough")
     if isinstance(passthrough, dict) and passthrough.get("enable") is True:
         mapped["math"] = True  # the delimiters Hugo passes through are the ones rendered here
+    if _dig(data, "markup", "goldmark", "renderer", "unsafe") is True:
+        mapped["unsafe_html"] = True  # raw HTML in Markdown passes through, as Hugo lets it
+        where["unsafe_html"] = lines.get("markup", 0)
     kinds = list(data.get("disableKinds") or []) if isinstance(data.get("disableKinds"), list) else []
     taxonomies = data.get("taxonomies")
     if isinstance(taxonomies, dict) and "tags" not in taxonomies.values():

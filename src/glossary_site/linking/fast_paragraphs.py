@@ -47,8 +47,12 @@ MATH_BLOCKS = {"math_block": "$\\", "math_block_label": "$", "math_block_eqno": 
 name: a superset of the characters each starts on is safe."""
 
 
+OTHER_BLOCKS = {**MATH_BLOCKS, "summary_divider": "<"}
+"""Block rules of this package's other plugins, by name (summary_divider.py: Hugo's `<!--more-->`)."""
+
+
 def _starts(rule) -> str | None:
-    return STARTS.get(rule.fn, MATH_BLOCKS.get(rule.name))
+    return STARTS.get(rule.fn, OTHER_BLOCKS.get(rule.name))
 
 
 class _Gate:

@@ -17,6 +17,7 @@ from .matcher import word_count
 from .math import math_plugin
 from .shortcodes import SiteShortcodes, shortcodes_plugin
 from .site_links import site_links_plugin
+from .summary_divider import summary_divider_plugin
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def prime(rendered: Rendered) -> None:
 
 def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = False,
                   shortcodes: SiteShortcodes | None = None) -> MarkdownIt:  # fmt: skip
-    """CommonMark plus tables, strikethrough, footnotes, heading anchors, Hugo shortcodes (the
+    """CommonMark plus tables, strikethrough, footnotes, heading anchors, Hugo's summary divider
+    left out, Hugo shortcodes (the
     built-in ones and `shortcodes`, the site's) and term links (`lean`: without tables and
     footnotes, for a text that cannot hold either; see _for), with paragraphs parsed by
     fast_paragraphs (the same tokens, fewer rule calls)."""
@@ -113,6 +115,7 @@ def make_markdown(context: LinkContext, unsafe_html: bool = False, lean: bool = 
     if not lean:
         md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_anchor_slug)
+    md.use(summary_divider_plugin)
     md.use(autolink_plugin, context=context)
     md.use(shortcodes_plugin, site=shortcodes, pages=context.ref_targets, base_path=context.base_path, context=context)
     if context.math:

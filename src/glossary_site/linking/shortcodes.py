@@ -200,7 +200,14 @@ def _meta(src: str, tag: Tag, closing: Tag | None, base: int) -> dict:
 
 def _template_context(call: Call) -> dict[str, Any]:
     return {"args": list(call.args), "params": dict(call.params), "inner": call.inner_html(),
-            "page": call.state.page, "markdownify": lambda text: call.markdownify(str(text), inline=False),
+            "page": call.state.page, "markdownify": lambda text: _one_paragraph_bare(call.markdownify(str(text))),
             "name": call.name}  # fmt: skip
 
 
+def _one_paragraph_bare(html: str) -> str:
+    """Hugo's markdownify: a result that is one paragraph loses its <p> (a shortcode's caption or
+    inline formula sits inside the author's sentence); more blocks are kept as they are."""
+    body = html.rstrip("\n")
+    if body.startswith("<p>") and body.endswith("</p>") and body.count("<p>") == 1 and "</p>" not in body[3:-4]:
+        return body[3:-4]
+    return html
