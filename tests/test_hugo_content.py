@@ -372,3 +372,24 @@ def test_markdownify_leaves_one_paragraph_bare_as_hugo_does(site_factory, capsys
     page = read(site, "articles/post/index.html")
     assert "<p>Text <em>word</em> more.</p>" in page
     assert "<p>One.</p>\n<p>Two.</p>" in page
+
+
+def test_errors_of_section_texts_come_in_the_same_run_as_the_articles(site_factory, capsys):
+    site = site_factory({"hugo.toml": HUGO, "terms/gpu.md": GPU,
+                         "content/posts/_index.md": "---\ntitle: Posts\n---\nSee [[nowhere-one]].\n",
+                         "content/posts/a.md": "---\ntitle: A\n---\nSee [[nowhere-two]].\n"})  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 1 and "Traceback" not in err
+    assert "content/posts/_index.md:4: error: reference [[nowhere-one]] names no term" in err
+    assert "content/posts/a.md:4: error: reference [[nowhere-two]] names no term" in err
+
+
+def test_a_page_where_the_search_page_goes_is_named_with_a_way_out(site_factory, capsys):
+    site = site_factory({"hugo.toml": HUGO, "terms/gpu.md": GPU, "content/search.md": "---\ntitle: Search\n---\nFind.\n"})
+    code, _, err = build(capsys, site)
+    assert code == 1 and "Traceback" not in err
+    assert "content/search.md: error: output path 'search/index.html' is where this site publishes a page of its own" in err
+    assert "set 'search: false'" in err and "index:" not in err
+    site.joinpath("hugo.toml").write_text(HUGO + "[params.glossary]\nsearch = false\n")
+    assert build(capsys, site)[0] == 0
+    assert "Find." in read(site, "search/index.html")

@@ -187,6 +187,8 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     results = run_articles(articles, inputs, digests, names, cache, output_ok, jobs, progress, env)
     for result in results:
         diags.extend(result.errors)
+    # Sections' `_index.md` texts before giving up on errors: all of a site's problems in one run.
+    intros = render_intros(corpus.sections, context, config, diags, shortcodes)
     if diags.has_errors:
         writer.abort()
         return BuildResult(False, timings=timer.timings)
@@ -201,7 +203,6 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
                                 [a.slug for a in articles], {a.slug: r.contexts for a, r in zip(articles, results)})  # fmt: skip
     timer.lap("backlinks")
     article_refs = [ArticleRef.of(a) for a in articles]
-    intros = render_intros(corpus.sections, context, config, diags, shortcodes)
     templates.update(template_digests(env, ["macros.html", "term.html", *LISTING_TEMPLATES]))
     entry_base = digest(config_key, templates["macros.html"])
     entry_keys = {a.slug: ref_key(entry_base, a) for a in article_refs}

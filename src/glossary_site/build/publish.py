@@ -100,8 +100,13 @@ class OutputWriter:
     def claim(self, rel: str, source: str, written: bool) -> bool:
         """Register an output path (written by a worker, or kept as it is); False on collision."""
         if rel in self.owners:
-            self.diags.error(SourcePos(source), f"output path '{rel}' is also produced by {self.owners[rel]}",
-                             "Rename or move one of them, or give the page another slug or url.")
+            owner = self.owners[rel]
+            if source in _BUILT_IN and owner not in _BUILT_IN:  # said at the author's file, with a way out
+                self.diags.error(SourcePos(owner), f"output path '{rel}' is where this site publishes {_BUILT_IN[source]}",
+                                 _give_way(rel))  # fmt: skip
+            else:
+                self.diags.error(SourcePos(source), f"output path '{rel}' is also produced by {owner}",
+                                 "Rename or move one of them, or give the page another slug or url.")
             return False
         self.owners[rel] = source
         (self.written if written else self.kept).append(rel)
@@ -200,6 +205,19 @@ def _prune(root: str, prefix: str, wanted: set[str]) -> bool:
             else:
                 os.unlink(entry.path)
     return empty
+
+
+_BUILT_IN = {"index": "a page of its own", "search index": "its search index"}
+"""The sources named by the pages and files this tool makes (a listing, the search page, ...)."""
+_OPTIONS = {"search/": "search", "pagefind/": "search", "graph/": "graph"}
+
+
+def _give_way(rel: str) -> str:
+    option = next((name for prefix, name in _OPTIONS.items() if rel.startswith(prefix)), None)
+    if option is None:
+        return "Give the page another slug or url."
+    return (f"Give the page another slug or url, or set '{option}: false' (in site.yaml, or under"
+            " [params.glossary] in hugo.toml) to leave the place to it.")
 
 
 def can_exchange() -> bool:
