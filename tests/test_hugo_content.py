@@ -393,3 +393,19 @@ def test_a_page_where_the_search_page_goes_is_named_with_a_way_out(site_factory,
     site.joinpath("hugo.toml").write_text(HUGO + "[params.glossary]\nsearch = false\n")
     assert build(capsys, site)[0] == 0
     assert "Find." in read(site, "search/index.html")
+
+
+def test_refs_find_pages_whatever_the_case_and_from_a_language_folder(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "hugo.toml": HUGO,
+        "content/posts/Big-Name.md": "---\ntitle: Big name\n---\nText.\n",
+        "content/posts/linker.md": "---\ntitle: Linker\n---\nSee [it]({{< relref \"/posts/big-name.md\" >}}).\n",
+    })  # fmt: skip
+    assert '<a href="/posts/big-name/">it</a>' in read(site, "posts/linker/index.html")
+    multi = built(site_factory, capsys, {
+        "hugo.toml": 'title = "M"\n[languages.en]\n  contentDir = "content/en"\n',
+        "content/en/docs/guide/other.md": "---\ntitle: Other\n---\nSee the [setup]({{< relref \"setup\" >}}) page.\n",
+        "content/en/docs/guide/setup.md": "---\ntitle: Setup\n---\nInstall.\n",
+        "content/en/docs/ref/setup.md": "---\ntitle: Ref setup\n---\nAnother.\n",
+    })  # fmt: skip
+    assert '<a href="/docs/guide/setup/">setup</a>' in read(multi, "docs/guide/other/index.html")  # its own folder's

@@ -74,7 +74,8 @@ class UnitInputs:
 
 
 def article_page_info(article: Article) -> dict:
-    return page_info(article.title, article_rel(article.slug), article.source, article.date, article.params)
+    # The folder a relative `ref` starts from is the one without the language, as the ref table's names are.
+    return page_info(article.title, article_rel(article.slug), article.logical, article.date, article.params)
 
 
 def page_key(inputs: UnitInputs, source_digest: str, terms: tuple[str, ...]) -> str:

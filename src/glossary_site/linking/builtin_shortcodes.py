@@ -190,6 +190,10 @@ def resolve_ref(pages: dict[str, str], target: str, here: str = "") -> str | Non
         found = pages.get(posixpath.normpath(posixpath.join(here, name)))
     if found is None:
         found = pages.get(name.lstrip("./"))
+    if found is None:  # Hugo finds pages whatever the case of the path ('Two-Sum-II-Input-Array...')
+        wanted = {name.lower(), posixpath.normpath(posixpath.join(here, name)).lower() if here else None}
+        matches = {url for key, url in pages.items() if key.lower() in wanted}
+        found = matches.pop() if len(matches) == 1 else None
     if found is None:
         return None
     return found + ("#" + anchor if anchor else "")

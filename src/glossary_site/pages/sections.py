@@ -35,7 +35,8 @@ def render_intros(sections: tuple[Section, ...], context: LinkContext, config: S
     md = make_markdown(dataclasses.replace(context, describe=False, _tags={}), config.unsafe_html, shortcodes=shortcodes)
     intros = {}
     for section in sections:
-        page = page_info(section.title, section_folder_rel(section.folder), section.source, params=section.params)
+        where = f"content/{section.folder}/_index.md" if section.folder else "content/_index.md"  # without the language
+        page = page_info(section.title, section_folder_rel(section.folder), where, params=section.params)
         rendered = render_markdown(md, section.body, LinkState(body_line=section.body_line, page=page))
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(section.source, line), message, hint)
