@@ -409,3 +409,27 @@ def test_refs_find_pages_whatever_the_case_and_from_a_language_folder(site_facto
         "content/en/docs/ref/setup.md": "---\ntitle: Ref setup\n---\nAnother.\n",
     })  # fmt: skip
     assert '<a href="/docs/guide/setup/">setup</a>' in read(multi, "docs/guide/other/index.html")  # its own folder's
+
+
+def test_hugos_build_render_never_publishes_no_page_and_other_build_options_warn(site_factory, capsys):
+    site = site_factory({"hugo.toml": HUGO, "terms/gpu.md": GPU,
+                         "content/posts/never.md": "---\ntitle: Never\n_build:\n  render: never\n---\nA GPU.\n",
+                         "content/posts/link.md": "+++\ntitle = \"Link\"\n[build]\nrender = \"link\"\n+++\nA GPU.\n",
+                         "content/posts/unlisted.md": "---\ntitle: Unlisted\nbuild:\n  list: never\n---\nA GPU.\n"})  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0, err
+    assert not exists(site, "posts/never/index.html") and not exists(site, "posts/link/index.html")
+    assert "Never" not in read(site, "articles/index.html") and "/posts/never/" not in read(site, "terms/gpu/index.html")
+    assert exists(site, "posts/unlisted/index.html")
+    assert "content/posts/unlisted.md:3: warning: Hugo's 'build' is not supported here" in err
+
+
+def test_a_language_content_dir_this_tool_does_not_read_is_said(site_factory, capsys):
+    site = site_factory({"hugo.toml": 'title = "M"\ndefaultContentLanguage = "en"\n[languages.en]\n  contentDir = "content.en"\n'
+                                      '[languages.zh]\n  contentDir = "content/zh"\n',
+                         "terms/gpu.md": GPU, "content.en/post.md": "---\ntitle: Post\n---\nA GPU.\n",
+                         "content/zh/post.md": "---\ntitle: 帖子\n---\n文字。\n"})  # fmt: skip
+    code, _, err = build(capsys, site)
+    assert code == 0 and "Traceback" not in err
+    assert "hugo.toml:3: warning: languages: contentDir 'content.en' of 'en' is not read" in err
+    assert "content/zh" not in err  # a folder it reads is not mentioned

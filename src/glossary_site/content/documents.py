@@ -167,6 +167,8 @@ def parse_source(source: SourceFile, config: SiteConfig, diags: Diagnostics) -> 
         return None, False
     if fm.data.get("draft") is True and not config.drafts:
         return None, True
+    if source.kind == "article" and not _rendered(fm.data):
+        return None, True
     if source.kind == "section":
         doc = parse_section(source, fm, diags)
     elif source.kind == "term":
@@ -174,6 +176,16 @@ def parse_source(source: SourceFile, config: SiteConfig, diags: Diagnostics) -> 
     else:
         doc = parse_article(source, fm, config, diags)
     return doc, doc is not None
+
+
+def _rendered(data: dict) -> bool:
+    """Hugo's build options (`build`, or the older `_build`): `render: never` (or `link`: a
+    permalink without a page, which no listing here could use) publishes no page, as in Hugo."""
+    for key in ("build", "_build"):
+        options = data.get(key)
+        if isinstance(options, dict) and options.get("render") in ("never", "link", False, "false"):
+            return False
+    return True
 
 
 def assemble_corpus(parsed: list[tuple[SourceFile, Term | Article | Section | None, bool]]) -> Corpus:

@@ -133,6 +133,11 @@ def read_languages(value: dict, rel: str, lines: dict[str, int], diags: Diagnost
         if isinstance(weight, bool) or not isinstance(weight, int):
             diags.error(pos, f"languages: weight of '{code}' must be a whole number")
             weight = 0
+        folder = get("contentDir")
+        if isinstance(folder, str) and folder.strip("./") not in ("content", f"content/{code}"):
+            diags.warning(pos, f"languages: contentDir '{folder}' of '{code}' is not read: its files are not published",
+                          f"This tool reads a language's files from content/{code}/ (or name.{code}.md in content/): "
+                          f"move them there.")  # fmt: skip
         params = get("params") if isinstance(get("params"), dict) else {}
         found.append(Language(code, str(name), weight, str(get("title") or ""),
                               str(get("description") or params.get("description") or ""), direction, dict(params)))  # fmt: skip

@@ -9,10 +9,11 @@ import datetime as dt
 from .diagnostics import Diagnostics, SourcePos
 from .documents import Article
 
-HUGO_UNSUPPORTED = ("layout", "type", "outputs", "cascade", "build", "headless", "resources", "markup", "menu",
-                    "menus", "sitemap", "series", "linkTitle")  # fmt: skip
+HUGO_UNSUPPORTED = ("layout", "type", "outputs", "cascade", "build", "_build", "headless", "resources", "markup",
+                    "menu", "menus", "sitemap", "series", "linkTitle")  # fmt: skip
 """Hugo front matter keys this tool recognises but does not act on: one warning per key per build
-(unsupported_keys). Every other unknown key is kept in `params` silently, as Hugo keeps them."""
+(unsupported_keys). Every other unknown key is kept in `params` silently, as Hugo keeps them.
+(Of `build`, `render: never` or `link` is acted on: such an article is not published at all.)"""
 
 
 def published(article: Article, now: dt.datetime, future: bool = False, expired: bool = False) -> bool:
