@@ -433,3 +433,12 @@ def test_a_language_content_dir_this_tool_does_not_read_is_said(site_factory, ca
     assert code == 0 and "Traceback" not in err
     assert "hugo.toml:3: warning: languages: contentDir 'content.en' of 'en' is not read" in err
     assert "content/zh" not in err  # a folder it reads is not mentioned
+
+
+def test_a_named_parameter_a_call_leaves_out_is_empty_as_hugos_get_gives(site_factory, capsys):
+    site = built(site_factory, capsys, {
+        "templates/shortcodes/card.html": '<a href="{{ params.url }}" class="{{ params.kind | default(\'note\') }}">'
+                                          '{{ params.title }}|{{ params.title or "untitled" }}|{{ params.url is defined }}</a>',
+        "content/post.md": '---\ntitle: Post\n---\n{{< card url="https://example.org/" tittle="Typo" >}}\n',
+    })  # fmt: skip
+    assert '<a href="https://example.org/" class="note">|untitled|True</a>' in read(site, "articles/post/index.html")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from jinja2 import Undefined
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import StateBlock
@@ -84,9 +85,11 @@ def shortcodes_plugin(md: MarkdownIt, site: SiteShortcodes | None = None, pages:
             except Exception as exc:  # a library's refusal (segno: too much text for a QR code ...)
                 return call.error(f"shortcode '{call.name}' cannot render these arguments: {exc}")
         close = did_you_mean(call.name, known)
-        call.error(f"unknown shortcode '{call.name}'",
-                   f"{close + ' ' if close else ''}Known shortcodes: {', '.join(sorted(known))}; "
-                   f"a site adds its own as templates/shortcodes/{call.name}.html.")  # fmt: skip
+        own = (f"add templates/shortcodes/{call.name}.html, in Jinja (a Hugo site's"
+               f" layouts/shortcodes/{call.name}.html is Go, and must be rewritten).")
+        # A close name is the likely fix; the whole list, repeated at every call, only when there is none.
+        call.error(f"unknown shortcode '{call.name}'", f"{close} Or {own}" if close else
+                   f"Known shortcodes: {', '.join(sorted(known))}; or {own}")  # fmt: skip
         return ""
 
     md.block.ruler.before("fence", "shortcode_block", _block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
@@ -199,9 +202,18 @@ def _meta(src: str, tag: Tag, closing: Tag | None, base: int) -> dict:
 
 
 def _template_context(call: Call) -> dict[str, Any]:
-    return {"args": list(call.args), "params": dict(call.params), "inner": call.inner_html(),
+    return {"args": list(call.args), "params": _Params(call.params), "inner": call.inner_html(),
             "page": call.state.page, "markdownify": lambda text: _one_paragraph_bare(call.markdownify(str(text))),
             "name": call.name}  # fmt: skip
+
+
+class _Params(dict):
+    """A call's named parameters: one it does not give shows as '', as Hugo's `.Get "name"` gives
+    (a template ported from Hugo, `{{ params.title }}`, is not an error where a call leaves it
+    out), and is still undefined to `default('note')` and `is defined`."""
+
+    def __missing__(self, key: str) -> Undefined:
+        return Undefined(name=key)
 
 
 def _one_paragraph_bare(html: str) -> str:
