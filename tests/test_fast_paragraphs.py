@@ -49,7 +49,7 @@ PREFIXES = ["", "", "", " ", "  ", "   ", "    ", "\t", "> ", ">", "- ", "* ", "
 STARTS = ["word", "foo bar", "Foo", "#", "# h", "###### h", "####### h", "```", "```py", "~~~", "***", "---", "- - -",
           "___", "===", "--", "<div>", "<!-- c -->", "<x-y>", "</p>", "<a href='/'>", "[a]: /u", "[a]:", "[^1]: n",
           "[^x]", "| a | b |", "|---|---|", "a | b", "--- | ---", ":-:|", "| - |", "+ x", "* x", "10. x", "1) x", "0.",
-          "\\#", "&amp;", "*em*", "`code`", "![i](/i)", "^[n]", "$", "=", ""]  # fmt: skip
+          "\\#", "&amp;", "*em*", "`code`", "![i](/i)", "^[n]", "$", "=", "<!--more-->", "<!--more-->x", ""]  # fmt: skip
 ENDS = ["", "", " text", " | c", "  ", " #", " ```", " *", ":"]
 line = st.tuples(st.sampled_from(PREFIXES), st.sampled_from(STARTS), st.sampled_from(ENDS)).map("".join)
 document = st.lists(line, max_size=25).map("\n".join)

@@ -351,6 +351,12 @@ def test_the_summary_divider_never_reaches_the_page_but_stays_in_code(site_facto
     assert "more--" not in alone and "<p>More text.</p>" in alone
     assert "<p>An opening line.</p>\n<p>The rest, and  again.</p>" in within  # the divider's line ends a paragraph
     assert within.count("&lt;!--more--&gt;") == 2  # in the code span and the code block
+    edges = built(site_factory, capsys, {"content/edges.md": "---\ntitle: Edges\n---\n> quote\n<!--more-->\nafter\n\n"
+                                         "- a\n  <!--more-->\n  b\n\nIntro.<!--more-->Rest.\n\n## Part <!--more-->\n"})
+    page = read(edges, "articles/edges/index.html")
+    assert "<p>quote</p>\n</blockquote>\n<p>after</p>" in page  # it ends a quote as an HTML block would
+    assert "<li>a\nb</li>" in page and "<p>Intro. Rest.</p>" in page  # words stay apart
+    assert '<h2 id="part">Part</h2>' in page and "more--" not in page
 
 
 def test_hugos_unsafe_renderer_setting_passes_raw_html_through(site_factory, capsys):
@@ -382,6 +388,9 @@ def test_errors_of_section_texts_come_in_the_same_run_as_the_articles(site_facto
     assert code == 1 and "Traceback" not in err
     assert "content/posts/_index.md:4: error: reference [[nowhere-one]] names no term" in err
     assert "content/posts/a.md:4: error: reference [[nowhere-two]] names no term" in err
+    site.joinpath("terms/bad.md").write_text("---\ntitle: Bad\n---\nNo summary.\n")  # an error found before linking
+    code, _, err = build(capsys, site)
+    assert "terms/bad.md" in err and "nowhere-one" in err and "nowhere-two" in err
 
 
 def test_a_page_where_the_search_page_goes_is_named_with_a_way_out(site_factory, capsys):
@@ -390,6 +399,11 @@ def test_a_page_where_the_search_page_goes_is_named_with_a_way_out(site_factory,
     assert code == 1 and "Traceback" not in err
     assert "content/search.md: error: output path 'search/index.html' is where this site publishes a page of its own" in err
     assert "set 'search: false'" in err and "index:" not in err
+    site.joinpath("content/tags").mkdir()
+    site.joinpath("content/tags/_index.md").write_text("---\ntitle: Tags\n---\nAll of them.\n")  # claimed after ours
+    code, _, err = build(capsys, site)
+    assert "content/tags/_index.md: error: output path 'tags/index.html' is where this site publishes a page of its own" in err
+    site.joinpath("content/tags/_index.md").unlink()
     site.joinpath("hugo.toml").write_text(HUGO + "[params.glossary]\nsearch = false\n")
     assert build(capsys, site)[0] == 0
     assert "Find." in read(site, "search/index.html")
@@ -415,12 +429,16 @@ def test_hugos_build_render_never_publishes_no_page_and_other_build_options_warn
     site = site_factory({"hugo.toml": HUGO, "terms/gpu.md": GPU,
                          "content/posts/never.md": "---\ntitle: Never\n_build:\n  render: never\n---\nA GPU.\n",
                          "content/posts/link.md": "+++\ntitle = \"Link\"\n[build]\nrender = \"link\"\n+++\nA GPU.\n",
-                         "content/posts/unlisted.md": "---\ntitle: Unlisted\nbuild:\n  list: never\n---\nA GPU.\n"})  # fmt: skip
+                         "content/posts/unlisted.md": "---\ntitle: Unlisted\nbuild:\n  list: never\n---\nA GPU.\n",
+                         "content/posts/cased.md": "---\ntitle: Cased\nBuild:\n  Render: Never\n---\nA GPU.\n",
+                         "content/posts/old.md": "---\ntitle: Old\n_build:\n  list: false\n---\nA GPU.\n"})  # fmt: skip
     code, _, err = build(capsys, site)
     assert code == 0, err
     assert not exists(site, "posts/never/index.html") and not exists(site, "posts/link/index.html")
     assert "Never" not in read(site, "articles/index.html") and "/posts/never/" not in read(site, "terms/gpu/index.html")
-    assert exists(site, "posts/unlisted/index.html")
+    assert exists(site, "posts/unlisted/index.html") and exists(site, "posts/old/index.html")
+    assert not exists(site, "posts/cased/index.html")
+    assert "content/posts/old.md:3: warning: Hugo's '_build' is not supported here" in err
     assert "content/posts/unlisted.md:3: warning: Hugo's 'build' is not supported here" in err
 
 

@@ -182,6 +182,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
         for article in articles:
             state = LinkState(body_line=article.body_line, enabled=False, page=article_page_info(article))
             report_problems(article.source, render_markdown(md, article.body, state).errors, corpus, diags)
+        render_intros(corpus.sections, context, config, diags, shortcodes)  # and those of _index.md texts
         return BuildResult(False, timings=timer.timings)
     writer.ensure_staging()
     results = run_articles(articles, inputs, digests, names, cache, output_ok, jobs, progress, env)

@@ -101,8 +101,9 @@ class OutputWriter:
         """Register an output path (written by a worker, or kept as it is); False on collision."""
         if rel in self.owners:
             owner = self.owners[rel]
-            if source in _BUILT_IN and owner not in _BUILT_IN:  # said at the author's file, with a way out
-                self.diags.error(SourcePos(owner), f"output path '{rel}' is where this site publishes {_BUILT_IN[source]}",
+            ours, theirs = (source, owner) if source in _BUILT_IN else (owner, source)
+            if ours in _BUILT_IN and theirs not in _BUILT_IN:  # said at the author's file, with a way out
+                self.diags.error(SourcePos(theirs), f"output path '{rel}' is where this site publishes {_BUILT_IN[ours]}",
                                  _give_way(rel))  # fmt: skip
             else:
                 self.diags.error(SourcePos(source), f"output path '{rel}' is also produced by {owner}",

@@ -42,7 +42,7 @@ from ..linking.autolink import LinkState
 from ..linking.markdown import make_markdown, render_inline, render_markdown
 from ..linking.term_candidates import candidates, known_names
 from ..pages.render import install_globals, term_rel
-from ..pages.sections import section_folder_rel
+from ..pages.sections import section_page_info
 from ..pages.shortcode_templates import ShortcodeTemplates
 from ..pages.templates import make_environment
 
@@ -180,8 +180,7 @@ def language_report(config: SiteConfig, diags: Diagnostics) -> LanguageReport | 
         uses.record(article.source, state, context.ambiguous)
         uses.links_of[article.source] = len(state.mentions)
     for section in corpus.sections:
-        page = page_info(section.title, section_folder_rel(section.folder), section.source, params=section.params)
-        state = LinkState(body_line=section.body_line, explain=True, page=page)
+        state = LinkState(body_line=section.body_line, explain=True, page=section_page_info(section))
         report_problems(section.source, render_markdown(md, section.body, state).errors, corpus, diags)
         uses.record(section.source, state, context.ambiguous)
     if diags.has_errors:

@@ -181,10 +181,11 @@ def parse_source(source: SourceFile, config: SiteConfig, diags: Diagnostics) -> 
 def _rendered(data: dict) -> bool:
     """Hugo's build options (`build`, or the older `_build`): `render: never` (or `link`: a
     permalink without a page, which no listing here could use) publishes no page, as in Hugo."""
-    for key in ("build", "_build"):
-        options = data.get(key)
-        if isinstance(options, dict) and options.get("render") in ("never", "link", False, "false"):
-            return False
+    for key, options in data.items():  # Hugo's front matter keys are case-insensitive
+        if str(key).lower() in ("build", "_build") and isinstance(options, dict):
+            render = next((value for name, value in options.items() if str(name).lower() == "render"), "always")
+            if render is False or (isinstance(render, str) and render.lower() in ("never", "link")):
+                return False
     return True
 
 

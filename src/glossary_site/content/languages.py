@@ -9,6 +9,8 @@ Anything else is in the default language. Only declared languages count: in a si
 
 from __future__ import annotations
 
+import posixpath
+
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -134,7 +136,7 @@ def read_languages(value: dict, rel: str, lines: dict[str, int], diags: Diagnost
             diags.error(pos, f"languages: weight of '{code}' must be a whole number")
             weight = 0
         folder = get("contentDir")
-        if isinstance(folder, str) and folder.strip("./") not in ("content", f"content/{code}"):
+        if isinstance(folder, str) and posixpath.normpath(folder.strip() or ".") not in ("content", f"content/{code}"):
             diags.warning(pos, f"languages: contentDir '{folder}' of '{code}' is not read: its files are not published",
                           f"This tool reads a language's files from content/{code}/ (or name.{code}.md in content/): "
                           f"move them there.")  # fmt: skip

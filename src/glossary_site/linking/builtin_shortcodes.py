@@ -178,6 +178,19 @@ def ref_table(pages: list[tuple[str, str]]) -> dict[str, str]:
     return table
 
 
+_LOWERED: list = [None, {}]
+"""The last ref table and its names lower-cased -> URL paths (one table serves a whole build)."""
+
+
+def _lowered(pages: dict[str, str]) -> dict[str, set[str]]:
+    if _LOWERED[0] is not pages:
+        lowered: dict[str, set[str]] = {}
+        for key, url in pages.items():
+            lowered.setdefault(key.lower(), set()).add(url)
+        _LOWERED[:] = [pages, lowered]
+    return _LOWERED[1]
+
+
 def resolve_ref(pages: dict[str, str], target: str, here: str = "") -> str | None:
     """The URL path of a `ref` target ('posts/hello.md', '/posts/hello', 'hello.md#part',
     '../other.md' from the folder `here` of the page that asks), if any."""
@@ -191,9 +204,12 @@ def resolve_ref(pages: dict[str, str], target: str, here: str = "") -> str | Non
     if found is None:
         found = pages.get(name.lstrip("./"))
     if found is None:  # Hugo finds pages whatever the case of the path ('Two-Sum-II-Input-Array...')
-        wanted = {name.lower(), posixpath.normpath(posixpath.join(here, name)).lower() if here else None}
-        matches = {url for key, url in pages.items() if key.lower() in wanted}
-        found = matches.pop() if len(matches) == 1 else None
+        lowered = _lowered(pages)
+        wanted = {name.lower(), name.lstrip("./").lower()}
+        if here and not name.startswith("/"):
+            wanted.add(posixpath.normpath(posixpath.join(here, name)).lower())
+        matches = set().union(*(lowered.get(key, ()) for key in wanted))
+        found = matches.pop() if len(matches) == 1 else None  # two pages that differ by case: neither
     if found is None:
         return None
     return found + ("#" + anchor if anchor else "")

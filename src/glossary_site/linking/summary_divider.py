@@ -18,8 +18,16 @@ DIVIDER = "<!--more-->"
 
 
 def summary_divider_plugin(md: MarkdownIt) -> None:
-    md.block.ruler.before("html_block", "summary_divider", _divider_line, {"alt": ["paragraph"]})
+    # It ends what an HTML block would end (a paragraph, a quote, a table), as in Hugo.
+    md.block.ruler.before("html_block", "summary_divider", _divider_line, {"alt": ["paragraph", "reference", "blockquote"]})
     md.inline.ruler.before("html_inline", "summary_divider", _divider_inline)
+    md.add_render_rule("summary_divider", _render_divider)
+
+
+def _render_divider(self, tokens, idx, options, env) -> str:
+    """Nothing; but between the hidden paragraphs of a tight list item, the line break that
+    keeps their words apart ('a' and 'b' of `- a / <!--more--> / b`, not 'ab')."""
+    return "\n" if idx and tokens[idx - 1].hidden else ""
 
 
 def _divider_line(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -29,12 +37,21 @@ def _divider_line(state: StateBlock, start_line: int, end_line: int, silent: boo
     if not state.src.startswith(DIVIDER, pos) or state.src[pos + len(DIVIDER) : end].strip():
         return False
     if not silent:
-        state.line = start_line + 1  # no token: nothing of it reaches the page
+        state.push("summary_divider", "", 0).map = [start_line, start_line + 1]
+        state.line = start_line + 1
     return True
 
 
 def _divider_inline(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith(DIVIDER, state.pos):
+    """Dropped; a space in its place between two words ('Intro.<!--more-->Rest.'), and none at
+    the end of a heading's text."""
+    pos, end = state.pos, state.pos + len(DIVIDER)
+    if not state.src.startswith(DIVIDER, pos):
         return False
-    state.pos += len(DIVIDER)
+    if not silent:
+        if not state.src[end:].strip():
+            state.pending = state.pending.rstrip()
+        elif pos and not state.src[pos - 1].isspace() and not state.src[end].isspace():
+            state.pending += " "
+    state.pos = end
     return True

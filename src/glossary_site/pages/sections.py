@@ -35,8 +35,7 @@ def render_intros(sections: tuple[Section, ...], context: LinkContext, config: S
     md = make_markdown(dataclasses.replace(context, describe=False, _tags={}), config.unsafe_html, shortcodes=shortcodes)
     intros = {}
     for section in sections:
-        where = f"content/{section.folder}/_index.md" if section.folder else "content/_index.md"  # without the language
-        page = page_info(section.title, section_folder_rel(section.folder), where, params=section.params)
+        page = section_page_info(section)
         rendered = render_markdown(md, section.body, LinkState(body_line=section.body_line, page=page))
         for line, message, hint, _ in rendered.errors:
             diags.error(SourcePos(section.source, line), message, hint)
@@ -44,6 +43,13 @@ def render_intros(sections: tuple[Section, ...], context: LinkContext, config: S
             diags.warning(SourcePos(section.source, line), message, hint)
         intros[section.folder] = Markup(rendered.html)
     return intros
+
+
+def section_page_info(section: Section) -> dict:
+    """What a shortcode knows of a section page; its folder (where a relative `ref` starts) is
+    the one without the language, as the ref table's names are."""
+    where = f"content/{section.folder}/_index.md" if section.folder else "content/_index.md"
+    return page_info(section.title, section_folder_rel(section.folder), where, params=section.params)
 
 
 def section_specs(sections: tuple[Section, ...], intros: dict[str, Markup], articles: list[Article],
