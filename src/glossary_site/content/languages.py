@@ -10,7 +10,6 @@ Anything else is in the default language. Only declared languages count: in a si
 from __future__ import annotations
 
 import posixpath
-
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
