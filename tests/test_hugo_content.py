@@ -460,3 +460,28 @@ def test_a_named_parameter_a_call_leaves_out_is_empty_as_hugos_get_gives(site_fa
         "content/post.md": '---\ntitle: Post\n---\n{{< card url="https://example.org/" tittle="Typo" >}}\n',
     })  # fmt: skip
     assert '<a href="https://example.org/" class="note">|untitled|True</a>' in read(site, "articles/post/index.html")
+
+
+def test_param_falls_back_to_the_sites_params_and_follows_their_edits(site_factory, capsys):
+    config = 'title = "P"\n[params]\n  version = "v1.2.3"\n  [params.grpc_vers]\n    core = "v1.82.0"\n'
+    site = built(site_factory, capsys, {
+        "hugo.toml": config,
+        "content/posts/a.md": "---\ntitle: A\n---\nRelease {{< param version >}}, core {{< param \"grpc_vers.core\" >}}.\n",
+        "content/posts/b.md": "---\ntitle: B\nversion: mine\n---\nRelease {{< param version >}}.\n",
+        "content/posts/c.md": "---\ntitle: C\n---\nNo call here.\n",
+    })  # fmt: skip
+    assert "Release v1.2.3, core v1.82.0." in read(site, "posts/a/index.html")
+    assert "Release mine." in read(site, "posts/b/index.html")  # the page's own first
+    site.joinpath("hugo.toml").write_text(config.replace("v1.2.3", "v2.0.0"))
+    assert build(capsys, site)[0] == 0
+    assert "Release v2.0.0, core v1.82.0." in read(site, "posts/a/index.html")  # the kept body is not reused
+    site.joinpath("content/posts/c.md").write_text("---\ntitle: C\n---\nNow {{< param version >}}.\n")
+    assert build(capsys, site)[0] == 0
+    assert "Now v2.0.0." in read(site, "posts/c/index.html")
+    calm = built(site_factory, capsys, {"hugo.toml": config, "content/posts/d.md": "---\ntitle: D\n---\nNo call.\n"})
+    calm.joinpath("content/posts/d.md").write_text("---\ntitle: D\n---\nFirst {{< param version >}}.\n")
+    assert build(capsys, calm)[0] == 0  # the site's first call, in an edit: its params join the link context
+    assert "First v1.2.3." in read(calm, "posts/d/index.html")
+    site.joinpath("content/posts/c.md").write_text("---\ntitle: C\n---\nNow {{< param nothing >}}.\n")
+    code, _, err = build(capsys, site)
+    assert code == 1 and "content/posts/c.md:4: error: param 'nothing' is not in this page's front matter nor" in err

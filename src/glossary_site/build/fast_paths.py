@@ -38,6 +38,7 @@ from .cache import BuildCache, article_contexts
 from .cache_store import Rows
 from .kept_bodies import unpack
 from .last_build import LastBuild
+from .link_stage import calls_param
 from .pipeline import BuildResult, link_term
 from .publish import overwrite_in_place
 from .salience import MENTIONS, article_mentions, forms_key
@@ -84,6 +85,8 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], jobs
                 return None  # when it is published may change: the full build decides
             if not live.inputs.context.glossary and uses_glossary_shortcodes(parsed[0].body):
                 return None  # the first definition or glossary shortcode: summaries join the link context
+            if not live.inputs.context.site_params and live.config.params and calls_param(parsed[0].body):
+                return None  # the first `param` call: the site's params join the link context
             edits.append(parsed)
     if not live.config.link_common_terms and not all(_mentions_same(live, cache, doc, key) for doc, key in edits):
         return None  # which terms are common may change: the full build counts again
@@ -156,6 +159,8 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
         new, old = parsed[0], graph.terms[live.term_sources[rel]]
         if uses_glossary_shortcodes(new.body):
             return None  # a definition or glossary shortcode shows summaries: the full build
+        if not live.inputs.context.site_params and live.config.params and calls_param(new.body):
+            return None  # the first `param` call: the site's params join the link context
         if _shape(new) != _shape(old):
             return None  # names, links or the graph change: the full rebuild handles that
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:

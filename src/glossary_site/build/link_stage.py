@@ -29,7 +29,8 @@ from .salience import common_terms, forms_key
 
 def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool = False,
                  corpus: Corpus | None = None, articles: tuple[Article, ...] | None = None,
-                 digests: dict[str, str] | None = None, cache=None, glossary: bool = False) -> LinkContext:  # fmt: skip
+                 digests: dict[str, str] | None = None, cache=None, glossary: bool = False,
+                 site_params: bool = False) -> LinkContext:  # fmt: skip
     """`recognise_disabled` (for `explain`): find `autolink: false` names too, to say why they
     stayed plain; `corpus`: the pages a `ref` shortcode may name. Each name's forms are
     the site language's (`config.language`: English plurals and possessives for `en`), and so
@@ -61,6 +62,7 @@ def link_context(graph: TermGraph, config: SiteConfig, recognise_disabled: bool 
         moved=moved_slugs(graph),
         # `glossary`: the site uses the definition or glossary shortcodes, which show summaries.
         glossary=tuple((slug, t.title, t.category, t.depth, t.summary) for slug, t in graph.terms.items()) if glossary else (),
+        site_params=dict(config.params) if site_params else {},  # `site_params`: a text calls `param`
     )
 
 
@@ -140,6 +142,15 @@ def uses_glossary(corpus: Corpus) -> bool:
     return any(uses_glossary_shortcodes(doc.body) for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
 
 
+def uses_params(corpus: Corpus) -> bool:
+    """Whether any text may call `param` (then the site's params are a linking input)."""
+    return any(calls_param(doc.body) for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
+
+
+def calls_param(text: str) -> bool:
+    return "{{" in text and "param" in text
+
+
 def uses_refs(corpus: Corpus) -> bool:
     """Whether any text may call `ref` or `relref` (then every page's URL is a linking input)."""
     return any("{{" in doc.body and "ref" in doc.body for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
@@ -152,7 +163,8 @@ def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None 
     (they may show any of `site`), and the pages `ref` may name."""
     names = forms_key(graph, config)
     salience = (sorted(context.common), context.salient_mentions, context.max_per_paragraph) if context is not None else ()
-    pages = (sorted(context.ref_targets.items()), context.moved, context.glossary) if context is not None else ()
+    pages = (sorted(context.ref_targets.items()), context.moved, context.glossary,
+             digest(context.site_params)) if context is not None else ()  # fmt: skip
     templates = shortcodes.key() if shortcodes is not None else ""
     site = dataclasses.replace(config, root=None, output=None) if templates else None
     return digest(names, config.base_path, config.link_policy, config.unsafe_html, config.previews, config.math, pages,

@@ -45,7 +45,16 @@ from ..pages.templates import make_environment, template_digests
 from .article_pages import ArticleRenderer, ArticleResult, UnitInputs, article_page_info, page_key
 from .cache import CACHE_DIR, COMPILED, BuildCache, article_contexts
 from .last_build import LastBuild
-from .link_stage import link_context, link_term, link_terms, names_key, report_problems, uses_glossary, uses_refs
+from .link_stage import (
+    link_context,
+    link_term,
+    link_terms,
+    names_key,
+    report_problems,
+    uses_glossary,
+    uses_params,
+    uses_refs,
+)
 from .publish import OutputWriter, check_output_dir, write_new
 from .read_stage import parse_key, read_site
 from .site_files import alias_files, bundle_files, static_files
@@ -158,7 +167,7 @@ def build_site(config: SiteConfig, diags: Diagnostics, clean: bool = False, cach
     shortcodes = ShortcodeTemplates(env)
     # Linking goes on after content errors so that one run reports bad references too.
     context = link_context(graph, config, corpus=corpus if uses_refs(corpus) else None, articles=corpus.articles,
-                           digests=digests, cache=cache, glossary=uses_glossary(corpus))
+                           digests=digests, cache=cache, glossary=uses_glossary(corpus), site_params=uses_params(corpus))
     names = names_key(graph, config, context, shortcodes)
     term_docs = link_terms(graph, context, names, digests, cache, config, shortcodes)
     for slug, doc in term_docs.items():
@@ -326,7 +335,7 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
     env = make_environment(config.root)
     install_globals(env, config, diags)
     shortcodes = ShortcodeTemplates(env)
-    md = make_markdown(link_context(graph, config, corpus=corpus, glossary=True), config.unsafe_html, shortcodes=shortcodes)
+    md = make_markdown(link_context(graph, config, corpus=corpus, glossary=True, site_params=True), config.unsafe_html, shortcodes=shortcodes)
     for term in graph.terms.values():
         rendered = link_term(md, term).rendered
         report_problems(term.source, rendered.errors, corpus, diags, rendered.warnings)
@@ -334,5 +343,5 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
         state = LinkState(body_line=article.body_line, enabled=False, page=article_page_info(article))
         rendered = render_markdown(md, article.body, state)
         report_problems(article.source, rendered.errors, corpus, diags, rendered.warnings)
-    render_intros(corpus.sections, link_context(graph, config, corpus=corpus, glossary=True), config, diags, shortcodes)
+    render_intros(corpus.sections, link_context(graph, config, corpus=corpus, glossary=True, site_params=True), config, diags, shortcodes)
     return not diags.has_errors

@@ -159,7 +159,7 @@ def language_report(config: SiteConfig, diags: Diagnostics) -> LanguageReport | 
     env = make_environment(config.root)
     install_globals(env, config, diags)
     context = link_context(graph, config, recognise_disabled=True, corpus=corpus, articles=corpus.articles,
-                           glossary=True)  # fmt: skip
+                           glossary=True, site_params=True)  # fmt: skip
     linking = dataclasses.replace(context, matcher=_AcceptedOnly(context.matcher))
     md = make_markdown(linking, config.unsafe_html, shortcodes=ShortcodeTemplates(env))
     uses = _Uses()

@@ -3,7 +3,7 @@ into the keys of site.yaml that it maps to.
 
 What maps: `title`, `baseURL` (its path becomes the base path), `languageCode`, `languages`
 and `defaultContentLanguage`,
-`params.description` (or `description`), `permalinks`, `markup.goldmark.renderer.unsafe`
+`params` (the site's params; `params.description` or `description` is its description), `permalinks`, `markup.goldmark.renderer.unsafe`
 (`unsafe_html`), Goldmark's passthrough extension (`math`), and the glossary's own options under
 `params.glossary` (any key of site.yaml, such as `categories` or `terms_dir`). A site read
 this way publishes its articles where Hugo does (`article_urls: hugo`). Keys of Hugo's that
@@ -70,6 +70,10 @@ def read_hugo_config(root: Path, rel: str, diags: Diagnostics) -> tuple[dict[str
     if kinds:
         mapped["disable_kinds"] = sorted({str(k).lower() for k in kinds})
         where["disable_kinds"] = lines.get("disableKinds", lines.get("taxonomies", 0))
+    own = {key: value for key, value in params.items() if key != "glossary"}
+    if own:  # what `param` and the templates' site.params read, as in Hugo
+        mapped["params"] = own
+        where["params"] = lines.get("params", 0)
     glossary = params.get("glossary")
     if isinstance(glossary, dict):
         mapped.update(glossary)

@@ -71,6 +71,9 @@ class LinkContext:
     """A document mentioning a common term this many times (or in a heading, or its title) is about it."""
     max_per_paragraph: int = 0
     """At most this many automatic links in one paragraph (0: any number)."""
+    site_params: dict = field(default_factory=dict, repr=False)
+    """The site's params, when a text calls the `param` shortcode (which falls back to them, as
+    Hugo's does); else {}, so that an edit of the params re-renders no body that cannot show them."""
     _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def entries(self) -> dict[str, tuple[str, str, str, str]]:

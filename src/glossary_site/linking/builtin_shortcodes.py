@@ -78,11 +78,24 @@ def disclosure(open_param: str) -> Callable:
 
 
 def param(call: Call, pages: dict) -> str:
+    """Hugo's `param`: the page's front matter, else the site's params; a dotted name
+    ('versions.core') reaches into tables."""
     name = call.get("name", 0)
-    value = call.state.page.get("params", {}).get(name)
+    value = _dotted(call.state.page.get("params", {}), name)
+    if value is None and call.context is not None:
+        value = _dotted(call.context.site_params, name)
     if value is None:
-        return call.error(f"param '{name}' is not in this page's front matter")
+        return call.error(f"param '{name}' is not in this page's front matter nor in the site's params",
+                          "Add it under params: in site.yaml (or [params] in hugo.toml), or to the front matter.")
     return escapeHtml(str(value))
+
+
+def _dotted(params, name: str):
+    for part in name.split("."):
+        if not isinstance(params, dict):
+            return None
+        params = next((value for key, value in params.items() if str(key).lower() == part.lower()), None)
+    return params
 
 
 def embed(player: str, example: str, extra: str = "") -> Callable:
