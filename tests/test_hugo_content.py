@@ -485,3 +485,17 @@ def test_param_falls_back_to_the_sites_params_and_follows_their_edits(site_facto
     site.joinpath("content/posts/c.md").write_text("---\ntitle: C\n---\nNow {{< param nothing >}}.\n")
     code, _, err = build(capsys, site)
     assert code == 1 and "content/posts/c.md:4: error: param 'nothing' is not in this page's front matter nor" in err
+
+
+def test_a_hugo_site_keeps_its_feed_address(site_factory, capsys):
+    site = built(site_factory, capsys, {"hugo.toml": HUGO, "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nA GPU.\n"})
+    feed, hugo = read(site, "feed.xml"), read(site, "index.xml")
+    assert "<title>A</title>" in hugo and hugo.replace("index.xml", "feed.xml") == feed  # the same feed, its own address
+    site.joinpath("hugo.toml").unlink()
+    site.joinpath("site.yaml").write_text("title: Own\n")  # a site of this tool's own: its feed only
+    assert build(capsys, site)[0] == 0
+    assert exists(site, "feed.xml") and not exists(site, "index.xml")
+    site.joinpath("site.yaml").unlink()
+    site.joinpath("hugo.toml").write_text(HUGO + 'disableKinds = ["RSS"]\n')
+    assert build(capsys, site)[0] == 0
+    assert not exists(site, "feed.xml") and not exists(site, "index.xml")

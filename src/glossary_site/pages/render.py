@@ -319,6 +319,8 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
     labels = [TermLabel.of(t) for t in terms]
     counted = {"categories": by_category(graph.categories, labels), "depths": by_depth(graph.depths, labels)}
     tags = by_tag(articles) if tags is None else tags
+    feed = {"articles": articles[:FEED_SIZE], "feed_rel": "feed.xml", "feed_title": "",
+            "updated": atom_date(articles[0].date if articles else None)}
     specs = [
         PageSpec("index.html", "home.html", "index",
                  {"recent": articles[:10], "categories": counted["categories"], "depths": counted["depths"], "term_count": len(terms),
@@ -332,8 +334,7 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
         PageSpec("tags/index.html", "tags.html", "index", {"tags": tags}),
         PageSpec("404.html", "404.html", "index", {}),
         PageSpec("robots.txt", "robots.txt", "index", {}),
-        PageSpec("feed.xml", "feed.xml", "index", {"articles": articles[:FEED_SIZE], "feed_rel": "feed.xml", "feed_title": "",
-                 "updated": atom_date(articles[0].date if articles else None)}),
+        PageSpec("feed.xml", "feed.xml", "index", feed),
         PageSpec("sitemap.xml", "sitemap.xml", "index",
                  {"articles": articles, "terms": terms, "categories": categories, "depths": depths, "tags": tags},
                  {"articles": articles_key, "terms": [(t.slug, t.fallback) for t in terms], "categories": graph.categories,
@@ -351,6 +352,9 @@ def listing_specs(graph: TermGraph, term_refs: dict[str, TermRef], articles: lis
         specs.append(PageSpec("graph/index.html", "graph.html", "index", {"svg": Markup(svg), "count": len(terms)}))
     if config is not None and config.search:
         specs.append(PageSpec("search/index.html", "search.html", "index", {}))
+    if config is not None and config.article_urls == "hugo":
+        # Hugo's feed address, where a Hugo site's readers subscribed: the same feed there too.
+        specs.append(PageSpec("index.xml", "feed.xml", "index", {**feed, "feed_rel": "index.xml"}))
     if config is not None:
         off = {"tags.html", "tag.html"} if not config.tag_pages else set()
         off |= {"feed.xml"} if not config.publishes("rss") else set()
