@@ -85,8 +85,8 @@ def update_articles(live: LastBuild, cache: BuildCache, changed: list[str], jobs
                 return None  # when it is published may change: the full build decides
             if not live.inputs.context.glossary and uses_glossary_shortcodes(parsed[0].body):
                 return None  # the first definition or glossary shortcode: summaries join the link context
-            if not live.inputs.context.site_params and live.config.params and calls_param(parsed[0].body):
-                return None  # the first `param` call: the site's params join the link context
+            if _brings_params(live, parsed[0].body):
+                return None
             edits.append(parsed)
     if not live.config.link_common_terms and not all(_mentions_same(live, cache, doc, key) for doc, key in edits):
         return None  # which terms are common may change: the full build counts again
@@ -159,8 +159,8 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
         new, old = parsed[0], graph.terms[live.term_sources[rel]]
         if uses_glossary_shortcodes(new.body):
             return None  # a definition or glossary shortcode shows summaries: the full build
-        if not live.inputs.context.site_params and live.config.params and calls_param(new.body):
-            return None  # the first `param` call: the site's params join the link context
+        if _brings_params(live, new.body):
+            return None
         if _shape(new) != _shape(old):
             return None  # names, links or the graph change: the full rebuild handles that
         if parsed[1] != cache.parsed.get(rel, ("",))[0]:
@@ -198,6 +198,11 @@ def update_terms(live: LastBuild, cache: BuildCache, changed: list[str], jobs: i
             cache.remember_parse(doc.source, key, doc, True)
             cache.docs[doc.source] = (digest(live.names, key), term_docs[doc.slug])
     return result
+
+
+def _brings_params(live: LastBuild, text: str) -> bool:
+    """The site's first `param` call: its params join the link context (the full build)."""
+    return not live.inputs.context.site_params and bool(live.config.params) and calls_param(text)
 
 
 def _fetch_rows(backlinks: Backlinks, terms: set[str]) -> None:

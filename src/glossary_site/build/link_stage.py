@@ -136,15 +136,19 @@ def ref_targets_of(corpus: Corpus) -> dict[str, str]:
                          section_folder_rel(s.folder) if s.folder else "") for s in corpus.sections)])  # fmt: skip
 
 
+def _texts(corpus: Corpus):
+    return (doc.body for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
+
+
 def uses_glossary(corpus: Corpus) -> bool:
     """Whether any text may call the `definition` or `glossary` shortcodes (then summaries are
     a linking input: link_context's `glossary`)."""
-    return any(uses_glossary_shortcodes(doc.body) for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
+    return any(map(uses_glossary_shortcodes, _texts(corpus)))
 
 
 def uses_params(corpus: Corpus) -> bool:
     """Whether any text may call `param` (then the site's params are a linking input)."""
-    return any(calls_param(doc.body) for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
+    return any(map(calls_param, _texts(corpus)))
 
 
 def calls_param(text: str) -> bool:
@@ -153,7 +157,7 @@ def calls_param(text: str) -> bool:
 
 def uses_refs(corpus: Corpus) -> bool:
     """Whether any text may call `ref` or `relref` (then every page's URL is a linking input)."""
-    return any("{{" in doc.body and "ref" in doc.body for doc in (*corpus.articles, *corpus.terms, *corpus.sections))
+    return any("{{" in text and "ref" in text for text in _texts(corpus))
 
 
 def names_key(graph: TermGraph, config: SiteConfig, context: LinkContext | None = None,

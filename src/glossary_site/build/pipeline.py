@@ -335,7 +335,8 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
     env = make_environment(config.root)
     install_globals(env, config, diags)
     shortcodes = ShortcodeTemplates(env)
-    md = make_markdown(link_context(graph, config, corpus=corpus, glossary=True, site_params=True), config.unsafe_html, shortcodes=shortcodes)
+    context = link_context(graph, config, corpus=corpus, glossary=True, site_params=True)
+    md = make_markdown(context, config.unsafe_html, shortcodes=shortcodes)
     for term in graph.terms.values():
         rendered = link_term(md, term).rendered
         report_problems(term.source, rendered.errors, corpus, diags, rendered.warnings)
@@ -343,5 +344,5 @@ def check_site(config: SiteConfig, diags: Diagnostics) -> bool:
         state = LinkState(body_line=article.body_line, enabled=False, page=article_page_info(article))
         rendered = render_markdown(md, article.body, state)
         report_problems(article.source, rendered.errors, corpus, diags, rendered.warnings)
-    render_intros(corpus.sections, link_context(graph, config, corpus=corpus, glossary=True, site_params=True), config, diags, shortcodes)
+    render_intros(corpus.sections, context, config, diags, shortcodes)
     return not diags.has_errors

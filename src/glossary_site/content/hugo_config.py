@@ -2,8 +2,8 @@
 into the keys of site.yaml that it maps to.
 
 What maps: `title`, `baseURL` (its path becomes the base path), `languageCode`, `languages`
-and `defaultContentLanguage`,
-`params` (the site's params; `params.description` or `description` is its description), `permalinks`, `markup.goldmark.renderer.unsafe`
+and `defaultContentLanguage`, `params` (the site's params; `params.description` or
+`description` is its description), `permalinks`, `markup.goldmark.renderer.unsafe`
 (`unsafe_html`), Goldmark's passthrough extension (`math`), and the glossary's own options under
 `params.glossary` (any key of site.yaml, such as `categories` or `terms_dir`). A site read
 this way publishes its articles where Hugo does (`article_urls: hugo`). Keys of Hugo's that
